@@ -1,0 +1,189 @@
+package kq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/exec"
+	"github.com/kq-sql/kq/lang"
+	"github.com/kq-sql/kq/plan"
+)
+
+// Engine runs queries against one Kafka cluster. It is safe for concurrent
+// use; Close it when done.
+type Engine struct {
+	cfg     config
+	client  *kgo.Client // metadata and offsets
+	ownsCl  bool
+	admin   *kadm.Client
+	workers int
+}
+
+// Open returns an Engine configured by opts. It does not contact Kafka; the
+// first query does.
+func Open(opts ...Option) (*Engine, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, workers: cfg.workers}
+	if e.workers == 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.client != nil {
+		e.client = cfg.client
+	} else {
+		cl, err := kgo.NewClient(e.kgoOpts()...)
+		if err != nil {
+			return nil, fmt.Errorf("kq: kafka client: %w", err)
+		}
+		e.client, e.ownsCl = cl, true
+	}
+	e.admin = kadm.NewClient(e.client)
+	return e, nil
+}
+
+func (e *Engine) kgoOpts() []kgo.Opt {
+	return append([]kgo.Opt{kgo.SeedBrokers(e.cfg.brokers...)}, e.cfg.kgoOpts...)
+}
+
+// Close releases the engine's Kafka clients. It does not close a client
+// given with WithClient.
+func (e *Engine) Close() error {
+	if e.ownsCl {
+		e.client.Close()
+	}
+	return nil
+}
+
+// newWorkerClient gives each scan worker its own client, or the shared one
+// when the engine was opened WithClient.
+func (e *Engine) newWorkerClient() (*kgo.Client, func(), error) {
+	if !e.ownsCl {
+		return e.client, func() {}, nil
+	}
+	cl, err := kgo.NewClient(e.kgoOpts()...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, cl.Close, nil
+}
+
+func (e *Engine) execConfig() *exec.Config {
+	return &exec.Config{
+		NewClient: e.newWorkerClient,
+		Workers:   e.workers,
+		Allocator: e.cfg.allocator,
+		Logger:    e.cfg.logger,
+	}
+}
+
+// prepare parses, builds, optimizes and resolves a SELECT.
+func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, error) {
+	root, err := plan.Build(sel)
+	if err != nil {
+		return nil, err
+	}
+	root = plan.Optimize(root)
+	return plan.Resolve(ctx, root, e.admin, e.workers)
+}
+
+// Query runs a SELECT (or EXPLAIN, whose result is one "plan" column of
+// text lines) and streams its rows. The caller must Release the reader;
+// releasing it early stops the scan. Errors in the query text are
+// *lang.Error values with line and column.
+func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, error) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	switch s := stmt.(type) {
+	case *lang.Explain:
+		p, err := e.explain(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		return p.reader(e.cfg.allocator)
+	case *lang.Select:
+		root, err := e.prepare(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		return exec.Run(ctx, root, e.execConfig(), nil)
+	}
+	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)
+}
+
+// Explain plans a query (with or without a leading EXPLAIN) without reading
+// any records.
+func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	ex, ok := stmt.(*lang.Explain)
+	if !ok {
+		ex = &lang.Explain{Pos: stmt.Position(), Stmt: stmt}
+	}
+	return e.explain(ctx, ex)
+}
+
+func (e *Engine) explain(ctx context.Context, ex *lang.Explain) (*Plan, error) {
+	sel, ok := ex.Stmt.(*lang.Select)
+	if !ok {
+		return nil, errors.New("kq: EXPLAIN supports SELECT only")
+	}
+	root, err := e.prepare(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Tree: plan.Format(root)}
+	for _, s := range plan.Scans(root) {
+		p.Tasks = append(p.Tasks, s.Tasks...)
+	}
+	return p, nil
+}
+
+// Plan is a planned query: the logical plan after pushdown, and the tasks
+// its scans run.
+type Plan struct {
+	// Tree is the plan printed as an indented tree.
+	Tree string
+	// Tasks are the offset-range tasks, ordered by (topic, partition, from).
+	Tasks []plan.Task
+}
+
+// String prints the tree and the task table.
+func (p *Plan) String() string {
+	s := p.Tree + "\ntasks:\n"
+	for i, t := range p.Tasks {
+		s += fmt.Sprintf("  %3d  %s  rows=%d  preferredWorker=%d\n", i, t.Range, t.Size(), t.PreferredWorker)
+	}
+	return s
+}
+
+func (p *Plan) reader(mem memory.Allocator) (array.RecordReader, error) {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	for _, line := range strings.Split(strings.TrimRight(p.String(), "\n"), "\n") {
+		b.Append(line)
+	}
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "plan", Type: arrow.BinaryTypes.String}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+	defer rec.Release()
+	return array.NewRecordReader(schema, []arrow.RecordBatch{rec})
+}

@@ -1,0 +1,173 @@
+package exec
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+)
+
+// Kafka record batch (magic 2) layout, see the protocol guide.
+const (
+	batchHeaderSize = 61
+
+	attrCompression   = 0x07
+	attrLogAppendTime = 0x08
+	attrTransactional = 0x10
+	attrControl       = 0x20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// batchHeader is the fixed header of one record batch.
+type batchHeader struct {
+	BaseOffset      int64
+	Length          int32 // bytes after the length field
+	Attributes      int16
+	LastOffsetDelta int32
+	BaseTimestamp   int64
+	MaxTimestamp    int64
+	ProducerID      int64
+	NumRecords      int32
+}
+
+func (h *batchHeader) lastOffset() int64     { return h.BaseOffset + int64(h.LastOffsetDelta) }
+func (h *batchHeader) isControl() bool       { return h.Attributes&attrControl != 0 }
+func (h *batchHeader) isTransactional() bool { return h.Attributes&attrTransactional != 0 }
+func (h *batchHeader) codec() int8           { return int8(h.Attributes & attrCompression) }
+
+// timestampType is 0 for create time, 1 for log-append time.
+func (h *batchHeader) timestampType() int32 {
+	if h.Attributes&attrLogAppendTime != 0 {
+		return 1
+	}
+	return 0
+}
+
+var errTruncated = errors.New("truncated record batch")
+
+// nextBatch splits the first whole record batch off buf. It returns
+// errTruncated when buf holds only part of a batch, which brokers do at the
+// end of a response that hit its byte limit.
+func nextBatch(buf []byte) (h batchHeader, batch, rest []byte, err error) {
+	if len(buf) < 17 {
+		return h, nil, nil, errTruncated
+	}
+	h.BaseOffset = int64(binary.BigEndian.Uint64(buf[0:]))
+	h.Length = int32(binary.BigEndian.Uint32(buf[8:]))
+	total := int(h.Length) + 12
+	if h.Length < 0 {
+		return h, nil, nil, fmt.Errorf("record batch at offset %d: negative length %d", h.BaseOffset, h.Length)
+	}
+	if len(buf) < total {
+		return h, nil, nil, errTruncated
+	}
+	if magic := buf[16]; magic != 2 {
+		return h, nil, nil, fmt.Errorf("record batch at offset %d: unsupported magic %d (Kafka < 0.11 message format)", h.BaseOffset, magic)
+	}
+	if total < batchHeaderSize {
+		return h, nil, nil, fmt.Errorf("record batch at offset %d: length %d is shorter than its header", h.BaseOffset, h.Length)
+	}
+	batch = buf[:total]
+	if crc := binary.BigEndian.Uint32(batch[17:]); crc != crc32.Checksum(batch[21:], castagnoli) {
+		return h, nil, nil, fmt.Errorf("record batch at offset %d: CRC mismatch", h.BaseOffset)
+	}
+	h.Attributes = int16(binary.BigEndian.Uint16(batch[21:]))
+	h.LastOffsetDelta = int32(binary.BigEndian.Uint32(batch[23:]))
+	h.BaseTimestamp = int64(binary.BigEndian.Uint64(batch[27:]))
+	h.MaxTimestamp = int64(binary.BigEndian.Uint64(batch[35:]))
+	h.ProducerID = int64(binary.BigEndian.Uint64(batch[43:]))
+	h.NumRecords = int32(binary.BigEndian.Uint32(batch[57:]))
+	return h, batch, buf[total:], nil
+}
+
+// record is one decoded record. Key, Value and header slices alias the
+// batch's (decompressed) buffer and are valid until the next fetch.
+type record struct {
+	Offset    int64
+	Timestamp int64
+	Key       []byte // nil for a null key
+	Value     []byte // nil for a null value
+	Headers   []header
+}
+
+type header struct {
+	Key   []byte
+	Value []byte // nil for a null value
+}
+
+// recordDecoder walks the records of a decompressed batch body.
+type recordDecoder struct {
+	buf []byte
+	h   *batchHeader
+	err error
+}
+
+func (d *recordDecoder) varint() int64 {
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.err = errors.New("bad varint")
+		d.buf = nil
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *recordDecoder) bytes() []byte {
+	n := d.varint()
+	if d.err != nil || n < 0 {
+		return nil
+	}
+	if int64(len(d.buf)) < n {
+		d.err = errors.New("record field past the end of its batch")
+		d.buf = nil
+		return nil
+	}
+	b := d.buf[:n:n]
+	d.buf = d.buf[n:]
+	return b
+}
+
+// next decodes the next record into r, reusing r.Headers. It returns false
+// at the end of the batch or on a decode error (see d.err).
+func (d *recordDecoder) next(r *record, wantHeaders bool) bool {
+	if len(d.buf) == 0 || d.err != nil {
+		return false
+	}
+	length := d.varint()
+	if d.err != nil {
+		return false
+	}
+	if length < 1 || int64(len(d.buf)) < length {
+		d.err = errors.New("record length past the end of its batch")
+		return false
+	}
+	body := d.buf[:length]
+	rest := d.buf[length:]
+	d.buf = body[1:] // skip attributes
+	tsDelta := d.varint()
+	offDelta := d.varint()
+	r.Offset = d.h.BaseOffset + offDelta
+	if d.h.timestampType() == 1 {
+		r.Timestamp = d.h.MaxTimestamp
+	} else {
+		r.Timestamp = d.h.BaseTimestamp + tsDelta
+	}
+	r.Key = d.bytes()
+	r.Value = d.bytes()
+	n := d.varint()
+	r.Headers = r.Headers[:0]
+	for i := int64(0); i < n && d.err == nil; i++ {
+		k := d.bytes()
+		v := d.bytes()
+		if wantHeaders {
+			r.Headers = append(r.Headers, header{Key: k, Value: v})
+		}
+	}
+	if d.err != nil {
+		return false
+	}
+	d.buf = rest
+	return true
+}

@@ -1,0 +1,138 @@
+package exec
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// Run executes a resolved plan and returns its rows as a stream. The caller
+// owns the reader and must Release it. stats, when not nil, receives the
+// scan statistics once the reader is exhausted.
+func Run(ctx context.Context, root plan.Node, cfg *Config, stats func(*Stats)) (array.RecordReader, error) {
+	if stats == nil {
+		stats = func(*Stats) {}
+	}
+	switch n := root.(type) {
+	case *plan.Limit:
+		// Limits reach the scan through plan.PushLimit; the scan's limiter
+		// is exact, so the node has nothing left to do here.
+		if scans := plan.Scans(n); len(scans) == 1 && scans[0].Limit >= 0 && scans[0].Limit <= n.N {
+			return Run(ctx, n.Input, cfg, stats)
+		}
+	case *plan.Aggregate:
+		if scan, ok := n.Input.(*plan.Scan); ok && scan.CountOnly {
+			return runCount(ctx, n, scan, cfg, stats)
+		}
+	case *plan.Project:
+		if scan, ok := n.Input.(*plan.Scan); ok {
+			return runProject(ctx, n, scan, cfg, stats)
+		}
+	}
+	return nil, fmt.Errorf("exec: cannot run plan node %q yet", root.String())
+}
+
+// runCount runs a count-only scan and returns one row with the count in
+// every item's column.
+func runCount(ctx context.Context, agg *plan.Aggregate, scan *plan.Scan, cfg *Config, stats func(*Stats)) (array.RecordReader, error) {
+	st, err := Start(ctx, scan, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Release()
+	if err := st.Wait(); err != nil {
+		return nil, err
+	}
+	stats(st.Stats())
+	fields := make([]arrow.Field, len(agg.Items))
+	cols := make([]arrow.Array, len(agg.Items))
+	for i, it := range agg.Items {
+		fields[i] = arrow.Field{Name: it.Name, Type: arrow.PrimitiveTypes.Int64}
+		b := array.NewInt64Builder(cfg.Allocator)
+		b.Append(st.Stats().Rows)
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	schema := arrow.NewSchema(fields, nil)
+	rec := array.NewRecordBatch(schema, cols, 1)
+	for _, c := range cols {
+		c.Release()
+	}
+	defer rec.Release()
+	return array.NewRecordReader(schema, []arrow.RecordBatch{rec})
+}
+
+// runProject streams a scan, mapping its columns to the projection's items
+// (each a plain column reference).
+func runProject(ctx context.Context, proj *plan.Project, scan *plan.Scan, cfg *Config, stats func(*Stats)) (array.RecordReader, error) {
+	idx := make([]int, len(proj.Items))
+	fields := make([]arrow.Field, len(proj.Items))
+	for i, it := range proj.Items {
+		col := plan.ColumnOf(it.Expr)
+		idx[i] = -1
+		for j, c := range scan.Columns {
+			if c == col {
+				idx[i] = j
+			}
+		}
+		if idx[i] < 0 {
+			return nil, fmt.Errorf("exec: projection %s is not a scanned column", it.Expr)
+		}
+	}
+	st, err := Start(ctx, scan, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i, it := range proj.Items {
+		f := st.Schema().Field(idx[i])
+		f.Name = it.Name
+		fields[i] = f
+	}
+	return &projection{Stream: st, schema: arrow.NewSchema(fields, nil), idx: idx, stats: stats}, nil
+}
+
+// projection reorders and renames a stream's columns.
+type projection struct {
+	*Stream
+	schema *arrow.Schema
+	idx    []int
+	cur    arrow.RecordBatch
+	stats  func(*Stats)
+}
+
+func (p *projection) Schema() *arrow.Schema { return p.schema }
+
+func (p *projection) Next() bool {
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
+	if !p.Stream.Next() {
+		if p.Stream.Stats() != nil {
+			p.stats(p.Stream.Stats())
+		}
+		return false
+	}
+	in := p.Stream.RecordBatch()
+	cols := make([]arrow.Array, len(p.idx))
+	for i, j := range p.idx {
+		cols[i] = in.Column(j)
+	}
+	p.cur = array.NewRecordBatch(p.schema, cols, in.NumRows())
+	return true
+}
+
+func (p *projection) RecordBatch() arrow.RecordBatch { return p.cur }
+func (p *projection) Record() arrow.RecordBatch      { return p.cur }
+
+func (p *projection) Release() {
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
+	p.Stream.Release()
+}

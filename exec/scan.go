@@ -1,0 +1,262 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// Config says how scans run. NewClient is required; the other fields have
+// defaults.
+type Config struct {
+	// NewClient returns the Kafka client one worker uses for all of its
+	// tasks, and a function the scan calls when the worker is done with it.
+	NewClient func() (*kgo.Client, func(), error)
+	// Workers is how many tasks run at once; default runtime.GOMAXPROCS(0).
+	Workers int
+	// Allocator allocates Arrow memory; default memory.DefaultAllocator.
+	Allocator memory.Allocator
+	// Logger receives warnings (data loss under failOnDataLoss=false);
+	// default slog.Default().
+	Logger *slog.Logger
+	// BatchRows is the number of rows per Arrow record batch; default 8192.
+	BatchRows int
+	// Buffer is how many record batches may wait between the workers and
+	// the reader before workers block (backpressure); default 2×Workers.
+	Buffer int
+
+	warned sync.Map // "topic-partition" -> true, for warn-once
+}
+
+func (c *Config) withDefaults() {
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.Allocator == nil {
+		c.Allocator = memory.DefaultAllocator
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.BatchRows <= 0 {
+		c.BatchRows = 8192
+	}
+	if c.Buffer <= 0 {
+		c.Buffer = 2 * c.Workers
+	}
+}
+
+func (c *Config) warnDataLoss(topic string, partition int32, from, to int64) {
+	key := fmt.Sprintf("%s-%d", topic, partition)
+	if _, dup := c.warned.LoadOrStore(key, true); dup {
+		return
+	}
+	c.Logger.Warn("data loss: records are no longer available in Kafka; skipping them (failOnDataLoss=false)",
+		"topic", topic, "partition", partition, "from", from, "to", to)
+}
+
+// limiter hands out at most n rows across all workers.
+type limiter struct{ left atomic.Int64 }
+
+func (l *limiter) take() bool { return l.left.Add(-1) >= 0 }
+func (l *limiter) done() bool { return l.left.Load() <= 0 }
+
+// Stream is a running scan. It is an array.RecordReader over the scan's
+// rows (none for a count-only scan); Stats is valid once Next has returned
+// false. Release stops the scan if it is still running.
+type Stream struct {
+	schema *arrow.Schema
+	ch     chan arrow.RecordBatch
+	cancel context.CancelFunc
+	done   chan struct{}
+	refs   atomic.Int64
+
+	cur   arrow.RecordBatch
+	err   error
+	stats *Stats
+}
+
+// Start starts scan s, which must have been resolved (plan.Resolve). The
+// returned stream owns the workers; read it to the end or Release it.
+func Start(ctx context.Context, s *plan.Scan, cfg *Config) (*Stream, error) {
+	if cfg.NewClient == nil {
+		return nil, errors.New("exec: Config.NewClient is required")
+	}
+	cfg.withDefaults()
+	schema, err := SourceSchema(s.Columns)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	st := &Stream{schema: schema, ch: make(chan arrow.RecordBatch, cfg.Buffer), cancel: cancel, done: make(chan struct{})}
+	st.refs.Store(1)
+	go st.run(ctx, s, cfg)
+	return st, nil
+}
+
+func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
+	defer close(st.done)
+	defer close(st.ch)
+	start := time.Now()
+
+	// Largest tasks first, so the long ones do not start last.
+	order := make([]int, len(s.Tasks))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return s.Tasks[order[a]].Size() > s.Tasks[order[b]].Size() })
+	next := make(chan int, len(order))
+	for _, i := range order {
+		next <- i
+	}
+	close(next)
+
+	var lim *limiter
+	if s.Limit >= 0 {
+		lim = &limiter{}
+		lim.left.Store(s.Limit)
+	}
+	stats := &Stats{Tasks: make([]TaskStats, len(s.Tasks))}
+	g, gctx := errgroup.WithContext(ctx)
+	for range min(cfg.Workers, max(len(s.Tasks), 1)) {
+		g.Go(func() error {
+			cl, release, err := cfg.NewClient()
+			if err != nil {
+				return fmt.Errorf("kafka client: %w", err)
+			}
+			defer release()
+			w := &worker{
+				cl: cl, adm: kadm.NewClient(cl), scan: s, cfg: cfg,
+				readCommitted: s.Options.IsolationLevel != plan.ReadUncommitted,
+				decomp:        kgo.DefaultDecompressor(),
+				meta:          map[string]kadm.TopicDetail{},
+				limit:         lim,
+				emit:          st.send,
+			}
+			if !s.CountOnly {
+				w.rows = newRowBuilder(cfg.Allocator, st.schema)
+				defer w.rows.release()
+			}
+			for i := range next {
+				ts, err := w.run(gctx, s.Tasks[i])
+				stats.Tasks[i] = ts
+				if errors.Is(err, errLimitReached) {
+					break
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return w.flush(gctx)
+		})
+	}
+	err := g.Wait()
+	for _, t := range stats.Tasks {
+		stats.add(t.Counters)
+		if t.RecordsLost > 0 {
+			stats.DataLoss.Detected = true
+			stats.DataLoss.RecordsLost += t.RecordsLost
+			stats.DataLoss.Partitions = appendUnique(stats.DataLoss.Partitions, fmt.Sprintf("%s-%d", t.Topic, t.Partition))
+		}
+	}
+	stats.ElapsedMs = time.Since(start).Milliseconds()
+	st.stats = stats
+	st.err = err
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// send passes a record downstream, blocking while the buffer is full.
+func (st *Stream) send(ctx context.Context, rec arrow.RecordBatch) error {
+	select {
+	case st.ch <- rec:
+		return nil
+	case <-ctx.Done():
+		rec.Release()
+		return ctx.Err()
+	}
+}
+
+// Schema implements array.RecordReader.
+func (st *Stream) Schema() *arrow.Schema { return st.schema }
+
+// Next implements array.RecordReader. The previous record is released.
+func (st *Stream) Next() bool {
+	if st.cur != nil {
+		st.cur.Release()
+		st.cur = nil
+	}
+	rec, ok := <-st.ch
+	if !ok {
+		<-st.done
+		return false
+	}
+	st.cur = rec
+	return true
+}
+
+// RecordBatch implements array.RecordReader. The batch is valid until the
+// next call to Next; Retain it to keep it longer.
+func (st *Stream) RecordBatch() arrow.RecordBatch { return st.cur }
+
+// Record implements array.RecordReader.
+//
+// Deprecated: use RecordBatch.
+func (st *Stream) Record() arrow.RecordBatch { return st.cur }
+
+// Err returns the error that ended the scan, if any. It is valid once Next
+// has returned false.
+func (st *Stream) Err() error { return st.err }
+
+// Stats returns the scan's statistics once Next has returned false (or
+// after Wait); nil before.
+func (st *Stream) Stats() *Stats { return st.stats }
+
+// Wait reads the scan to its end, discarding rows, and returns its error.
+// It is how count-only scans are run.
+func (st *Stream) Wait() error {
+	for st.Next() {
+	}
+	return st.err
+}
+
+// Retain implements array.RecordReader.
+func (st *Stream) Retain() { st.refs.Add(1) }
+
+// Release implements array.RecordReader. The last Release stops the scan if
+// it is still running and waits for its workers to exit.
+func (st *Stream) Release() {
+	if st.refs.Add(-1) != 0 {
+		return
+	}
+	st.cancel()
+	if st.cur != nil {
+		st.cur.Release()
+		st.cur = nil
+	}
+	for rec := range st.ch {
+		rec.Release()
+	}
+	<-st.done
+}

@@ -1,0 +1,74 @@
+package kq
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Option configures an Engine; see Open.
+type Option func(*config)
+
+type config struct {
+	brokers   []string
+	client    *kgo.Client
+	kgoOpts   []kgo.Opt
+	allocator memory.Allocator
+	logger    *slog.Logger
+	workers   int
+}
+
+// WithBrokers sets the seed brokers ("host:port"); a single string may hold
+// several, comma-separated. Default: localhost:9092. Ignored with WithClient.
+func WithBrokers(brokers ...string) Option {
+	return func(c *config) {
+		for _, b := range brokers {
+			for _, s := range strings.Split(b, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					c.brokers = append(c.brokers, s)
+				}
+			}
+		}
+	}
+}
+
+// WithClient makes the engine use an existing client for metadata and for
+// every worker instead of creating its own. The engine does not close it.
+func WithClient(cl *kgo.Client) Option { return func(c *config) { c.client = cl } }
+
+// WithKafkaOptions adds franz-go client options (SASL, TLS, timeouts) to the
+// clients the engine creates. Ignored with WithClient.
+func WithKafkaOptions(opts ...kgo.Opt) Option {
+	return func(c *config) { c.kgoOpts = append(c.kgoOpts, opts...) }
+}
+
+// WithAllocator sets the Arrow allocator for every batch the engine builds.
+// Default: memory.DefaultAllocator.
+func WithAllocator(mem memory.Allocator) Option { return func(c *config) { c.allocator = mem } }
+
+// WithLogger sets the logger for warnings such as data loss under
+// failOnDataLoss=false. Default: slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithWorkers sets how many scan tasks run at once, each worker with its own
+// Kafka client. Default: runtime.GOMAXPROCS(0).
+func WithWorkers(n int) Option { return func(c *config) { c.workers = n } }
+
+func (c *config) validate() error {
+	if c.workers < 0 {
+		return errors.New("kq: workers must not be negative")
+	}
+	if c.client == nil && len(c.brokers) == 0 {
+		c.brokers = []string{"localhost:9092"}
+	}
+	if c.allocator == nil {
+		c.allocator = memory.DefaultAllocator
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	return nil
+}

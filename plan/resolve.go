@@ -1,0 +1,34 @@
+package plan
+
+import "context"
+
+// Resolve fills in the tasks of every scan of the tree: it resolves the
+// offset ranges through l and splits them per the scan's options. workers
+// (at least 1) sets each task's preferred worker.
+func Resolve(ctx context.Context, root Node, l OffsetLister, workers int) (Node, error) {
+	var firstErr error
+	out := Transform(root, func(n Node) Node {
+		scan, ok := n.(*Scan)
+		if !ok || firstErr != nil {
+			return n
+		}
+		ranges, err := ResolveRanges(ctx, l, scan.Topics, scan.Options)
+		if err != nil {
+			firstErr = err
+			return n
+		}
+		tasks, err := Split(ranges, scan.Options.Split)
+		if err != nil {
+			firstErr = err
+			return n
+		}
+		AssignWorkers(tasks, workers)
+		s := *scan
+		s.Tasks = tasks
+		return &s
+	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}

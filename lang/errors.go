@@ -47,10 +47,12 @@ func fromParticiple(err error) error {
 			what = "end of query"
 		}
 		msg = "unexpected " + what
-		if ute.Expect != "" {
-			msg += ", expected " + ute.Expect
-		} else if m := ute.Message(); strings.Contains(m, "(expected ") {
-			msg += ", expected " + m[strings.Index(m, "(expected ")+len("(expected "):len(m)-1]
+		expect := ute.Expect
+		if m := ute.Message(); expect == "" && strings.Contains(m, "(expected ") {
+			expect = m[strings.Index(m, "(expected ")+len("(expected ") : len(m)-1]
+		}
+		if expect != "" {
+			msg += ", expected " + friendlyExpect(expect)
 		}
 	}
 	return &Error{Pos: perr.Position(), Msg: msg}
@@ -93,4 +95,32 @@ func Caret(query string, err error) string {
 		pad.WriteByte(' ')
 	}
 	return line + "\n" + pad.String() + "^"
+}
+
+// grammarNames says what each grammar node stands for in error messages.
+var grammarNames = map[string]string{
+	"GStatement": "a statement",
+	"GSelect":    "SELECT",
+	"GItem":      "a column or expression",
+	"GSource":    "kafka('topic')",
+	"GOption":    "an option (name = value)",
+	"GIdent":     "a name",
+	"GString":    "a string",
+	"GInteger":   "an integer",
+	"GExpr":      "an expression",
+	"GLiteral":   "a literal",
+}
+
+// friendlyExpect turns participle's description of what it expected (the
+// whole remaining production) into its first element, in words.
+func friendlyExpect(expect string) string {
+	first := strings.Fields(expect)[0]
+	first = strings.TrimLeft(first, "(")
+	if name, ok := grammarNames[first]; ok {
+		return name
+	}
+	if strings.HasPrefix(first, "<") {
+		return strings.Trim(first, "<>")
+	}
+	return first
 }

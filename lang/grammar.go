@@ -7,169 +7,169 @@ package lang
 
 type gStatement struct {
 	Pos     Pos
-	Explain bool     `@"EXPLAIN"?`
-	Select  *gSelect `@@ ";"?`
+	Explain bool     `parser:"@\"EXPLAIN\"?"`
+	Select  *gSelect `parser:"@@ \";\"?"`
 }
 
 type gSelect struct {
 	Pos      Pos
-	Distinct bool      `"SELECT" @"DISTINCT"?`
-	Items    []*gItem  `@@ ("," @@)*`
-	From     *gSource  `"FROM" @@`
-	Where    *gExpr    `("WHERE" @@)?`
-	Limit    *gInteger `("LIMIT" @@)?`
+	Distinct bool      `parser:"\"SELECT\" @\"DISTINCT\"?"`
+	Items    []*gItem  `parser:"@@ (\",\" @@)*"`
+	From     *gSource  `parser:"\"FROM\" @@"`
+	Where    *gExpr    `parser:"(\"WHERE\" @@)?"`
+	Limit    *gInteger `parser:"(\"LIMIT\" @@)?"`
 }
 
 type gItem struct {
 	Pos   Pos
-	Star  bool    `( @"*"`
-	Expr  *gExpr  `| @@ )`
-	Alias *gIdent `("AS" @@)?`
+	Star  bool    `parser:"( @\"*\""`
+	Expr  *gExpr  `parser:"| @@ )"`
+	Alias *gIdent `parser:"(\"AS\" @@)?"`
 }
 
 type gSource struct {
 	Pos     Pos
-	Kafka   string     `@"kafka" "("`
-	Topics  []*gString `@@ ("," @@)* ")"`
-	Options []*gOption `("WITH" "(" @@ ("," @@)* ")")?`
-	Alias   *gIdent    `("AS" @@)?`
+	Kafka   string     `parser:"@\"kafka\" \"(\""`
+	Topics  []*gString `parser:"@@ (\",\" @@)* \")\""`
+	Options []*gOption `parser:"(\"WITH\" \"(\" @@ (\",\" @@)* \")\")?"`
+	Alias   *gIdent    `parser:"(\"AS\" @@)?"`
 }
 
 type gOption struct {
 	Pos   Pos
-	Key   *gIdent   `@@ "="`
-	Value *gLiteral `@@`
+	Key   *gIdent   `parser:"@@ \"=\""`
+	Value *gLiteral `parser:"@@"`
 }
 
 type gIdent struct {
 	Pos  Pos
-	Name string `@Ident | @QIdent`
+	Name string `parser:"@Ident | @QIdent"`
 }
 
 type gString struct {
 	Pos   Pos
-	Value string `@String`
+	Value string `parser:"@String"`
 }
 
 type gInteger struct {
 	Pos   Pos
-	Value string `@Number`
+	Value string `parser:"@Number"`
 }
 
 type gExpr struct {
 	Pos Pos
-	Or  *gOr `@@`
+	Or  *gOr `parser:"@@"`
 }
 
 type gOr struct {
 	Pos   Pos
-	Left  *gAnd   `@@`
-	Right []*gAnd `("OR" @@)*`
+	Left  *gAnd   `parser:"@@"`
+	Right []*gAnd `parser:"(\"OR\" @@)*"`
 }
 
 type gAnd struct {
 	Pos   Pos
-	Left  *gNot   `@@`
-	Right []*gNot `("AND" @@)*`
+	Left  *gNot   `parser:"@@"`
+	Right []*gNot `parser:"(\"AND\" @@)*"`
 }
 
 type gNot struct {
 	Pos Pos
-	Not *gNot `  "NOT" @@`
-	Cmp *gCmp `| @@`
+	Not *gNot `parser:"  \"NOT\" @@"`
+	Cmp *gCmp `parser:"| @@"`
 }
 
 type gCmp struct {
 	Pos     Pos
-	Left    *gAdd     `@@`
-	Op      string    `( @("=" | "<>" | "!=" | "<=" | ">=" | "<" | ">")`
-	Right   *gAdd     `  @@`
-	IsNull  *gIsNull  `| @@`
-	In      *gIn      `| @@`
-	Between *gBetween `| @@`
-	Like    *gLike    `| @@ )?`
+	Left    *gAdd     `parser:"@@"`
+	Op      string    `parser:"( @(\"=\" | \"<>\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\")"`
+	Right   *gAdd     `parser:"  @@"`
+	IsNull  *gIsNull  `parser:"| @@"`
+	In      *gIn      `parser:"| @@"`
+	Between *gBetween `parser:"| @@"`
+	Like    *gLike    `parser:"| @@ )?"`
 }
 
 type gIsNull struct {
 	Pos Pos
-	Not bool `"IS" @"NOT"? "NULL"`
+	Not bool `parser:"\"IS\" @\"NOT\"? \"NULL\""`
 }
 
 type gIn struct {
 	Pos  Pos
-	Not  bool     `@"NOT"? "IN" "("`
-	List []*gExpr `@@ ("," @@)* ")"`
+	Not  bool     `parser:"@\"NOT\"? \"IN\" \"(\""`
+	List []*gExpr `parser:"@@ (\",\" @@)* \")\""`
 }
 
 type gBetween struct {
 	Pos Pos
-	Not bool  `@"NOT"? "BETWEEN"`
-	Lo  *gAdd `@@ "AND"`
-	Hi  *gAdd `@@`
+	Not bool  `parser:"@\"NOT\"? \"BETWEEN\""`
+	Lo  *gAdd `parser:"@@ \"AND\""`
+	Hi  *gAdd `parser:"@@"`
 }
 
 type gLike struct {
 	Pos     Pos
-	Not     bool   `@"NOT"?`
-	Op      string `@("LIKE" | "ILIKE")`
-	Pattern *gAdd  `@@`
+	Not     bool   `parser:"@\"NOT\"?"`
+	Op      string `parser:"@(\"LIKE\" | \"ILIKE\")"`
+	Pattern *gAdd  `parser:"@@"`
 }
 
 type gAdd struct {
 	Pos   Pos
-	Left  *gMul     `@@`
-	Right []*gAddOp `@@*`
+	Left  *gMul     `parser:"@@"`
+	Right []*gAddOp `parser:"@@*"`
 }
 
 type gAddOp struct {
 	Pos   Pos
-	Op    string `@("+" | "-" | "||")`
-	Right *gMul  `@@`
+	Op    string `parser:"@(\"+\" | \"-\" | \"||\")"`
+	Right *gMul  `parser:"@@"`
 }
 
 type gMul struct {
 	Pos   Pos
-	Left  *gUnary   `@@`
-	Right []*gMulOp `@@*`
+	Left  *gUnary   `parser:"@@"`
+	Right []*gMulOp `parser:"@@*"`
 }
 
 type gMulOp struct {
 	Pos   Pos
-	Op    string  `@("*" | "/" | "%")`
-	Right *gUnary `@@`
+	Op    string  `parser:"@(\"*\" | \"/\" | \"%\")"`
+	Right *gUnary `parser:"@@"`
 }
 
 type gUnary struct {
 	Pos     Pos
-	Neg     *gUnary   `  "-" @@`
-	Primary *gPrimary `| @@`
+	Neg     *gUnary   `parser:"  \"-\" @@"`
+	Primary *gPrimary `parser:"| @@"`
 }
 
 type gPrimary struct {
 	Pos     Pos
-	Call    *gCall    `  @@`
-	Literal *gLiteral `| @@`
-	Ident   *gQName   `| @@`
-	Paren   *gExpr    `| "(" @@ ")"`
+	Call    *gCall    `parser:"  @@"`
+	Literal *gLiteral `parser:"| @@"`
+	Ident   *gQName   `parser:"| @@"`
+	Paren   *gExpr    `parser:"| \"(\" @@ \")\""`
 }
 
 type gCall struct {
 	Pos      Pos
-	Name     *gIdent  `@@ "("`
-	Star     bool     `( @"*"`
-	Distinct bool     `| @"DISTINCT"?`
-	Args     []*gExpr `  (@@ ("," @@)*)? ) ")"`
+	Name     *gIdent  `parser:"@@ \"(\""`
+	Star     bool     `parser:"( @\"*\""`
+	Distinct bool     `parser:"| @\"DISTINCT\"?"`
+	Args     []*gExpr `parser:"  (@@ (\",\" @@)*)? ) \")\""`
 }
 
 type gQName struct {
 	Pos   Pos
-	Parts []*gIdent `@@ ("." @@)*`
+	Parts []*gIdent `parser:"@@ (\".\" @@)*"`
 }
 
 type gLiteral struct {
 	Pos    Pos
-	Number *string `  @Number`
-	String *string `| @String`
-	Bool   *string `| @("TRUE" | "FALSE")`
-	Null   bool    `| @"NULL"`
+	Number *string `parser:"  @Number"`
+	String *string `parser:"| @String"`
+	Bool   *string `parser:"| @(\"TRUE\" | \"FALSE\")"`
+	Null   bool    `parser:"| @\"NULL\""`
 }

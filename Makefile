@@ -1,0 +1,34 @@
+# kq — make targets. Every Go command carries the build tags kq needs
+# (duckdb_arrow enables DuckDB's Arrow interface), so no target fails to build.
+
+GO      ?= go
+TAGS    ?= duckdb_arrow
+GOFLAGS := -tags=$(TAGS)
+BIN     := bin/kq
+DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
+
+.PHONY: build test check fmt vet race demo clean
+
+## build: compile the kq binary into bin/kq
+build:
+	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/kq
+
+## test: what CI runs: vet, then every test with the race detector
+test: vet
+	$(GO) test $(GOFLAGS) -race -count=1 -timeout 20m ./...
+
+## check: gofmt, vet and the tests with -race
+check: fmt test
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(GOFLAGS) ./...
+
+## demo: run kq on the embedded demo broker
+demo: build
+	./$(BIN) --demo "$(DEMO_QUERY)"
+
+clean:
+	rm -rf bin

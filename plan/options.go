@@ -1,10 +1,7 @@
 package plan
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/kq-sql/kq/lang"
@@ -16,16 +13,72 @@ const (
 	ReadUncommitted = "read_uncommitted"
 )
 
+// Record formats, the values of the valueFormat and keyFormat options.
+const (
+	// FormatRaw keeps the bytes as a BLOB column (the default).
+	FormatRaw = "raw"
+	// FormatString gives a VARCHAR column.
+	FormatString = "string"
+	// FormatJSON decodes a JSON object into one typed column per top-level
+	// field.
+	FormatJSON = "json"
+)
+
+// Values of the onDecodeError option.
+const (
+	// OnDecodeErrorNull gives NULL fields for a value that does not decode
+	// and counts it (the default).
+	OnDecodeErrorNull = "null"
+	// OnDecodeErrorFail fails the query.
+	OnDecodeErrorFail = "fail"
+)
+
+// Values of the startingOffsetsByTimestampStrategy option.
+const (
+	// TimestampStrategyError fails the query when no record of a partition
+	// is at or after a starting timestamp (the default, as in Spark).
+	TimestampStrategyError = "error"
+	// TimestampStrategyLatest starts such a partition at latest.
+	TimestampStrategyLatest = "latest"
+)
+
+// DefaultJSONSampleSize is how many values a JSON schema is inferred from
+// when no jsonSampleSize is given.
+const DefaultJSONSampleSize = 1000
+
 // Options are the validated WITH options of one kafka() source. The zero
 // value is not meaningful; use ParseOptions, which applies the defaults.
+//
+// Of the starting options at most one of startingOffsets,
+// startingOffsetsByTimestamp and startingTimestamp is set, and likewise
+// for the ending options: kq rejects a combination instead of applying
+// Spark's silent precedence.
 type Options struct {
-	// StartingOffsets is nil for earliest, else partition offsets per topic
-	// (-2 earliest).
+	// StartingOffsets is nil for earliest (the default), else partition
+	// offsets per topic (-2 earliest).
 	StartingOffsets map[string]map[int32]int64
-	// EndingOffsets is nil for latest, else partition offsets per topic
-	// (-1 latest), exclusive.
+	// EndingOffsets is nil for latest (the default), else partition offsets
+	// per topic (-1 latest), exclusive.
 	EndingOffsets map[string]map[int32]int64
-	// Split holds minPartitions, maxRecordsPerPartition and splitStrategy.
+	// StartingTimestamp, when not nil, starts every partition at its first
+	// record whose timestamp is at or after this epoch millisecond.
+	StartingTimestamp *int64
+	// EndingTimestamp, when not nil, ends every partition before its first
+	// record whose timestamp is at or after this epoch millisecond (latest
+	// when there is none).
+	EndingTimestamp *int64
+	// StartingOffsetsByTimestamp holds epoch milliseconds per partition,
+	// like StartingTimestamp but per partition; nil when not given.
+	StartingOffsetsByTimestamp map[string]map[int32]int64
+	// EndingOffsetsByTimestamp holds epoch milliseconds per partition, like
+	// EndingTimestamp but per partition; nil when not given.
+	EndingOffsetsByTimestamp map[string]map[int32]int64
+	// StartingOffsetsByTimestampStrategy says what a starting timestamp
+	// that no record reaches means: TimestampStrategyError (default) or
+	// TimestampStrategyLatest.
+	StartingOffsetsByTimestampStrategy string
+	// Split holds minPartitions, maxRecordsPerPartition and splitStrategy
+	// (default SplitBalanced).
 	Split SplitOptions
 	// IsolationLevel is ReadCommitted (default) or ReadUncommitted.
 	IsolationLevel string
@@ -33,163 +86,130 @@ type Options struct {
 	FailOnDataLoss bool
 	// IncludeHeaders (default false) adds the headers column.
 	IncludeHeaders bool
+	// ValueFormat and KeyFormat are FormatRaw (default), FormatString or
+	// FormatJSON.
+	ValueFormat, KeyFormat string
+	// ValueSchema and KeySchema are the JSON fields given with
+	// valueSchema/keySchema, in the order written; nil means infer them
+	// from a sample. Giving a schema implies FormatJSON.
+	ValueSchema, KeySchema []Field
+	// OnDecodeError is OnDecodeErrorNull (default) or OnDecodeErrorFail.
+	OnDecodeError string
+	// JSONSampleSize is how many records a JSON schema is inferred from
+	// (default DefaultJSONSampleSize).
+	JSONSampleSize int
+	// Kafka holds the kafka.* options with the prefix stripped, values as
+	// text, for the Kafka client. Nil when none are given. Values may be
+	// secrets: print them only through RedactedKafka.
+	Kafka map[string]string
+
+	// pos holds where each given option is, by canonical name, so that
+	// errors found later (while resolving offsets) point at it too.
+	pos map[string]lang.Pos
 }
 
-// optionSetters maps the lower-cased option key to its parser.
-var optionSetters = map[string]func(o *Options, v *lang.Literal) error{
-	"startingoffsets": func(o *Options, v *lang.Literal) error {
-		m, err := offsetsOption(v, "earliest", -2, -1)
-		o.StartingOffsets = m
-		return err
-	},
-	"endingoffsets": func(o *Options, v *lang.Literal) error {
-		m, err := offsetsOption(v, "latest", -1, -2)
-		o.EndingOffsets = m
-		return err
-	},
-	"minpartitions": func(o *Options, v *lang.Literal) error {
-		n, err := positiveInt(v)
-		o.Split.MinPartitions = int(n)
-		return err
-	},
-	"maxrecordsperpartition": func(o *Options, v *lang.Literal) error {
-		n, err := positiveInt(v)
-		o.Split.MaxRecordsPerPartition = n
-		return err
-	},
-	"splitstrategy": func(o *Options, v *lang.Literal) error {
-		s, err := oneOf(v, SplitBalanced, SplitSpark)
-		o.Split.Strategy = s
-		return err
-	},
-	"isolationlevel": func(o *Options, v *lang.Literal) error {
-		s, err := oneOf(v, ReadCommitted, ReadUncommitted)
-		o.IsolationLevel = s
-		return err
-	},
-	"failondataloss": func(o *Options, v *lang.Literal) error {
-		b, err := boolOption(v)
-		o.FailOnDataLoss = b
-		return err
-	},
-	"includeheaders": func(o *Options, v *lang.Literal) error {
-		b, err := boolOption(v)
-		o.IncludeHeaders = b
-		return err
-	},
+// Pos returns where option name (canonical spelling, e.g. "startingOffsets")
+// is in the query, and whether it was given.
+func (o Options) Pos(name string) (lang.Pos, bool) {
+	p, ok := o.pos[name]
+	return p, ok
 }
 
-// canonicalOption gives the documented spelling of each option for errors.
-var canonicalOption = map[string]string{
-	"startingoffsets":        "startingOffsets",
-	"endingoffsets":          "endingOffsets",
-	"minpartitions":          "minPartitions",
-	"maxrecordsperpartition": "maxRecordsPerPartition",
-	"splitstrategy":          "splitStrategy",
-	"isolationlevel":         "isolationLevel",
-	"failondataloss":         "failOnDataLoss",
-	"includeheaders":         "includeHeaders",
+// DefaultOptions returns the options of a kafka() source without a WITH
+// clause.
+func DefaultOptions() Options {
+	return Options{
+		StartingOffsetsByTimestampStrategy: TimestampStrategyError,
+		Split:                              SplitOptions{Strategy: SplitBalanced},
+		IsolationLevel:                     ReadCommitted,
+		FailOnDataLoss:                     true,
+		ValueFormat:                        FormatRaw,
+		KeyFormat:                          FormatRaw,
+		OnDecodeError:                      OnDecodeErrorNull,
+		JSONSampleSize:                     DefaultJSONSampleSize,
+	}
 }
 
-// ParseOptions validates a WITH clause. Keys are case-insensitive; errors
-// are *lang.Error values that name the option and point at it.
+// ParseOptions validates a WITH clause and applies the defaults. Keys are
+// case-insensitive; errors are *lang.Error values that point at the option,
+// name it and say what is allowed. Checks that need the cluster (JSON
+// offsets that must cover every partition) happen in ResolveRanges.
 func ParseOptions(opts []*lang.Option) (Options, error) {
-	o := Options{IsolationLevel: ReadCommitted, FailOnDataLoss: true, Split: SplitOptions{Strategy: SplitBalanced}}
-	seen := map[string]bool{}
+	o := DefaultOptions()
+	o.pos = map[string]lang.Pos{}
 	for _, opt := range opts {
 		key := strings.ToLower(opt.Key)
-		set, ok := optionSetters[key]
+		if strings.HasPrefix(key, kafkaPrefix) {
+			if err := o.setKafka(opt); err != nil {
+				return Options{}, err
+			}
+			continue
+		}
+		spec, ok := optionSpecs[key]
 		if !ok {
-			return o, lang.Errorf(opt.Pos, "unknown option %q (allowed: %s)", opt.Key, allowedOptions())
+			msg := "unknown option " + showName(opt.Key)
+			if s := closestOption(key); s != "" {
+				msg += " (did you mean " + s + "?)"
+			}
+			return Options{}, lang.Errorf(opt.Pos, "%s; allowed: %s, kafka.*", msg, strings.Join(optionNames(), ", "))
 		}
-		if seen[key] {
-			return o, lang.Errorf(opt.Pos, "option %s is given twice", canonicalOption[key])
+		if _, dup := o.pos[spec.name]; dup {
+			return Options{}, lang.Errorf(opt.Pos, "option %s is given twice", spec.name)
 		}
-		seen[key] = true
-		if err := set(&o, opt.Value); err != nil {
-			return o, lang.Errorf(opt.Value.Pos, "option %s: %v", canonicalOption[key], err)
+		o.pos[spec.name] = opt.Pos
+		if err := spec.set(&o, opt.Value); err != nil {
+			return Options{}, lang.Errorf(opt.Value.Pos, "option %s: %v", spec.name, err)
 		}
+	}
+	if err := o.check(); err != nil {
+		return Options{}, err
 	}
 	return o, nil
 }
 
-func allowedOptions() string {
-	names := make([]string, 0, len(canonicalOption))
-	for _, n := range canonicalOption {
-		names = append(names, n)
+// optionNames returns the canonical option names, sorted.
+func optionNames() []string {
+	names := make([]string, 0, len(optionSpecs))
+	for _, s := range optionSpecs {
+		names = append(names, s.name)
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
 }
 
-func positiveInt(v *lang.Literal) (int64, error) {
-	text := v.Value
-	if v.Kind != lang.LitInt && v.Kind != lang.LitString {
-		return 0, fmt.Errorf("want a positive integer, got %s", v)
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("want a positive integer, got %s", v)
-	}
-	if n <= 0 {
-		return 0, fmt.Errorf("must be positive, got %d", n)
-	}
-	return n, nil
-}
-
-func oneOf(v *lang.Literal, allowed ...string) (string, error) {
-	if v.Kind == lang.LitString {
-		for _, a := range allowed {
-			if strings.EqualFold(v.Value, a) {
-				return a, nil
-			}
+// closestOption returns the option name nearest to key (edit distance at
+// most a third of its length, at least 2), or "".
+func closestOption(key string) string {
+	best, bestDist := "", max(2, len(key)/3)+1
+	for _, name := range optionNames() {
+		d := editDistance(key, strings.ToLower(name))
+		if d < bestDist || (d == bestDist && best != "" && name < best) {
+			best, bestDist = name, d
 		}
 	}
-	return "", fmt.Errorf("want one of %s, got %s", strings.Join(allowed, ", "), v)
+	if best == "" && strings.Contains(key, ".") {
+		return "kafka." + key
+	}
+	return best
 }
 
-func boolOption(v *lang.Literal) (bool, error) {
-	if v.Kind == lang.LitBool || v.Kind == lang.LitString {
-		switch strings.ToLower(v.Value) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
 	}
-	return false, fmt.Errorf("want true or false, got %s", v)
-}
-
-// offsetsOption parses `word` (earliest or latest) or a JSON object of
-// per-partition offsets. sentinel is the special offset allowed for this
-// end (-2 earliest for starts, -1 latest for ends); forbidden is the other.
-func offsetsOption(v *lang.Literal, word string, sentinel, forbidden int64) (map[string]map[int32]int64, error) {
-	if v.Kind != lang.LitString {
-		return nil, fmt.Errorf("want '%s' or a JSON object such as '{\"topic\":{\"0\":23}}', got %s", word, v)
-	}
-	if strings.EqualFold(strings.TrimSpace(v.Value), word) {
-		return nil, nil
-	}
-	var raw map[string]map[string]int64
-	if err := json.Unmarshal([]byte(v.Value), &raw); err != nil {
-		return nil, fmt.Errorf("want '%s' or a JSON object such as '{\"topic\":{\"0\":23}}': %v", word, err)
-	}
-	out := make(map[string]map[int32]int64, len(raw))
-	for topic, parts := range raw {
-		out[topic] = make(map[int32]int64, len(parts))
-		for p, off := range parts {
-			n, err := strconv.ParseInt(p, 10, 32)
-			if err != nil || n < 0 {
-				return nil, fmt.Errorf("topic %q: partition %q is not a partition number", topic, p)
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
 			}
-			if off < 0 && off != sentinel {
-				if off == forbidden {
-					return nil, fmt.Errorf("topic %q partition %d: offset %d is not allowed here", topic, n, off)
-				}
-				return nil, fmt.Errorf("topic %q partition %d: offset %d is negative", topic, n, off)
-			}
-			out[topic][int32(n)] = off
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
+		prev, cur = cur, prev
 	}
-	return out, nil
+	return prev[len(b)]
 }

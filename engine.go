@@ -87,6 +87,7 @@ func (e *Engine) execConfig() *exec.Config {
 		Workers:   e.workers,
 		Allocator: e.cfg.allocator,
 		Logger:    e.cfg.logger,
+		Progress:  e.cfg.progress,
 	}
 }
 
@@ -121,7 +122,7 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 		if err != nil {
 			return nil, err
 		}
-		return exec.Run(ctx, root, e.execConfig(), nil)
+		return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
 	}
 	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/exec"
 )
 
 // Option configures an Engine; see Open.
@@ -19,7 +21,26 @@ type config struct {
 	allocator memory.Allocator
 	logger    *slog.Logger
 	workers   int
+	stats     func(*Stats)
+	progress  func(Progress)
 }
+
+// Stats are the statistics of one scan (SPEC §6): totals, data loss and
+// per-task figures. WriteJSON and WriteText render them.
+type Stats = exec.Stats
+
+// Progress is a snapshot of a running scan for progress bars.
+type Progress = exec.Progress
+
+// WithStats makes the engine call fn with the statistics of every scan a
+// query runs, once the scan has ended (when the result reader is exhausted).
+// fn may be called from several goroutines when queries run concurrently.
+// Default: none.
+func WithStats(fn func(*Stats)) Option { return func(c *config) { c.stats = fn } }
+
+// WithProgress makes the engine call fn about ten times a second while a
+// scan runs, and once at its end. fn must be quick. Default: none.
+func WithProgress(fn func(Progress)) Option { return func(c *config) { c.progress = fn } }
 
 // WithBrokers sets the seed brokers ("host:port"); a single string may hold
 // several, comma-separated. Default: localhost:9092. Ignored with WithClient.

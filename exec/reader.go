@@ -21,13 +21,16 @@ const (
 	// partition in it. Brokers return at least one whole batch regardless.
 	fetchMaxBytes     = 16 << 20
 	partitionMaxBytes = 4 << 20
+	// maxPartitionBytes is how far partitionMaxBytes grows when a response
+	// holds only part of one batch.
+	maxPartitionBytes = 256 << 20
 	// fetchMaxWait is how long a broker may hold a fetch with no data.
 	fetchMaxWait = 500 * time.Millisecond
 	// maxAttempts bounds retries of one fetch or offset lookup.
 	maxAttempts = 12
 	// maxIdleFetches bounds fetches in a row that return nothing while the
-	// range is not done.
-	maxIdleFetches = 40
+	// range is not done (each waits up to fetchMaxWait at the broker).
+	maxIdleFetches = 20
 )
 
 // errLimitReached ends a task when the query's LIMIT has its rows.
@@ -49,6 +52,7 @@ type worker struct {
 	rec  record
 
 	limit *limiter // nil without LIMIT
+	meter *meter
 }
 
 // taskState is the progress of one task.
@@ -64,9 +68,7 @@ type taskState struct {
 // without rows.
 func (w *worker) run(ctx context.Context, t plan.Task) (TaskStats, error) {
 	start := time.Now()
-	ts := &taskState{t: t, pos: t.From}
-	ts.st = TaskStats{Range: t.Range, AdjustedFrom: t.From}
-	ts.st.EstimatedRows = t.Size()
+	ts := &taskState{t: t, pos: t.From, st: emptyTaskStats(t)}
 	err := w.read(ctx, ts)
 	// Offsets passed without a row, a marker, an aborted record or a loss
 	// are gaps (compaction, deleted records inside the range).
@@ -80,14 +82,34 @@ func (w *worker) run(ctx context.Context, t plan.Task) (TaskStats, error) {
 	return ts.st, err
 }
 
+// emptyTaskStats are the statistics of task t before it runs.
+func emptyTaskStats(t plan.Task) TaskStats {
+	ts := TaskStats{Range: t.Range, AdjustedFrom: t.From}
+	ts.EstimatedRows = t.Size()
+	return ts
+}
+
+func (w *worker) emptyStats(t plan.Task) TaskStats { return emptyTaskStats(t) }
+
+// discard drops the rows built but not yet flushed (after a failed task).
+func (w *worker) discard() {
+	if w.rows == nil {
+		return
+	}
+	if rec := w.rows.flush(); rec != nil {
+		rec.Release()
+	}
+}
+
 func (w *worker) read(ctx context.Context, ts *taskState) error {
 	t := ts.t
 	idle := 0
+	maxBytes := w.cfg.FetchBytes
 	for ts.pos < t.Until {
 		if w.limit != nil && w.limit.done() {
 			return errLimitReached
 		}
-		p, err := w.fetch(ctx, t.Topic, t.Partition, ts.pos)
+		p, err := w.fetch(ctx, t.Topic, t.Partition, ts.pos, maxBytes)
 		if err != nil {
 			return err
 		}
@@ -102,12 +124,28 @@ func (w *worker) read(ctx context.Context, ts *taskState) error {
 		default:
 			return fmt.Errorf("fetch %s-%d at offset %d: %w", t.Topic, t.Partition, ts.pos, perr)
 		}
-		before := ts.pos
-		if err := w.consume(ctx, ts, p); err != nil {
+		before, rows, bytes := ts.pos, ts.st.Rows, ts.st.Bytes
+		truncated, err := w.consume(ctx, ts, p)
+		if w.meter != nil {
+			w.meter.rows.Add(ts.st.Rows - rows)
+			w.meter.bytes.Add(ts.st.Bytes - bytes)
+		}
+		if err != nil {
 			return err
 		}
 		if ts.pos > before {
 			idle = 0
+			continue
+		}
+		if truncated {
+			// The response held only part of the batch at pos: a batch
+			// larger than the partition limit from a broker that does
+			// not return at least one whole batch. Ask for more.
+			if maxBytes >= maxPartitionBytes {
+				// Also a corrupt batch length: never loop.
+				return fmt.Errorf("fetch %s-%d at offset %d: record batch larger than %d bytes", t.Topic, t.Partition, ts.pos, maxPartitionBytes)
+			}
+			maxBytes = min(2*maxBytes, maxPartitionBytes)
 			continue
 		}
 		// Nothing at or after pos came back. If the log ends at or before
@@ -132,8 +170,9 @@ func (w *worker) read(ctx context.Context, ts *taskState) error {
 }
 
 // consume walks the record batches of one fetch response, advancing the
-// task's position past every batch it sees.
-func (w *worker) consume(ctx context.Context, ts *taskState, p *kmsg.FetchResponseTopicPartition) error {
+// task's position past every batch it sees. truncated reports a partial
+// batch at the end of the response.
+func (w *worker) consume(ctx context.Context, ts *taskState, p *kmsg.FetchResponseTopicPartition) (truncated bool, err error) {
 	t := ts.t
 	var ab *abortedTxns
 	if w.readCommitted && len(p.AbortedTransactions) > 0 {
@@ -143,25 +182,30 @@ func (w *worker) consume(ctx context.Context, ts *taskState, p *kmsg.FetchRespon
 	for len(buf) > 0 && ts.pos < t.Until {
 		h, batch, rest, err := nextBatch(buf)
 		if errors.Is(err, errTruncated) {
-			break
+			return true, nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
+			return false, fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
 		}
 		buf = rest
 		last := h.lastOffset()
+		if ab != nil {
+			// Every batch, also those before pos, moves the walk: a
+			// transaction's first offset may lie in a batch before pos.
+			ab.advance(last)
+		}
 		if last < ts.pos {
+			if ab != nil && h.isControl() {
+				ab.end(h.ProducerID)
+			}
 			continue
 		}
 		ts.st.Bytes += int64(len(batch))
-		if ab != nil {
-			ab.advance(last)
-		}
 		switch {
 		case h.isControl():
 			n, err := w.countInRange(&h, batch, ts.pos, t.Until)
 			if err != nil {
-				return fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
+				return false, fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
 			}
 			ts.st.ControlRecords += n
 			if ab != nil {
@@ -170,17 +214,17 @@ func (w *worker) consume(ctx context.Context, ts *taskState, p *kmsg.FetchRespon
 		case w.readCommitted && h.isTransactional() && ab != nil && ab.aborted(h.ProducerID):
 			n, err := w.countInRange(&h, batch, ts.pos, t.Until)
 			if err != nil {
-				return fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
+				return false, fmt.Errorf("%s-%d: %w", t.Topic, t.Partition, err)
 			}
 			ts.st.AbortedRecords += n
 		default:
 			if err := w.records(ctx, ts, &h, batch); err != nil {
-				return err
+				return false, err
 			}
 		}
 		ts.pos = max(ts.pos, last+1)
 	}
-	return nil
+	return false, nil
 }
 
 // records reads the data records of one batch that fall inside the task.
@@ -344,7 +388,7 @@ func (w *worker) listOffsets(ctx context.Context, list func(context.Context, ...
 
 // fetch issues one fetch of (topic, partition) at offset to the
 // partition's leader, retrying connection failures and retriable errors.
-func (w *worker) fetch(ctx context.Context, topic string, partition int32, offset int64) (*kmsg.FetchResponseTopicPartition, error) {
+func (w *worker) fetch(ctx context.Context, topic string, partition int32, offset int64, maxBytes int32) (*kmsg.FetchResponseTopicPartition, error) {
 	var lastErr error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if attempt > 0 {
@@ -352,7 +396,7 @@ func (w *worker) fetch(ctx context.Context, topic string, partition int32, offse
 				return nil, err
 			}
 		}
-		p, err := w.fetchOnce(ctx, topic, partition, offset)
+		p, err := w.fetchOnce(ctx, topic, partition, offset, maxBytes)
 		if err == nil {
 			return p, nil
 		}
@@ -368,7 +412,7 @@ func (w *worker) fetch(ctx context.Context, topic string, partition int32, offse
 	return nil, fmt.Errorf("fetch %s-%d at offset %d: giving up after %d attempts: %w", topic, partition, offset, maxAttempts, lastErr)
 }
 
-func (w *worker) fetchOnce(ctx context.Context, topic string, partition int32, offset int64) (*kmsg.FetchResponseTopicPartition, error) {
+func (w *worker) fetchOnce(ctx context.Context, topic string, partition int32, offset int64, maxBytes int32) (*kmsg.FetchResponseTopicPartition, error) {
 	td, err := w.topic(ctx, topic)
 	if err != nil {
 		return nil, err
@@ -384,7 +428,7 @@ func (w *worker) fetchOnce(ctx context.Context, topic string, partition int32, o
 	req.ReplicaID = -1
 	req.MaxWaitMillis = int32(fetchMaxWait / time.Millisecond)
 	req.MinBytes = 1
-	req.MaxBytes = fetchMaxBytes
+	req.MaxBytes = max(fetchMaxBytes, maxBytes)
 	if w.readCommitted {
 		req.IsolationLevel = 1
 	}
@@ -399,7 +443,7 @@ func (w *worker) fetchOnce(ctx context.Context, topic string, partition int32, o
 	rp.CurrentLeaderEpoch = -1
 	rp.LastFetchedEpoch = -1
 	rp.LogStartOffset = -1
-	rp.PartitionMaxBytes = partitionMaxBytes
+	rp.PartitionMaxBytes = maxBytes
 	rt.Partitions = append(rt.Partitions, rp)
 	req.Topics = append(req.Topics, rt)
 

@@ -37,7 +37,21 @@ type Config struct {
 	BatchRows int
 	// Buffer is how many record batches may wait between the workers and
 	// the reader before workers block (backpressure); default 2×Workers.
+	// A scan holds at most Buffer+Workers batches (plus each worker's
+	// fetch response) whatever the topic size.
 	Buffer int
+	// FetchBytes is the most record-batch bytes one fetch asks for per
+	// partition (brokers return at least one whole batch regardless);
+	// default 4 MiB.
+	FetchBytes int32
+	// Progress, when set, is called about ten times a second while the
+	// scan runs and once at its end, from one goroutine. It must be quick.
+	Progress func(Progress)
+	// PerTask, when set, gives each task its own output: the task's rows
+	// go to the TaskWriter it returns (see TaskWriter) instead of the
+	// stream, which then yields no rows. It is called by the worker that
+	// starts the task.
+	PerTask func(ctx context.Context, t plan.Task) (TaskWriter, error)
 
 	warned sync.Map // "topic-partition" -> true, for warn-once
 }
@@ -54,6 +68,9 @@ func (c *Config) withDefaults() {
 	}
 	if c.BatchRows <= 0 {
 		c.BatchRows = 8192
+	}
+	if c.FetchBytes <= 0 {
+		c.FetchBytes = partitionMaxBytes
 	}
 	if c.Buffer <= 0 {
 		c.Buffer = 2 * c.Workers
@@ -131,6 +148,22 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 		lim.left.Store(s.Limit)
 	}
 	stats := &Stats{Tasks: make([]TaskStats, len(s.Tasks))}
+	m := &meter{tasks: len(s.Tasks)}
+	for i, t := range s.Tasks {
+		stats.Tasks[i] = emptyTaskStats(t)
+		m.estimated += t.Size()
+	}
+	stopProgress := make(chan struct{})
+	progressDone := make(chan struct{})
+	if cfg.Progress != nil {
+		go func() {
+			defer close(progressDone)
+			m.report(ctx, stopProgress, cfg.Progress)
+		}()
+	} else {
+		close(progressDone)
+	}
+
 	g, gctx := errgroup.WithContext(ctx)
 	for range min(cfg.Workers, max(len(s.Tasks), 1)) {
 		g.Go(func() error {
@@ -146,18 +179,26 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 				meta:          map[string]kadm.TopicDetail{},
 				limit:         lim,
 				emit:          st.send,
+				meter:         m,
 			}
 			if !s.CountOnly {
 				w.rows = newRowBuilder(cfg.Allocator, st.schema)
 				defer w.rows.release()
 			}
 			for i := range next {
-				ts, err := w.run(gctx, s.Tasks[i])
+				var ts TaskStats
+				if cfg.PerTask != nil {
+					ts, err = w.runPerTask(gctx, s.Tasks[i])
+				} else {
+					ts, err = w.run(gctx, s.Tasks[i])
+				}
 				stats.Tasks[i] = ts
+				m.tasksDone.Add(1)
 				if errors.Is(err, errLimitReached) {
 					break
 				}
 				if err != nil {
+					w.discard()
 					return err
 				}
 			}
@@ -165,6 +206,8 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 		})
 	}
 	err := g.Wait()
+	close(stopProgress)
+	<-progressDone
 	for _, t := range stats.Tasks {
 		stats.add(t.Counters)
 		if t.RecordsLost > 0 {

@@ -30,6 +30,7 @@ type cli struct {
 	Format  string `enum:"table,csv,json,ndjson,arrow," default:"" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow."`
 	Output  string `short:"o" placeholder:"PATH" help:"Write the result to PATH (format from the extension unless --format is given)."`
 	Workers int    `help:"Scan tasks run at once (default: number of CPUs)."`
+	Stats   string `enum:"text,json," default:"" help:"Print scan statistics to stderr at the end: text or json."`
 	File    string `short:"f" placeholder:"FILE" help:"Read the query from FILE."`
 
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
@@ -146,7 +147,8 @@ func (c *cli) runQuery(ctx context.Context, stdin io.Reader, stdout, stderr io.W
 		defer demo.Close()
 		brokers = demo.Brokers()
 	}
-	eng, err := kq.Open(kq.WithBrokers(brokers), kq.WithWorkers(c.Workers))
+	var stats []*kq.Stats
+	eng, err := kq.Open(kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithStats(func(s *kq.Stats) { stats = append(stats, s) }))
 	if err != nil {
 		return err
 	}
@@ -167,12 +169,34 @@ func (c *cli) runQuery(ctx context.Context, stdin io.Reader, stdout, stderr io.W
 	defer rr.Release()
 	if c.Output == "" {
 		_, err = kq.WriteResult(stdout, format, rr)
+	} else {
+		err = writeFile(c.Output, func(w io.Writer) error {
+			_, err := kq.WriteResult(w, format, rr)
+			return err
+		})
+	}
+	if err != nil {
 		return err
 	}
-	return writeFile(c.Output, func(w io.Writer) error {
-		_, err := kq.WriteResult(w, format, rr)
-		return err
-	})
+	return c.writeStats(stderr, stats)
+}
+
+// writeStats prints the statistics of the query's scans to stderr as
+// --stats asks: one JSON object per scan, or text.
+func (c *cli) writeStats(stderr io.Writer, stats []*kq.Stats) error {
+	for _, s := range stats {
+		var err error
+		switch c.Stats {
+		case "json":
+			err = s.WriteJSON(stderr)
+		case "text":
+			err = s.WriteText(stderr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // format picks the result format: --format, else the -o extension, else

@@ -10,13 +10,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 )
 
 // Write streams every batch of rr to w in format f and returns the number
-// of rows written. It does not release rr. The table format buffers its
-// rows to size the columns; the other formats stream.
+// of rows written. It does not release rr. Every format streams; the
+// table format holds at most TableBlockRows rows at a time.
 func Write(w io.Writer, f Format, rr array.RecordReader) (int64, error) {
 	switch f {
 	case Table:
@@ -40,38 +38,6 @@ func header(rr array.RecordReader) []string {
 		names[i] = f.Name
 	}
 	return names
-}
-
-func writeTable(w io.Writer, rr array.RecordReader) (int64, error) {
-	t := table.NewWriter()
-	t.SetStyle(table.StyleLight)
-	t.Style().Format.Header = text.FormatDefault // keep column names as they are
-	var hdr table.Row
-	for _, n := range header(rr) {
-		hdr = append(hdr, n)
-	}
-	t.AppendHeader(hdr)
-	var rows int64
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make(table.Row, rec.NumCols())
-			for c := range row {
-				s, ok := Text(rec.Column(c), i)
-				if !ok {
-					s = "NULL"
-				}
-				row[c] = s
-			}
-			t.AppendRow(row)
-			rows++
-		}
-	}
-	if err := rr.Err(); err != nil {
-		return rows, err
-	}
-	_, err := io.WriteString(w, t.Render()+"\n")
-	return rows, err
 }
 
 func writeCSV(w io.Writer, rr array.RecordReader) (int64, error) {

@@ -89,6 +89,12 @@ func (c *cluster) scan(t *testing.T, query string) *plan.Scan {
 	return scans[0]
 }
 
+// startScan starts s in the background context.
+func startScan(t *testing.T, s *plan.Scan, cfg *exec.Config) (*exec.Stream, error) {
+	t.Helper()
+	return exec.Start(context.Background(), s, cfg)
+}
+
 // run runs s to its end and returns the rows it streamed and its stats.
 func run(t *testing.T, s *plan.Scan, cfg *exec.Config) (int64, *exec.Stats, error) {
 	t.Helper()

@@ -1,0 +1,65 @@
+package sink
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// AtomicFile is a file written under a temporary name beside its target
+// and renamed onto it by Commit, so that the target is whole or absent
+// (never half-written). It is not safe for concurrent use.
+type AtomicFile struct {
+	*os.File
+	target string
+	done   bool
+}
+
+// CreateAtomic starts writing path. The temporary file is
+// ".<name>.kq-tmp-<random>" in path's directory. Call Commit or Abort.
+func CreateAtomic(path string) (*AtomicFile, error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &AtomicFile{File: f, target: path}, nil
+}
+
+// Target is the path the file is renamed to on Commit.
+func (f *AtomicFile) Target() string { return f.target }
+
+// Commit syncs the file and renames it onto its target, replacing any
+// file there. On error the temporary file is removed.
+func (f *AtomicFile) Commit() error {
+	if f.done {
+		return fmt.Errorf("%s: already committed or aborted", f.target)
+	}
+	f.done = true
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), f.target)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", f.target, err)
+	}
+	return nil
+}
+
+// Abort closes and removes the temporary file; the target is untouched.
+// It does nothing after Commit.
+func (f *AtomicFile) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.Close()
+	os.Remove(f.Name())
+}

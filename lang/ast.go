@@ -8,27 +8,84 @@ type Node interface {
 	String() string
 }
 
-// Statement is a whole statement: *Select or *Explain.
+// Statement is a whole statement: a Query (*Select or *SetOp), *Explain,
+// *Copy, *CreateTable, *Insert, *Show or *Describe.
 type Statement interface {
 	Node
 	statement()
 }
 
-// Expr is an expression: *Ident, *Literal, *Call, *Binary, *Unary, *In,
-// *Between, *IsNull or *Paren.
-type Expr interface {
-	Node
-	expr()
+// Query is a statement that returns rows: *Select or *SetOp. Queries also
+// stand inside other statements (COPY, CREATE TABLE AS, INSERT), in CTEs,
+// in FROM (*SubquerySource) and in expressions (*Subquery, *Exists, *In).
+type Query interface {
+	Statement
+	query()
 }
 
-// Select is a SELECT statement.
+// Select is a SELECT query. From is empty for SELECT without FROM; the
+// FROM items are joined by commas (a cross join), each of them possibly a
+// *Join tree. OrderBy, Limit and Offset apply to this SELECT's result.
 type Select struct {
 	Pos      Pos
+	With     *With // nil when absent
 	Distinct bool
 	Items    []*SelectItem
-	From     *KafkaSource
+	From     []TableExpr
 	Where    Expr   // nil when absent
+	GroupBy  []Expr // empty when absent
+	Having   Expr   // nil when absent
+	OrderBy  []*OrderItem
 	Limit    *int64 // nil when absent
+	Offset   *int64 // nil when absent
+}
+
+// SetOp is Left UNION|EXCEPT|INTERSECT [ALL] Right. INTERSECT binds more
+// tightly than UNION and EXCEPT; operators of one level associate to the
+// left. OrderBy, Limit and Offset apply to the combined result.
+type SetOp struct {
+	Pos     Pos
+	With    *With  // nil when absent
+	Op      string // "UNION", "EXCEPT" or "INTERSECT"
+	All     bool
+	Left    Query
+	Right   Query
+	OrderBy []*OrderItem
+	Limit   *int64 // nil when absent
+	Offset  *int64 // nil when absent
+}
+
+// With is the WITH clause of common table expressions.
+type With struct {
+	Pos       Pos
+	Recursive bool
+	CTEs      []*CTE
+}
+
+// CTE is one common table expression: Name [(Columns)] AS (Query).
+type CTE struct {
+	Pos     Pos
+	Name    string
+	Columns []string // empty when absent
+	Query   Query
+}
+
+// SelectItem is one entry of the select list: *, table.*, or an
+// expression with an optional alias.
+type SelectItem struct {
+	Pos   Pos
+	Star  bool
+	Table string // the qualifier of table.*; "" for a bare * or an expression
+	Expr  Expr   // nil when Star
+	Alias string // "" when absent
+}
+
+// OrderItem is one ORDER BY entry. Nulls is "", "FIRST" or "LAST".
+type OrderItem struct {
+	Pos   Pos
+	Expr  Expr
+	Desc  bool
+	Nulls string
 }
 
 // Explain is EXPLAIN <statement>.
@@ -37,170 +94,104 @@ type Explain struct {
 	Stmt Statement
 }
 
-// SelectItem is one entry of the select list: * or an expression with an
-// optional alias.
-type SelectItem struct {
-	Pos   Pos
-	Star  bool
-	Expr  Expr   // nil when Star
-	Alias string // "" when absent
-}
-
-// KafkaSource is kafka('topic', ...) WITH (option = value, ...) [AS alias].
-// Topics lists the names as written; kafka('a,b') is one string here and is
-// split by package plan.
-type KafkaSource struct {
+// Copy is COPY (Query) TO 'Path' (Options). An option's Value is nil for a
+// bare flag (HEADER); bare words (FORMAT parquet) are string literals.
+type Copy struct {
 	Pos     Pos
-	Topics  []string
+	Query   Query
+	Path    string
 	Options []*Option
-	Alias   string
 }
 
-// Option is one key = value entry of a WITH clause. Key keeps the case it
-// was written in; option keys are matched case-insensitively by plan.
+// CreateTable is CREATE [OR REPLACE] TABLE [IF NOT EXISTS] Name AS Query.
+// Name holds the dotted parts of the table name, unquoted.
+type CreateTable struct {
+	Pos         Pos
+	OrReplace   bool
+	IfNotExists bool
+	Name        []string
+	Query       Query
+}
+
+// Insert is INSERT INTO Table [(Columns)] Query. Table holds the dotted
+// parts of the table name, unquoted.
+type Insert struct {
+	Pos     Pos
+	Table   []string
+	Columns []string // empty when absent
+	Query   Query
+}
+
+// Show is SHOW TOPICS or SHOW TABLES; What is "TOPICS" or "TABLES".
+type Show struct {
+	Pos  Pos
+	What string
+}
+
+// Describe is DESCRIBE <source>, e.g. DESCRIBE kafka('orders').
+type Describe struct {
+	Pos    Pos
+	Source TableExpr
+}
+
+// Option is one entry of a kafka() WITH clause (key = value) or of a COPY
+// option list (KEY value). Key keeps the case it was written in and may be
+// dotted (kafka.bootstrap.servers); option keys are matched
+// case-insensitively by the packages that give them meaning. Value is nil
+// only for a bare COPY flag.
 type Option struct {
 	Pos   Pos
 	Key   string
 	Value *Literal
 }
 
-// Ident is a possibly qualified name: Parts holds each dotted part unquoted.
-type Ident struct {
-	Pos   Pos
-	Parts []string
-}
+func (*Select) statement()      {}
+func (*SetOp) statement()       {}
+func (*Explain) statement()     {}
+func (*Copy) statement()        {}
+func (*CreateTable) statement() {}
+func (*Insert) statement()      {}
+func (*Show) statement()        {}
+func (*Describe) statement()    {}
 
-// LiteralKind says what a Literal holds.
-type LiteralKind int
-
-// The kinds of literal.
-const (
-	LitInt LiteralKind = iota
-	LitDecimal
-	LitString
-	LitBool
-	LitNull
-)
-
-// Literal is a constant. Value holds the text: digits for numbers, the
-// unquoted text for strings, "TRUE"/"FALSE" for booleans, "NULL" for null.
-type Literal struct {
-	Pos   Pos
-	Kind  LiteralKind
-	Value string
-}
-
-// Call is a function call. Star is set for COUNT(*); Name keeps its case.
-type Call struct {
-	Pos      Pos
-	Name     string
-	Star     bool
-	Distinct bool
-	Args     []Expr
-}
-
-// Binary is a binary operation. Op is upper-case for word operators ("AND",
-// "OR", "LIKE", "ILIKE", "NOT LIKE", "NOT ILIKE") and the symbol otherwise
-// ("=", "<>", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "||").
-type Binary struct {
-	Pos   Pos
-	Op    string
-	Left  Expr
-	Right Expr
-}
-
-// Unary is NOT x or -x. Op is "NOT" or "-".
-type Unary struct {
-	Pos Pos
-	Op  string
-	X   Expr
-}
-
-// In is x [NOT] IN (list).
-type In struct {
-	Pos  Pos
-	X    Expr
-	Not  bool
-	List []Expr
-}
-
-// Between is x [NOT] BETWEEN lo AND hi.
-type Between struct {
-	Pos Pos
-	X   Expr
-	Not bool
-	Lo  Expr
-	Hi  Expr
-}
-
-// IsNull is x IS [NOT] NULL.
-type IsNull struct {
-	Pos Pos
-	X   Expr
-	Not bool
-}
-
-// Paren is a parenthesised expression, kept so that printing preserves the
-// grouping the user wrote.
-type Paren struct {
-	Pos Pos
-	X   Expr
-}
-
-func (*Select) statement()  {}
-func (*Explain) statement() {}
-
-func (*Ident) expr()   {}
-func (*Literal) expr() {}
-func (*Call) expr()    {}
-func (*Binary) expr()  {}
-func (*Unary) expr()   {}
-func (*In) expr()      {}
-func (*Between) expr() {}
-func (*IsNull) expr()  {}
-func (*Paren) expr()   {}
+func (*Select) query() {}
+func (*SetOp) query()  {}
 
 // Position implements Node.
 func (n *Select) Position() Pos { return n.Pos }
 
 // Position implements Node.
-func (n *Explain) Position() Pos { return n.Pos }
+func (n *SetOp) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *With) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *CTE) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *SelectItem) Position() Pos { return n.Pos }
 
 // Position implements Node.
-func (n *KafkaSource) Position() Pos { return n.Pos }
+func (n *OrderItem) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Explain) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Copy) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *CreateTable) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Insert) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Show) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Describe) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *Option) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Ident) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Literal) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Call) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Binary) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Unary) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *In) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Between) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *IsNull) Position() Pos { return n.Pos }
-
-// Position implements Node.
-func (n *Paren) Position() Pos { return n.Pos }
-
-// Name returns the last part of the identifier, the column name.
-func (n *Ident) Name() string { return n.Parts[len(n.Parts)-1] }

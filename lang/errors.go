@@ -31,31 +31,67 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-// fromParticiple converts a participle error into a *Error with a message
-// that says what was expected.
-func fromParticiple(err error) error {
+// fromParticiple converts a participle error on query into a *Error whose
+// message says, in words, what was expected.
+func fromParticiple(query string, err error) error {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return err
 	}
+	pos := perr.Position()
 	msg := perr.Message()
-	var ute *participle.UnexpectedTokenError
-	if errors.As(err, &ute) {
-		tok := ute.Unexpected
-		what := fmt.Sprintf("%q", tok.Value)
-		if tok.EOF() {
-			what = "end of query"
-		}
-		msg = "unexpected " + what
-		expect := ute.Expect
-		if m := ute.Message(); expect == "" && strings.Contains(m, "(expected ") {
-			expect = m[strings.Index(m, "(expected ")+len("(expected ") : len(m)-1]
-		}
-		if expect != "" {
-			msg += ", expected " + friendlyExpect(expect)
-		}
+	if strings.HasPrefix(msg, "lexer: invalid input text ") {
+		return &Error{Pos: pos, Msg: lexMessage(query, pos)}
 	}
-	return &Error{Pos: perr.Position(), Msg: msg}
+	var ute *participle.UnexpectedTokenError
+	if !errors.As(err, &ute) {
+		return &Error{Pos: pos, Msg: msg}
+	}
+	tok := ute.Unexpected
+	what := fmt.Sprintf("%q", tok.Value)
+	if tok.EOF() {
+		what = "end of query"
+	}
+	msg = "unexpected " + what
+	expect := ute.Expect
+	if m := ute.Message(); expect == "" && strings.Contains(m, "(expected ") {
+		expect = m[strings.Index(m, "(expected ")+len("(expected ") : len(m)-1]
+	}
+	switch {
+	case strings.HasPrefix(tok.Value, "/*"):
+		return &Error{Pos: tok.Pos, Msg: "unterminated comment (a /* without its closing */)"}
+	case expect != "":
+		expect = friendlyExpect(expect)
+		if expect == `"LIKE"` {
+			expect = "IN, BETWEEN, LIKE or ILIKE" // after NOT
+		}
+	default:
+		expect = expectAfter(query, tok.Pos)
+	}
+	if expect != "" {
+		msg += ", expected " + expect
+	}
+	return &Error{Pos: tok.Pos, Msg: msg}
+}
+
+// lexMessage describes text the lexer could not read at pos.
+func lexMessage(query string, pos Pos) string {
+	rest := ""
+	if pos.Offset >= 0 && pos.Offset < len(query) {
+		rest = query[pos.Offset:]
+	}
+	switch {
+	case strings.HasPrefix(rest, "'"):
+		return "unterminated string (a ' without its closing ')"
+	case strings.HasPrefix(rest, `"`):
+		return `unterminated quoted name (a " without its closing ")`
+	case strings.HasPrefix(rest, "/*"):
+		return "unterminated comment (a /* without its closing */)"
+	case rest != "":
+		r := []rune(rest)[0]
+		return fmt.Sprintf("unexpected character %q", r)
+	}
+	return "unreadable input"
 }
 
 // Caret renders the line of query that err points at, with a caret under its
@@ -97,18 +133,41 @@ func Caret(query string, err error) string {
 	return line + "\n" + pad.String() + "^"
 }
 
+const (
+	expectExpr  = "an expression"
+	expectTable = "a table, kafka('topic'), a file or (SELECT ...)"
+)
+
 // grammarNames says what each grammar node stands for in error messages.
 var grammarNames = map[string]string{
-	"GStatement": "a statement",
-	"GSelect":    "SELECT",
-	"GItem":      "a column or expression",
-	"GSource":    "kafka('topic')",
-	"GOption":    "an option (name = value)",
-	"GIdent":     "a name",
-	"GString":    "a string",
-	"GInteger":   "an integer",
-	"GExpr":      "an expression",
-	"GLiteral":   "a literal",
+	"GStatement":    "a statement",
+	"GBody":         "a statement",
+	"GQuery":        "SELECT",
+	"GUnion":        "SELECT",
+	"GIntersect":    "SELECT",
+	"GSetPrimary":   "SELECT",
+	"GSelect":       "SELECT",
+	"GWith":         "WITH",
+	"GCTE":          "a name",
+	"GItem":         "a column or expression",
+	"GAlias":        "a name",
+	"GOrderItem":    expectExpr,
+	"GFromItem":     expectTable,
+	"GTablePrimary": expectTable,
+	"GKafkaOption":  "an option (name = value)",
+	"GCopyOption":   "an option (NAME value)",
+	"GOptionKey":    "an option name",
+	"GOptionValue":  "a value (a string, number, TRUE or FALSE)",
+	"GIdent":        "a name",
+	"GQName":        "a name",
+	"GString":       "a string",
+	"GInteger":      "an integer",
+	"GWhen":         "WHEN",
+	"GType":         "a type name",
+	"GWindow":       `"("`,
+	"GFrame":        "ROWS or RANGE",
+	"GFrameBound":   "a frame bound (UNBOUNDED PRECEDING, CURRENT ROW, n PRECEDING ...)",
+	"GLiteral":      "a literal",
 }
 
 // friendlyExpect turns participle's description of what it expected (the
@@ -116,11 +175,85 @@ var grammarNames = map[string]string{
 func friendlyExpect(expect string) string {
 	first := strings.Fields(expect)[0]
 	first = strings.TrimLeft(first, "(")
+	first = strings.TrimRight(first, "+*?)")
 	if name, ok := grammarNames[first]; ok {
 		return name
+	}
+	if strings.HasPrefix(first, "G") && !strings.HasPrefix(first, `"`) {
+		return expectExpr // GExpr, GOr, ... GPrimary
 	}
 	if strings.HasPrefix(first, "<") {
 		return strings.Trim(first, "<>")
 	}
 	return first
+}
+
+// expectAfter guesses what should stand at pos from the token before it,
+// for the errors where the parser itself cannot say (a failed choice).
+func expectAfter(query string, pos Pos) string {
+	tokens, err := parser.Lex("", strings.NewReader(query))
+	if err != nil {
+		return ""
+	}
+	symbols := sqlLexer.Symbols()
+	skip := map[lexer.TokenType]bool{symbols["Whitespace"]: true, symbols["Comment"]: true}
+	var prev []lexer.Token // significant tokens before pos
+	for _, t := range tokens {
+		if t.EOF() || t.Pos.Offset >= pos.Offset {
+			break
+		}
+		if !skip[t.Type] {
+			prev = append(prev, t)
+		}
+	}
+	if len(prev) == 0 {
+		return "a statement (SELECT, EXPLAIN, COPY, CREATE TABLE, INSERT, SHOW, DESCRIBE)"
+	}
+	last := strings.ToUpper(prev[len(prev)-1].Value)
+	switch last {
+	case "SELECT", "DISTINCT":
+		return "a column or expression"
+	case "FROM", "JOIN", "DESCRIBE":
+		return expectTable
+	case "UNION", "EXCEPT", "INTERSECT", "ALL":
+		return "SELECT"
+	case "EXPLAIN":
+		return "a statement"
+	case "AS":
+		return "a name"
+	case ";":
+		return "the end of the query (kq runs one statement at a time)"
+	case ",":
+		if clauseOf(prev) == "FROM" {
+			return expectTable
+		}
+		return expectExpr
+	case "WHERE", "HAVING", "BY", "ON", "AND", "OR", "NOT", "(", "[", "WHEN", "THEN",
+		"ELSE", "CASE", "BETWEEN", "LIKE", "ILIKE", "IN",
+		"=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "||", "->", "->>":
+		return expectExpr
+	}
+	return `",", an operator, the next clause or the end of the query`
+}
+
+// clauseOf returns the clause keyword that governs the last token of prev,
+// skipping over parenthesised groups.
+func clauseOf(prev []lexer.Token) string {
+	depth := 0
+	for i := len(prev) - 1; i >= 0; i-- {
+		switch v := strings.ToUpper(prev[i].Value); v {
+		case ")":
+			depth++
+		case "(":
+			if depth == 0 {
+				return "("
+			}
+			depth--
+		case "SELECT", "FROM", "WHERE", "BY", "HAVING", "WITH", "ON", "USING":
+			if depth == 0 {
+				return v
+			}
+		}
+	}
+	return ""
 }

@@ -1,49 +1,230 @@
 package lang
 
-// The participle grammar. These unexported structs are the concrete syntax
-// tree; parse.go converts them into the AST of ast.go, which is what every
-// other package sees. Keeping the two apart lets the grammar follow SQL's
-// precedence levels while the AST stays a small tree of operators.
+// The participle grammar of statements, queries and FROM clauses; the
+// expression grammar is in grammar_expr.go. These unexported structs are the
+// concrete syntax tree; parse.go converts them into the AST of ast.go, which
+// is what every other package sees. Keeping the two apart lets the grammar
+// follow SQL's precedence levels while the AST stays a small tree.
+//
+// Participle runs the grammar as ordered choice with two tokens of
+// lookahead: an alternative that fails within two tokens gives way to the
+// next, one that fails later is the error. Alternatives are ordered so that
+// the longer form is tried first.
 
 type gStatement struct {
 	Pos     Pos
-	Explain bool     `parser:"@\"EXPLAIN\"?"`
-	Select  *gSelect `parser:"@@ \";\"?"`
+	Explain bool   `parser:"@'EXPLAIN'?"`
+	Body    *gBody `parser:"@@ ';'?"`
+}
+
+type gBody struct {
+	Pos      Pos
+	Copy     *gCopy     `parser:"  @@"`
+	Create   *gCreate   `parser:"| @@"`
+	Insert   *gInsert   `parser:"| @@"`
+	Show     *gShow     `parser:"| @@"`
+	Describe *gDescribe `parser:"| @@"`
+	Query    *gQuery    `parser:"| @@"`
+}
+
+type gCopy struct {
+	Pos     Pos
+	Query   *gQuery        `parser:"'COPY' '(' @@ ')'"`
+	Path    *gString       `parser:"'TO' @@"`
+	Options []*gCopyOption `parser:"('(' @@ (',' @@)* ')')?"`
+}
+
+type gCreate struct {
+	Pos         Pos
+	OrReplace   bool    `parser:"'CREATE' @('OR' 'REPLACE')?"`
+	IfNotExists bool    `parser:"'TABLE' @('IF' 'NOT' 'EXISTS')?"`
+	Name        *gQName `parser:"@@"`
+	Query       *gQuery `parser:"'AS' @@"`
+}
+
+type gInsert struct {
+	Pos     Pos
+	Name    *gQName   `parser:"'INSERT' 'INTO' @@"`
+	Columns []*gIdent `parser:"('(' @@ (',' @@)* ')')?"`
+	Query   *gQuery   `parser:"@@"`
+}
+
+type gShow struct {
+	Pos  Pos
+	What string `parser:"'SHOW' @('TOPICS' | 'TABLES')"`
+}
+
+type gDescribe struct {
+	Pos    Pos
+	Source *gTablePrimary `parser:"'DESCRIBE' @@"`
+}
+
+// gQuery is a full query: CTEs, a set expression, then the modifiers that
+// apply to its result.
+type gQuery struct {
+	Pos     Pos
+	With    *gWith        `parser:"@@?"`
+	Body    *gUnion       `parser:"@@"`
+	OrderBy []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Limit   *gInteger     `parser:"( 'LIMIT' @@"`
+	Offset  *gInteger     `parser:"  ('OFFSET' @@)?"`
+	Offset2 *gInteger     `parser:"| 'OFFSET' @@"`
+	Limit2  *gInteger     `parser:"  ('LIMIT' @@)? )?"`
+}
+
+type gWith struct {
+	Pos       Pos
+	Recursive bool    `parser:"'WITH' @'RECURSIVE'?"`
+	CTEs      []*gCTE `parser:"@@ (',' @@)*"`
+}
+
+type gCTE struct {
+	Pos     Pos
+	Name    *gIdent   `parser:"@@"`
+	Columns []*gIdent `parser:"('(' @@ (',' @@)* ')')?"`
+	Query   *gQuery   `parser:"'AS' '(' @@ ')'"`
+}
+
+type gUnion struct {
+	Pos   Pos
+	Left  *gIntersect `parser:"@@"`
+	Right []*gUnionOp `parser:"@@*"`
+}
+
+type gUnionOp struct {
+	Pos   Pos
+	Op    string      `parser:"@('UNION' | 'EXCEPT')"`
+	All   bool        `parser:"( @'ALL' | 'DISTINCT' )?"`
+	Right *gIntersect `parser:"@@"`
+}
+
+type gIntersect struct {
+	Pos   Pos
+	Left  *gSetPrimary    `parser:"@@"`
+	Right []*gIntersectOp `parser:"@@*"`
+}
+
+type gIntersectOp struct {
+	Pos   Pos
+	All   bool         `parser:"'INTERSECT' ( @'ALL' | 'DISTINCT' )?"`
+	Right *gSetPrimary `parser:"@@"`
+}
+
+type gSetPrimary struct {
+	Pos    Pos
+	Select *gSelect `parser:"  @@"`
+	Paren  *gQuery  `parser:"| '(' @@ ')'"`
 }
 
 type gSelect struct {
 	Pos      Pos
-	Distinct bool      `parser:"\"SELECT\" @\"DISTINCT\"?"`
-	Items    []*gItem  `parser:"@@ (\",\" @@)*"`
-	From     *gSource  `parser:"\"FROM\" @@"`
-	Where    *gExpr    `parser:"(\"WHERE\" @@)?"`
-	Limit    *gInteger `parser:"(\"LIMIT\" @@)?"`
+	Distinct bool         `parser:"'SELECT' ( @'DISTINCT' | 'ALL' )?"`
+	Items    []*gItem     `parser:"@@ (',' @@)*"`
+	From     []*gFromItem `parser:"('FROM' @@ (',' @@)*)?"`
+	Where    *gExpr       `parser:"('WHERE' @@)?"`
+	GroupBy  []*gExpr     `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having   *gExpr       `parser:"('HAVING' @@)?"`
 }
 
 type gItem struct {
 	Pos   Pos
-	Star  bool    `parser:"( @\"*\""`
-	Expr  *gExpr  `parser:"| @@ )"`
-	Alias *gIdent `parser:"(\"AS\" @@)?"`
+	Star  bool    `parser:"( @'*'"`
+	Table *gIdent `parser:"| @@ '.' '*'"`
+	Expr  *gExpr  `parser:"| @@"`
+	Alias *gAlias `parser:"  @@? )"`
 }
 
-type gSource struct {
-	Pos     Pos
-	Kafka   string     `parser:"@\"kafka\" \"(\""`
-	Topics  []*gString `parser:"@@ (\",\" @@)* \")\""`
-	Options []*gOption `parser:"(\"WITH\" \"(\" @@ (\",\" @@)* \")\")?"`
-	Alias   *gIdent    `parser:"(\"AS\" @@)?"`
+// gAlias is AS name, or a bare name that is not OFFSET (which would start
+// the OFFSET clause).
+type gAlias struct {
+	Pos  Pos
+	Name *gIdent `parser:"'AS' @@ | (?! 'OFFSET') @@"`
 }
 
-type gOption struct {
+type gOrderItem struct {
 	Pos   Pos
-	Key   *gIdent   `parser:"@@ \"=\""`
-	Value *gLiteral `parser:"@@"`
+	Expr  *gExpr `parser:"@@"`
+	Dir   string `parser:"@('ASC' | 'DESC')?"`
+	Nulls string `parser:"('NULLS' @('FIRST' | 'LAST'))?"`
+}
+
+type gFromItem struct {
+	Pos   Pos
+	Left  *gTablePrimary `parser:"@@"`
+	Joins []*gJoin       `parser:"@@*"`
+}
+
+type gJoin struct {
+	Pos   Pos
+	Cross bool           `parser:"( @'CROSS' 'JOIN'"`
+	Kind  string         `parser:"| ( @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN' )"`
+	Right *gTablePrimary `parser:"@@"`
+	On    *gExpr         `parser:"( 'ON' @@"`
+	Using []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
+}
+
+type gTablePrimary struct {
+	Pos      Pos
+	Kafka    *gKafka    `parser:"(  @@"`
+	Subquery *gQuery    `parser:" | (?= '(' ('SELECT' | 'WITH')) '(' @@ ')'"`
+	Paren    *gFromItem `parser:" | '(' @@ ')'"`
+	File     *gString   `parser:" | @@"`
+	Func     *gTableFn  `parser:" | @@"`
+	Table    *gQName    `parser:" | @@ )"`
+	Alias    *gAlias    `parser:"@@?"`
+}
+
+type gKafka struct {
+	Pos     Pos
+	Args    []*gExpr        `parser:"'kafka' '(' @@ (',' @@)* ')'"`
+	Options []*gKafkaOption `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
+}
+
+type gTableFn struct {
+	Pos  Pos
+	Name *gIdent  `parser:"@@ '('"`
+	Args []*gExpr `parser:"(@@ (',' @@)*)? ')'"`
+}
+
+// gKafkaOption is one key = value entry of kafka(...) WITH (...).
+type gKafkaOption struct {
+	Pos   Pos
+	Key   *gOptionKey   `parser:"@@ '='"`
+	Value *gOptionValue `parser:"@@"`
+}
+
+// gCopyOption is one COPY option: KEY value, KEY = value, or a bare KEY.
+type gCopyOption struct {
+	Pos   Pos
+	Key   *gOptionKey   `parser:"@@ '='?"`
+	Value *gOptionValue `parser:"@@?"`
+}
+
+type gOptionKey struct {
+	Pos   Pos
+	First *gIdent  `parser:"@@"`
+	Rest  []string `parser:"('.' @(Ident | QIdent | Keyword))*"`
+}
+
+type gOptionValue struct {
+	Pos     Pos
+	Literal *gLiteral `parser:"  @@"`
+	Minus   bool      `parser:"| @'-'"`
+	Number  string    `parser:"  @Number"`
+	Word    *gIdent   `parser:"| @@"`
 }
 
 type gIdent struct {
 	Pos  Pos
 	Name string `parser:"@Ident | @QIdent"`
+}
+
+// gQName is a possibly qualified name. Parts after a dot may be keywords
+// (value.group), since they cannot be mistaken for a clause there.
+type gQName struct {
+	Pos   Pos
+	First *gIdent  `parser:"@@"`
+	Rest  []string `parser:"('.' @(Ident | QIdent | Keyword))*"`
 }
 
 type gString struct {
@@ -54,122 +235,4 @@ type gString struct {
 type gInteger struct {
 	Pos   Pos
 	Value string `parser:"@Number"`
-}
-
-type gExpr struct {
-	Pos Pos
-	Or  *gOr `parser:"@@"`
-}
-
-type gOr struct {
-	Pos   Pos
-	Left  *gAnd   `parser:"@@"`
-	Right []*gAnd `parser:"(\"OR\" @@)*"`
-}
-
-type gAnd struct {
-	Pos   Pos
-	Left  *gNot   `parser:"@@"`
-	Right []*gNot `parser:"(\"AND\" @@)*"`
-}
-
-type gNot struct {
-	Pos Pos
-	Not *gNot `parser:"  \"NOT\" @@"`
-	Cmp *gCmp `parser:"| @@"`
-}
-
-type gCmp struct {
-	Pos     Pos
-	Left    *gAdd     `parser:"@@"`
-	Op      string    `parser:"( @(\"=\" | \"<>\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\")"`
-	Right   *gAdd     `parser:"  @@"`
-	IsNull  *gIsNull  `parser:"| @@"`
-	In      *gIn      `parser:"| @@"`
-	Between *gBetween `parser:"| @@"`
-	Like    *gLike    `parser:"| @@ )?"`
-}
-
-type gIsNull struct {
-	Pos Pos
-	Not bool `parser:"\"IS\" @\"NOT\"? \"NULL\""`
-}
-
-type gIn struct {
-	Pos  Pos
-	Not  bool     `parser:"@\"NOT\"? \"IN\" \"(\""`
-	List []*gExpr `parser:"@@ (\",\" @@)* \")\""`
-}
-
-type gBetween struct {
-	Pos Pos
-	Not bool  `parser:"@\"NOT\"? \"BETWEEN\""`
-	Lo  *gAdd `parser:"@@ \"AND\""`
-	Hi  *gAdd `parser:"@@"`
-}
-
-type gLike struct {
-	Pos     Pos
-	Not     bool   `parser:"@\"NOT\"?"`
-	Op      string `parser:"@(\"LIKE\" | \"ILIKE\")"`
-	Pattern *gAdd  `parser:"@@"`
-}
-
-type gAdd struct {
-	Pos   Pos
-	Left  *gMul     `parser:"@@"`
-	Right []*gAddOp `parser:"@@*"`
-}
-
-type gAddOp struct {
-	Pos   Pos
-	Op    string `parser:"@(\"+\" | \"-\" | \"||\")"`
-	Right *gMul  `parser:"@@"`
-}
-
-type gMul struct {
-	Pos   Pos
-	Left  *gUnary   `parser:"@@"`
-	Right []*gMulOp `parser:"@@*"`
-}
-
-type gMulOp struct {
-	Pos   Pos
-	Op    string  `parser:"@(\"*\" | \"/\" | \"%\")"`
-	Right *gUnary `parser:"@@"`
-}
-
-type gUnary struct {
-	Pos     Pos
-	Neg     *gUnary   `parser:"  \"-\" @@"`
-	Primary *gPrimary `parser:"| @@"`
-}
-
-type gPrimary struct {
-	Pos     Pos
-	Call    *gCall    `parser:"  @@"`
-	Literal *gLiteral `parser:"| @@"`
-	Ident   *gQName   `parser:"| @@"`
-	Paren   *gExpr    `parser:"| \"(\" @@ \")\""`
-}
-
-type gCall struct {
-	Pos      Pos
-	Name     *gIdent  `parser:"@@ \"(\""`
-	Star     bool     `parser:"( @\"*\""`
-	Distinct bool     `parser:"| @\"DISTINCT\"?"`
-	Args     []*gExpr `parser:"  (@@ (\",\" @@)*)? ) \")\""`
-}
-
-type gQName struct {
-	Pos   Pos
-	Parts []*gIdent `parser:"@@ (\".\" @@)*"`
-}
-
-type gLiteral struct {
-	Pos    Pos
-	Number *string `parser:"  @Number"`
-	String *string `parser:"| @String"`
-	Bool   *string `parser:"| @(\"TRUE\" | \"FALSE\")"`
-	Null   bool    `parser:"| @\"NULL\""`
 }

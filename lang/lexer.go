@@ -10,11 +10,20 @@ import (
 // reserved lists the keywords that cannot be bare identifiers. Words that are
 // also common column names (offset, partition, timestamp, key, value, topic)
 // are deliberately not reserved; quote any reserved word to use it as a name.
+//
+// A word is reserved when it can follow an expression or a table in a place
+// where an implicit alias could stand (FROM, JOIN, WHERE, ASC, ...), or when
+// it starts a construct of its own (CASE, CAST, EXISTS). OFFSET is the one
+// clause word left unreserved, because it is a Kafka column; it cannot be an
+// implicit alias (write AS offset).
 var reserved = []string{
-	"SELECT", "DISTINCT", "FROM", "WHERE", "GROUP", "BY", "HAVING", "ORDER",
-	"LIMIT", "AND", "OR", "NOT", "AS", "IN", "IS", "NULL", "TRUE", "FALSE",
-	"BETWEEN", "LIKE", "ILIKE", "EXPLAIN", "WITH", "JOIN", "ON", "UNION",
-	"CASE", "WHEN", "THEN", "ELSE", "END", "CAST",
+	"ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "COPY",
+	"CREATE", "CROSS", "DESC", "DESCRIBE", "DISTINCT", "ELSE", "END",
+	"EXCEPT", "EXISTS", "EXPLAIN", "FALSE", "FROM", "FULL", "GROUP",
+	"HAVING", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTO", "IS",
+	"JOIN", "LEFT", "LIKE", "LIMIT", "NATURAL", "NOT", "NULL", "NULLS", "ON",
+	"OR", "ORDER", "OUTER", "OVER", "RIGHT", "SELECT", "SHOW", "TABLE",
+	"THEN", "TRUE", "UNION", "USING", "WHEN", "WHERE", "WITH",
 }
 
 var reservedSet = func() map[string]bool {
@@ -31,6 +40,7 @@ func IsReserved(word string) bool { return reservedSet[strings.ToUpper(word)] }
 var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Comment", Pattern: `--[^\n]*|/\*(?s:.*?)\*/`},
 	{Name: "Whitespace", Pattern: `\s+`},
+	{Name: "Unterminated", Pattern: `/\*`}, // a comment without its end
 	{Name: "Keyword", Pattern: `(?i)(?:` + strings.Join(reserved, "|") + `)\b`},
 	{Name: "Ident", Pattern: `[a-zA-Z_][a-zA-Z0-9_$]*`},
 	{Name: "QIdent", Pattern: `"(?:[^"]|"")*"`},
@@ -39,7 +49,10 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Operator", Pattern: `->>|->|::|\|\||<>|!=|<=|>=|[-+*/%,.()=<>;\[\]]`},
 })
 
-var plainIdent = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_$]*$`)
+// plainIdent matches the names QuoteIdent may leave bare. It is narrower
+// than the lexer's Ident rule ("$" is left out) so that a bare name can never
+// lex as a keyword followed by something else.
+var plainIdent = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
 // QuoteIdent returns name as a SQL identifier: bare when it is a plain,
 // lower-case, non-reserved word, double-quoted (with embedded quotes doubled)

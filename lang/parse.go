@@ -15,60 +15,313 @@ var parser = participle.MustBuild[gStatement](
 )
 
 // Parse parses one statement. A trailing semicolon is allowed. Errors are
-// *Error values carrying the line and column of the problem.
+// *Error values carrying the line and column of the problem; a query longer
+// than MaxQueryBytes or nested deeper than MaxDepth is an error too, never a
+// crash. The returned tree is owned by the caller.
 func Parse(query string) (Statement, error) {
-	g, err := parser.ParseString("", query)
-	if err != nil {
-		return nil, fromParticiple(err)
-	}
-	return convertStatement(g)
-}
-
-func convertStatement(g *gStatement) (Statement, error) {
-	sel, err := convertSelect(g.Select)
-	if err != nil {
+	if err := checkLimits(query); err != nil {
 		return nil, err
 	}
-	if g.Explain {
-		return &Explain{Pos: g.Pos, Stmt: sel}, nil
+	g, err := parseTree(query)
+	if err != nil {
+		return nil, fromParticiple(query, err)
 	}
-	return sel, nil
+	var c converter
+	stmt := c.statement(g)
+	if c.err != nil {
+		return nil, c.err
+	}
+	if err := checkDepth(stmt); err != nil {
+		return nil, err
+	}
+	return stmt, nil
 }
 
-func convertSelect(g *gSelect) (*Select, error) {
+// parseTree runs the participle parser. Participle panics when the grammar
+// itself is at fault (a branch that matches nothing); that is turned into an
+// error naming the problem, so that no input can crash the caller. The fuzz
+// test fails on such errors.
+func parseTree(query string) (g *gStatement, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, Errorf(Pos{Line: 1, Column: 1}, "internal parser error: %v", r)
+		}
+	}()
+	return parser.ParseString("", query)
+}
+
+// converter turns the concrete syntax tree into the AST, keeping the first
+// semantic error it meets.
+type converter struct {
+	err *Error
+}
+
+func (c *converter) fail(pos Pos, format string, args ...any) {
+	if c.err == nil {
+		c.err = Errorf(pos, format, args...)
+	}
+}
+
+func (c *converter) statement(g *gStatement) Statement {
+	s := c.body(g.Body)
+	if g.Explain {
+		return &Explain{Pos: g.Pos, Stmt: s}
+	}
+	return s
+}
+
+func (c *converter) body(g *gBody) Statement {
+	switch {
+	case g.Copy != nil:
+		cp := &Copy{Pos: g.Copy.Pos, Query: c.query(g.Copy.Query), Path: unquote(g.Copy.Path.Value, '\'')}
+		for _, o := range g.Copy.Options {
+			opt := &Option{Pos: o.Pos, Key: o.Key.value()}
+			if o.Value != nil {
+				opt.Value = c.optionValue(o.Value)
+			}
+			cp.Options = append(cp.Options, opt)
+		}
+		return cp
+	case g.Create != nil:
+		return &CreateTable{Pos: g.Create.Pos, OrReplace: g.Create.OrReplace, IfNotExists: g.Create.IfNotExists,
+			Name: g.Create.Name.parts(), Query: c.query(g.Create.Query)}
+	case g.Insert != nil:
+		ins := &Insert{Pos: g.Insert.Pos, Table: g.Insert.Name.parts(), Query: c.query(g.Insert.Query)}
+		for _, col := range g.Insert.Columns {
+			ins.Columns = append(ins.Columns, col.value())
+		}
+		return ins
+	case g.Show != nil:
+		return &Show{Pos: g.Show.Pos, What: strings.ToUpper(g.Show.What)}
+	case g.Describe != nil:
+		return &Describe{Pos: g.Describe.Pos, Source: c.tablePrimary(g.Describe.Source)}
+	default:
+		return c.query(g.Query)
+	}
+}
+
+// query converts a query and attaches its WITH, ORDER BY, LIMIT and OFFSET
+// to the SELECT or set operation it wraps.
+func (c *converter) query(g *gQuery) Query {
+	q := c.union(g.Body)
+	var with *With
+	if g.With != nil {
+		with = &With{Pos: g.With.Pos, Recursive: g.With.Recursive}
+		for _, cte := range g.With.CTEs {
+			ct := &CTE{Pos: cte.Pos, Name: cte.Name.value(), Query: c.query(cte.Query)}
+			for _, col := range cte.Columns {
+				ct.Columns = append(ct.Columns, col.value())
+			}
+			with.CTEs = append(with.CTEs, ct)
+		}
+	}
+	var order []*OrderItem
+	for _, o := range g.OrderBy {
+		order = append(order, c.orderItem(o))
+	}
+	limitTok, offsetTok := g.Limit, g.Offset
+	if g.Offset2 != nil {
+		limitTok, offsetTok = g.Limit2, g.Offset2
+	}
+	limit := c.count(limitTok, "LIMIT")
+	offset := c.count(offsetTok, "OFFSET")
+
+	m := modifiersOf(q)
+	if with != nil {
+		if *m.with != nil {
+			c.fail(with.Pos, "a parenthesised query with its own WITH cannot take another; merge the WITH clauses")
+		}
+		*m.with = with
+	}
+	if len(order) > 0 || limit != nil || offset != nil {
+		if len(*m.order) > 0 || *m.limit != nil || *m.offset != nil {
+			pos := g.Pos
+			switch {
+			case len(g.OrderBy) > 0:
+				pos = g.OrderBy[0].Pos
+			case limitTok != nil:
+				pos = limitTok.Pos
+			case offsetTok != nil:
+				pos = offsetTok.Pos
+			}
+			c.fail(pos, "this parenthesised query already has ORDER BY, LIMIT or OFFSET; wrap it as SELECT * FROM (...)")
+		}
+		*m.order, *m.limit, *m.offset = order, limit, offset
+	}
+	return q
+}
+
+// modifiers points at the clauses a query carries around its body.
+type modifiers struct {
+	with          **With
+	order         *[]*OrderItem
+	limit, offset **int64
+}
+
+func modifiersOf(q Query) modifiers {
+	switch q := q.(type) {
+	case *Select:
+		return modifiers{&q.With, &q.OrderBy, &q.Limit, &q.Offset}
+	case *SetOp:
+		return modifiers{&q.With, &q.OrderBy, &q.Limit, &q.Offset}
+	}
+	panic("lang: unknown query type")
+}
+
+func (c *converter) count(g *gInteger, clause string) *int64 {
+	if g == nil {
+		return nil
+	}
+	n, err := strconv.ParseInt(g.Value, 10, 64)
+	if err != nil || n < 0 {
+		c.fail(g.Pos, "%s must be a non-negative integer, got %s", clause, g.Value)
+		return nil
+	}
+	return &n
+}
+
+func (c *converter) union(g *gUnion) Query {
+	q := c.intersect(g.Left)
+	for _, r := range g.Right {
+		q = &SetOp{Pos: q.Position(), Op: strings.ToUpper(r.Op), All: r.All, Left: q, Right: c.intersect(r.Right)}
+	}
+	return q
+}
+
+func (c *converter) intersect(g *gIntersect) Query {
+	q := c.setPrimary(g.Left)
+	for _, r := range g.Right {
+		q = &SetOp{Pos: q.Position(), Op: "INTERSECT", All: r.All, Left: q, Right: c.setPrimary(r.Right)}
+	}
+	return q
+}
+
+func (c *converter) setPrimary(g *gSetPrimary) Query {
+	if g.Paren != nil {
+		return c.query(g.Paren)
+	}
+	return c.selectCore(g.Select)
+}
+
+func (c *converter) selectCore(g *gSelect) *Select {
 	s := &Select{Pos: g.Pos, Distinct: g.Distinct}
 	for _, it := range g.Items {
 		item := &SelectItem{Pos: it.Pos, Star: it.Star}
-		if it.Expr != nil {
-			item.Expr = convertExpr(it.Expr)
-		}
-		if it.Alias != nil {
-			item.Alias = it.Alias.value()
+		switch {
+		case it.Table != nil:
+			item.Star, item.Table = true, it.Table.value()
+		case it.Expr != nil:
+			item.Expr = c.expr(it.Expr)
+			if it.Alias != nil {
+				item.Alias = it.Alias.Name.value()
+			}
 		}
 		s.Items = append(s.Items, item)
 	}
-	src := &KafkaSource{Pos: g.From.Pos}
-	for _, t := range g.From.Topics {
-		src.Topics = append(src.Topics, unquote(t.Value, '\''))
+	for _, f := range g.From {
+		s.From = append(s.From, c.fromItem(f))
 	}
-	for _, o := range g.From.Options {
-		src.Options = append(src.Options, &Option{Pos: o.Pos, Key: o.Key.value(), Value: convertLiteral(o.Value)})
-	}
-	if g.From.Alias != nil {
-		src.Alias = g.From.Alias.value()
-	}
-	s.From = src
 	if g.Where != nil {
-		s.Where = convertExpr(g.Where)
+		s.Where = c.expr(g.Where)
 	}
-	if g.Limit != nil {
-		n, err := strconv.ParseInt(g.Limit.Value, 10, 64)
-		if err != nil || n < 0 {
-			return nil, Errorf(g.Limit.Pos, "LIMIT must be a non-negative integer, got %s", g.Limit.Value)
+	for _, e := range g.GroupBy {
+		s.GroupBy = append(s.GroupBy, c.expr(e))
+	}
+	if g.Having != nil {
+		s.Having = c.expr(g.Having)
+	}
+	return s
+}
+
+func (c *converter) orderItem(g *gOrderItem) *OrderItem {
+	return &OrderItem{Pos: g.Pos, Expr: c.expr(g.Expr), Desc: strings.EqualFold(g.Dir, "DESC"), Nulls: strings.ToUpper(g.Nulls)}
+}
+
+func (c *converter) fromItem(g *gFromItem) TableExpr {
+	t := c.tablePrimary(g.Left)
+	for _, j := range g.Joins {
+		join := &Join{Pos: j.Pos, Kind: "INNER", Left: t, Right: c.tablePrimary(j.Right)}
+		switch {
+		case j.Cross:
+			join.Kind = "CROSS"
+		case j.Kind != "":
+			join.Kind = strings.ToUpper(j.Kind)
 		}
-		s.Limit = &n
+		if j.On != nil {
+			join.On = c.expr(j.On)
+		}
+		for _, u := range j.Using {
+			join.Using = append(join.Using, u.value())
+		}
+		hasCond := j.On != nil || len(j.Using) > 0
+		if join.Kind == "CROSS" && hasCond {
+			c.fail(j.Pos, "CROSS JOIN takes no ON or USING")
+		}
+		if join.Kind != "CROSS" && !hasCond {
+			c.fail(j.Pos, "%s JOIN needs ON or USING (or write CROSS JOIN)", join.Kind)
+		}
+		t = join
 	}
-	return s, nil
+	return t
+}
+
+func (c *converter) tablePrimary(g *gTablePrimary) TableExpr {
+	alias := ""
+	if g.Alias != nil {
+		alias = g.Alias.Name.value()
+	}
+	switch {
+	case g.Kafka != nil:
+		k := &KafkaSource{Pos: g.Pos, Alias: alias}
+		for _, a := range g.Kafka.Args {
+			e := c.expr(a)
+			lit, ok := e.(*Literal)
+			if !ok || lit.Kind != LitString {
+				c.fail(e.Position(), "kafka() takes topic names as string literals, got %s", e)
+				continue
+			}
+			k.Topics = append(k.Topics, lit.Value)
+		}
+		for _, o := range g.Kafka.Options {
+			k.Options = append(k.Options, &Option{Pos: o.Pos, Key: o.Key.value(), Value: c.optionValue(o.Value)})
+		}
+		return k
+	case g.Subquery != nil:
+		return &SubquerySource{Pos: g.Pos, Query: c.query(g.Subquery), Alias: alias}
+	case g.Paren != nil:
+		if alias != "" {
+			c.fail(g.Alias.Pos, "an alias cannot follow a parenthesised join")
+		}
+		return c.fromItem(g.Paren)
+	case g.File != nil:
+		return &FileTable{Pos: g.Pos, Path: unquote(g.File.Value, '\''), Alias: alias}
+	case g.Func != nil:
+		f := &TableFunc{Pos: g.Pos, Name: g.Func.Name.value(), Alias: alias}
+		if strings.EqualFold(f.Name, "kafka") && len(g.Func.Args) == 0 {
+			c.fail(g.Pos, "kafka() needs at least one topic name")
+		}
+		for _, a := range g.Func.Args {
+			f.Args = append(f.Args, c.expr(a))
+		}
+		return f
+	default:
+		return &Table{Pos: g.Pos, Name: g.Table.parts(), Alias: alias}
+	}
+}
+
+func (c *converter) optionValue(g *gOptionValue) *Literal {
+	switch {
+	case g.Literal != nil:
+		return convertLiteral(g.Literal)
+	case g.Minus:
+		kind := LitInt
+		if strings.ContainsAny(g.Number, ".eE") {
+			kind = LitDecimal
+		}
+		return &Literal{Pos: g.Pos, Kind: kind, Value: "-" + g.Number}
+	default:
+		return &Literal{Pos: g.Pos, Kind: LitString, Value: g.Word.value()}
+	}
 }
 
 func (g *gIdent) value() string {
@@ -78,117 +331,26 @@ func (g *gIdent) value() string {
 	return g.Name
 }
 
-func convertExpr(g *gExpr) Expr { return convertOr(g.Or) }
-
-func convertOr(g *gOr) Expr {
-	x := convertAnd(g.Left)
-	for _, r := range g.Right {
-		x = &Binary{Pos: g.Pos, Op: "OR", Left: x, Right: convertAnd(r)}
+func (g *gQName) parts() []string {
+	parts := []string{g.First.value()}
+	for _, r := range g.Rest {
+		parts = append(parts, identText(r))
 	}
-	return x
+	return parts
 }
 
-func convertAnd(g *gAnd) Expr {
-	x := convertNot(g.Left)
-	for _, r := range g.Right {
-		x = &Binary{Pos: g.Pos, Op: "AND", Left: x, Right: convertNot(r)}
+func (g *gOptionKey) value() string {
+	parts := []string{g.First.value()}
+	for _, r := range g.Rest {
+		parts = append(parts, identText(r))
 	}
-	return x
+	return strings.Join(parts, ".")
 }
 
-func convertNot(g *gNot) Expr {
-	if g.Not != nil {
-		return &Unary{Pos: g.Pos, Op: "NOT", X: convertNot(g.Not)}
+// identText unquotes a "quoted" identifier token and returns others as is.
+func identText(tok string) string {
+	if strings.HasPrefix(tok, `"`) {
+		return unquote(tok, '"')
 	}
-	return convertCmp(g.Cmp)
-}
-
-func convertCmp(g *gCmp) Expr {
-	left := convertAdd(g.Left)
-	switch {
-	case g.Op != "":
-		op := g.Op
-		if op == "!=" {
-			op = "<>"
-		}
-		return &Binary{Pos: g.Pos, Op: op, Left: left, Right: convertAdd(g.Right)}
-	case g.IsNull != nil:
-		return &IsNull{Pos: g.Pos, X: left, Not: g.IsNull.Not}
-	case g.In != nil:
-		in := &In{Pos: g.Pos, X: left, Not: g.In.Not}
-		for _, e := range g.In.List {
-			in.List = append(in.List, convertExpr(e))
-		}
-		return in
-	case g.Between != nil:
-		return &Between{Pos: g.Pos, X: left, Not: g.Between.Not, Lo: convertAdd(g.Between.Lo), Hi: convertAdd(g.Between.Hi)}
-	case g.Like != nil:
-		op := strings.ToUpper(g.Like.Op)
-		if g.Like.Not {
-			op = "NOT " + op
-		}
-		return &Binary{Pos: g.Pos, Op: op, Left: left, Right: convertAdd(g.Like.Pattern)}
-	}
-	return left
-}
-
-func convertAdd(g *gAdd) Expr {
-	x := convertMul(g.Left)
-	for _, r := range g.Right {
-		x = &Binary{Pos: g.Pos, Op: r.Op, Left: x, Right: convertMul(r.Right)}
-	}
-	return x
-}
-
-func convertMul(g *gMul) Expr {
-	x := convertUnary(g.Left)
-	for _, r := range g.Right {
-		x = &Binary{Pos: g.Pos, Op: r.Op, Left: x, Right: convertUnary(r.Right)}
-	}
-	return x
-}
-
-func convertUnary(g *gUnary) Expr {
-	if g.Neg != nil {
-		return &Unary{Pos: g.Pos, Op: "-", X: convertUnary(g.Neg)}
-	}
-	return convertPrimary(g.Primary)
-}
-
-func convertPrimary(g *gPrimary) Expr {
-	switch {
-	case g.Call != nil:
-		c := &Call{Pos: g.Pos, Name: g.Call.Name.value(), Star: g.Call.Star, Distinct: g.Call.Distinct}
-		for _, a := range g.Call.Args {
-			c.Args = append(c.Args, convertExpr(a))
-		}
-		return c
-	case g.Literal != nil:
-		return convertLiteral(g.Literal)
-	case g.Ident != nil:
-		id := &Ident{Pos: g.Pos}
-		for _, p := range g.Ident.Parts {
-			id.Parts = append(id.Parts, p.value())
-		}
-		return id
-	default:
-		return &Paren{Pos: g.Pos, X: convertExpr(g.Paren)}
-	}
-}
-
-func convertLiteral(g *gLiteral) *Literal {
-	switch {
-	case g.Number != nil:
-		kind := LitInt
-		if strings.ContainsAny(*g.Number, ".eE") {
-			kind = LitDecimal
-		}
-		return &Literal{Pos: g.Pos, Kind: kind, Value: *g.Number}
-	case g.String != nil:
-		return &Literal{Pos: g.Pos, Kind: LitString, Value: unquote(*g.String, '\'')}
-	case g.Bool != nil:
-		return &Literal{Pos: g.Pos, Kind: LitBool, Value: strings.ToUpper(*g.Bool)}
-	default:
-		return &Literal{Pos: g.Pos, Kind: LitNull, Value: "NULL"}
-	}
+	return tok
 }

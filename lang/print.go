@@ -1,182 +1,465 @@
 package lang
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
 
-// String prints the statement as SQL.
-func (n *Select) String() string {
-	var b strings.Builder
-	b.WriteString("SELECT ")
-	if n.Distinct {
-		b.WriteString("DISTINCT ")
-	}
-	for i, it := range n.Items {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(it.String())
-	}
-	b.WriteString(" FROM ")
-	b.WriteString(n.From.String())
-	if n.Where != nil {
-		b.WriteString(" WHERE ")
-		b.WriteString(n.Where.String())
-	}
-	if n.Limit != nil {
-		b.WriteString(" LIMIT ")
-		b.WriteString(strconv.FormatInt(*n.Limit, 10))
-	}
-	return b.String()
+// printer writes an AST as SQL. In the default mode it prints what String
+// returns: the fewest parentheses that keep the tree, names quoted only when
+// they must be. In render mode (see Render) it prints for the SQL engine:
+// every identifier quoted, every operator operand that is itself an
+// operation parenthesised, kafka() sources replaced, and anything that is
+// not valid SQL in a node built by code reported as an error instead of
+// being spliced in.
+type printer struct {
+	b      strings.Builder
+	render bool
+	opts   RenderOptions
+	err    error
 }
 
-// String prints the statement as SQL.
-func (n *Explain) String() string { return "EXPLAIN " + n.Stmt.String() }
-
-// String prints the item as SQL.
-func (n *SelectItem) String() string {
-	if n.Star {
-		return "*"
-	}
-	if n.Alias != "" {
-		return n.Expr.String() + " AS " + QuoteIdent(n.Alias)
-	}
-	return n.Expr.String()
+func format(n Node) string {
+	var p printer
+	p.node(n)
+	return p.b.String()
 }
 
-// String prints the source as SQL.
-func (n *KafkaSource) String() string {
-	var b strings.Builder
-	b.WriteString("kafka(")
-	for i, t := range n.Topics {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(QuoteString(t))
+func (p *printer) w(ss ...string) {
+	for _, s := range ss {
+		p.b.WriteString(s)
 	}
-	b.WriteString(")")
-	if len(n.Options) > 0 {
-		b.WriteString(" WITH (")
-		for i, o := range n.Options {
-			if i > 0 {
-				b.WriteString(", ")
+}
+
+// invalid records that n cannot be rendered; in String mode it is ignored
+// and the printer writes its best effort.
+func (p *printer) invalid(n Node, format string, args ...any) {
+	if p.render && p.err == nil {
+		p.err = Errorf(n.Position(), "cannot render: "+format, args...)
+	}
+}
+
+// ident writes one name part.
+func (p *printer) ident(name string) {
+	if p.render {
+		p.w(`"`, strings.ReplaceAll(name, `"`, `""`), `"`)
+		return
+	}
+	p.w(QuoteIdent(name))
+}
+
+func (p *printer) qname(parts []string) {
+	for i, part := range parts {
+		if i > 0 {
+			p.w(".")
+		}
+		p.ident(part)
+	}
+}
+
+func (p *printer) alias(a string) {
+	if a != "" {
+		p.w(" AS ")
+		p.ident(a)
+	}
+}
+
+// funcName writes a function name: bare when it is a plain word that the
+// grammar would not read as something else, quoted otherwise.
+func (p *printer) funcName(name string) {
+	up := strings.ToUpper(name)
+	if plainIdent.MatchString(name) && (!IsReserved(name) || up == "LEFT" || up == "RIGHT") && up != "TRY_CAST" && up != "KAFKA" {
+		p.w(name)
+		return
+	}
+	p.w(`"`, strings.ReplaceAll(name, `"`, `""`), `"`)
+}
+
+func (p *printer) node(n Node) {
+	switch n := n.(type) {
+	case Expr:
+		p.expr(n, 0)
+	case Query:
+		p.query(n)
+	case TableExpr:
+		p.table(n)
+	case *Explain:
+		p.w("EXPLAIN ")
+		p.node(n.Stmt)
+	case *Copy:
+		p.copyStmt(n)
+	case *CreateTable:
+		p.w("CREATE ")
+		if n.OrReplace {
+			p.w("OR REPLACE ")
+		}
+		p.w("TABLE ")
+		if n.IfNotExists {
+			p.w("IF NOT EXISTS ")
+		}
+		p.qname(n.Name)
+		p.w(" AS ")
+		p.query(n.Query)
+	case *Insert:
+		p.w("INSERT INTO ")
+		p.qname(n.Table)
+		if len(n.Columns) > 0 {
+			p.w(" (")
+			for i, c := range n.Columns {
+				if i > 0 {
+					p.w(", ")
+				}
+				p.ident(c)
 			}
-			b.WriteString(o.String())
+			p.w(")")
 		}
-		b.WriteString(")")
+		p.w(" ")
+		p.query(n.Query)
+	case *Show:
+		if n.What != "TOPICS" && n.What != "TABLES" {
+			p.invalid(n, "SHOW %q", n.What)
+		}
+		p.w("SHOW ", n.What)
+	case *Describe:
+		p.w("DESCRIBE ")
+		p.table(n.Source)
+	case *With:
+		p.with(n)
+	case *CTE:
+		p.cte(n)
+	case *SelectItem:
+		p.selectItem(n)
+	case *OrderItem:
+		p.orderItem(n)
+	case *Option:
+		p.option(n, " = ")
+	case *Window:
+		p.window(n)
+	case *Frame:
+		p.frame(n)
+	case *FrameBound:
+		p.frameBound(n)
+	case *When:
+		p.w("WHEN ")
+		p.expr(n.Cond, 0)
+		p.w(" THEN ")
+		p.expr(n.Result, 0)
+	case *Type:
+		p.typ(n)
+	case nil:
+		p.w("<nil>")
+	default:
+		p.w(fmt.Sprintf("<%T>", n))
 	}
-	if n.Alias != "" {
-		b.WriteString(" AS ")
-		b.WriteString(QuoteIdent(n.Alias))
-	}
-	return b.String()
 }
 
-// String prints the option as SQL. The key keeps the case it was written in.
-func (n *Option) String() string {
-	key := n.Key
-	if !plainIdent.MatchString(key) || IsReserved(key) {
-		key = QuoteIdent(key)
+// query writes a SELECT or set operation with its WITH and modifiers.
+func (p *printer) query(q Query) {
+	switch q := q.(type) {
+	case *Select:
+		p.with(q.With)
+		p.selectCore(q)
+		p.modifiers(q.OrderBy, q.Limit, q.Offset)
+	case *SetOp:
+		p.with(q.With)
+		lvl := setLevel(q)
+		if lvl == 0 {
+			p.invalid(q, "set operation %q", q.Op)
+		}
+		p.setOperand(q.Left, lvl, false)
+		p.w(" ", q.Op)
+		if q.All {
+			p.w(" ALL")
+		}
+		p.w(" ")
+		p.setOperand(q.Right, lvl, true)
+		p.modifiers(q.OrderBy, q.Limit, q.Offset)
+	case nil:
+		p.w("<nil>")
 	}
-	return key + " = " + n.Value.String()
 }
 
-// String prints the identifier, quoting parts that need it.
-func (n *Ident) String() string {
-	parts := make([]string, len(n.Parts))
-	for i, p := range n.Parts {
-		parts[i] = QuoteIdent(p)
+func setLevel(q *SetOp) int {
+	switch q.Op {
+	case "UNION", "EXCEPT":
+		return 1
+	case "INTERSECT":
+		return 2
 	}
-	return strings.Join(parts, ".")
+	return 0
 }
 
-// String prints the literal as SQL.
-func (n *Literal) String() string {
-	if n.Kind == LitString {
-		return QuoteString(n.Value)
+// setOperand writes one side of a set operation, in parentheses when it
+// carries its own clauses or would otherwise regroup.
+func (p *printer) setOperand(q Query, parent int, right bool) {
+	paren := p.render
+	switch q := q.(type) {
+	case *Select:
+		paren = q.With != nil || len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil
+	case *SetOp:
+		lvl := setLevel(q)
+		paren = paren || q.With != nil || len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil ||
+			lvl < parent || (right && lvl == parent)
 	}
-	return n.Value
+	if paren {
+		p.w("(")
+		p.query(q)
+		p.w(")")
+		return
+	}
+	p.query(q)
 }
 
-// String prints the call as SQL.
-func (n *Call) String() string {
-	var b strings.Builder
-	name := n.Name
-	if !plainIdent.MatchString(name) || IsReserved(name) {
-		name = QuoteIdent(name)
+func (p *printer) with(w *With) {
+	if w == nil {
+		return
 	}
-	b.WriteString(name)
-	b.WriteString("(")
-	if n.Star {
-		b.WriteString("*")
+	p.w("WITH ")
+	if w.Recursive {
+		p.w("RECURSIVE ")
 	}
-	if n.Distinct {
-		b.WriteString("DISTINCT ")
-	}
-	for i, a := range n.Args {
+	for i, c := range w.CTEs {
 		if i > 0 {
-			b.WriteString(", ")
+			p.w(", ")
 		}
-		b.WriteString(a.String())
+		p.cte(c)
 	}
-	b.WriteString(")")
-	return b.String()
+	p.w(" ")
 }
 
-// String prints the operation as SQL. Operands print as parsed: grouping
-// the user wrote is kept as *Paren, and the tree the parser builds follows
-// SQL precedence, so no parentheses are added here.
-func (n *Binary) String() string {
-	return n.Left.String() + " " + n.Op + " " + n.Right.String()
+func (p *printer) cte(c *CTE) {
+	p.ident(c.Name)
+	if len(c.Columns) > 0 {
+		p.w("(")
+		for i, col := range c.Columns {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.ident(col)
+		}
+		p.w(")")
+	}
+	p.w(" AS (")
+	p.query(c.Query)
+	p.w(")")
 }
 
-// String prints the operation as SQL.
-func (n *Unary) String() string {
-	if n.Op == "NOT" {
-		return "NOT " + n.X.String()
+func (p *printer) selectCore(s *Select) {
+	p.w("SELECT ")
+	if s.Distinct {
+		p.w("DISTINCT ")
 	}
-	x := n.X.String()
-	if strings.HasPrefix(x, "-") {
-		return n.Op + " " + x // "--" would start a comment
-	}
-	return n.Op + x
-}
-
-// String prints the predicate as SQL.
-func (n *In) String() string {
-	var b strings.Builder
-	b.WriteString(n.X.String())
-	if n.Not {
-		b.WriteString(" NOT")
-	}
-	b.WriteString(" IN (")
-	for i, e := range n.List {
+	for i, it := range s.Items {
 		if i > 0 {
-			b.WriteString(", ")
+			p.w(", ")
 		}
-		b.WriteString(e.String())
+		p.selectItem(it)
 	}
-	b.WriteString(")")
-	return b.String()
+	if len(s.From) > 0 {
+		p.w(" FROM ")
+		for i, f := range s.From {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.table(f)
+		}
+	}
+	if s.Where != nil {
+		p.w(" WHERE ")
+		p.expr(s.Where, 0)
+	}
+	if len(s.GroupBy) > 0 {
+		p.w(" GROUP BY ")
+		p.exprList(s.GroupBy)
+	}
+	if s.Having != nil {
+		p.w(" HAVING ")
+		p.expr(s.Having, 0)
+	}
 }
 
-// String prints the predicate as SQL.
-func (n *Between) String() string {
-	not := ""
-	if n.Not {
-		not = " NOT"
+func (p *printer) modifiers(order []*OrderItem, limit, offset *int64) {
+	if len(order) > 0 {
+		p.w(" ORDER BY ")
+		p.orderItems(order)
 	}
-	return n.X.String() + not + " BETWEEN " + n.Lo.String() + " AND " + n.Hi.String()
+	if limit != nil {
+		p.w(" LIMIT ", strconv.FormatInt(*limit, 10))
+	}
+	if offset != nil {
+		p.w(" OFFSET ", strconv.FormatInt(*offset, 10))
+	}
 }
 
-// String prints the predicate as SQL.
-func (n *IsNull) String() string {
-	if n.Not {
-		return n.X.String() + " IS NOT NULL"
+func (p *printer) selectItem(it *SelectItem) {
+	switch {
+	case it.Star && it.Table != "":
+		p.ident(it.Table)
+		p.w(".*")
+	case it.Star:
+		p.w("*")
+	default:
+		p.expr(it.Expr, 0)
+		p.alias(it.Alias)
 	}
-	return n.X.String() + " IS NULL"
 }
 
-// String prints the expression in parentheses.
-func (n *Paren) String() string { return "(" + n.X.String() + ")" }
+func (p *printer) orderItems(items []*OrderItem) {
+	for i, o := range items {
+		if i > 0 {
+			p.w(", ")
+		}
+		p.orderItem(o)
+	}
+}
+
+func (p *printer) orderItem(o *OrderItem) {
+	p.expr(o.Expr, 0)
+	if o.Desc {
+		p.w(" DESC")
+	}
+	switch o.Nulls {
+	case "":
+	case "FIRST", "LAST":
+		p.w(" NULLS ", o.Nulls)
+	default:
+		p.invalid(o, "NULLS %q", o.Nulls)
+	}
+}
+
+// table writes a FROM item.
+func (p *printer) table(t TableExpr) {
+	switch t := t.(type) {
+	case *KafkaSource:
+		if p.render {
+			p.kafkaSource(t)
+			return
+		}
+		p.w("kafka(")
+		for i, topic := range t.Topics {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.w(QuoteString(topic))
+		}
+		p.w(")")
+		if len(t.Options) > 0 {
+			p.w(" WITH (")
+			for i, o := range t.Options {
+				if i > 0 {
+					p.w(", ")
+				}
+				p.option(o, " = ")
+			}
+			p.w(")")
+		}
+		p.alias(t.Alias)
+	case *Table:
+		p.qname(t.Name)
+		p.alias(t.Alias)
+	case *TableFunc:
+		p.funcName(t.Name)
+		p.w("(")
+		p.exprList(t.Args)
+		p.w(")")
+		p.alias(t.Alias)
+	case *FileTable:
+		p.w(QuoteString(t.Path))
+		p.alias(t.Alias)
+	case *SubquerySource:
+		p.w("(")
+		p.query(t.Query)
+		p.w(")")
+		p.alias(t.Alias)
+	case *Join:
+		p.table(t.Left)
+		switch t.Kind {
+		case "INNER":
+			p.w(" JOIN ")
+		case "LEFT", "RIGHT", "FULL", "CROSS":
+			p.w(" ", t.Kind, " JOIN ")
+		default:
+			p.invalid(t, "join kind %q", t.Kind)
+			p.w(" ", t.Kind, " JOIN ")
+		}
+		if _, nested := t.Right.(*Join); nested {
+			p.w("(")
+			p.table(t.Right)
+			p.w(")")
+		} else {
+			p.table(t.Right)
+		}
+		if t.On != nil {
+			p.w(" ON ")
+			p.expr(t.On, 0)
+		}
+		if len(t.Using) > 0 {
+			p.w(" USING (")
+			for i, u := range t.Using {
+				if i > 0 {
+					p.w(", ")
+				}
+				p.ident(u)
+			}
+			p.w(")")
+		}
+	case nil:
+		p.w("<nil>")
+	}
+}
+
+// option writes key<sep>value; a nil value writes the key alone.
+func (p *printer) option(o *Option, sep string) {
+	p.optionKey(o)
+	if o.Value == nil {
+		return
+	}
+	p.w(sep)
+	p.literal(o.Value)
+}
+
+// optionKey writes an option key: bare when it is dotted plain words whose
+// first is not reserved, quoted as one name otherwise.
+func (p *printer) optionKey(o *Option) {
+	bare := o.Key != ""
+	for i, part := range strings.Split(o.Key, ".") {
+		if !plainIdent.MatchString(part) || (i == 0 && IsReserved(part)) {
+			bare = false
+		}
+	}
+	if bare {
+		p.w(o.Key)
+		return
+	}
+	if p.render {
+		p.invalid(o, "option key %q", o.Key)
+	}
+	p.w(`"`, strings.ReplaceAll(o.Key, `"`, `""`), `"`)
+}
+
+func (p *printer) copyStmt(c *Copy) {
+	p.w("COPY (")
+	p.query(c.Query)
+	p.w(") TO ", QuoteString(c.Path))
+	if len(c.Options) == 0 {
+		return
+	}
+	p.w(" (")
+	for i, o := range c.Options {
+		if i > 0 {
+			p.w(", ")
+		}
+		p.optionKey(o)
+		if o.Value == nil {
+			continue
+		}
+		p.w(" ")
+		if v := o.Value; v.Kind == LitString && plainIdent.MatchString(v.Value) && !IsReserved(v.Value) && !p.render {
+			p.w(v.Value) // a bare word: FORMAT parquet
+			continue
+		}
+		p.literal(o.Value)
+	}
+	p.w(")")
+}

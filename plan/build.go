@@ -10,16 +10,20 @@ import (
 // Project or Aggregate, then Limit. Column references are checked against
 // the source's schema. Errors are *lang.Error values pointing into the query.
 func Build(sel *lang.Select) (Node, error) {
-	opts, err := ParseOptions(sel.From.Options)
+	src, err := singleKafkaSource(sel)
 	if err != nil {
 		return nil, err
 	}
-	topics, err := splitTopics(sel.From)
+	opts, err := ParseOptions(src.Options)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := splitTopics(src)
 	if err != nil {
 		return nil, err
 	}
 	columns := SourceColumns(opts.IncludeHeaders)
-	scan := &Scan{Pos: sel.From.Pos, Topics: topics, Options: opts, Columns: columns, Limit: -1}
+	scan := &Scan{Pos: src.Pos, Topics: topics, Options: opts, Columns: columns, Limit: -1}
 	if sel.Where != nil {
 		return nil, lang.Errorf(sel.Where.Position(), "WHERE is not supported yet")
 	}
@@ -36,7 +40,10 @@ func Build(sel *lang.Select) (Node, error) {
 			}
 			continue
 		}
-		if err := checkExpr(it.Expr, columns, sel.From.Alias); err != nil {
+		if it.Table != "" {
+			return nil, lang.Errorf(it.Pos, "%s.* is not supported yet", lang.QuoteIdent(it.Table))
+		}
+		if err := checkExpr(it.Expr, columns, src.Alias); err != nil {
 			return nil, err
 		}
 		if isAggregate(it.Expr) {
@@ -62,6 +69,32 @@ func Build(sel *lang.Select) (Node, error) {
 		root = &Limit{Input: root, N: *sel.Limit}
 	}
 	return root, nil
+}
+
+// singleKafkaSource returns the one kafka() source of a SELECT, or a
+// positioned error for the forms the planner cannot run yet.
+func singleKafkaSource(sel *lang.Select) (*lang.KafkaSource, error) {
+	switch {
+	case sel.With != nil:
+		return nil, lang.Errorf(sel.With.Pos, "WITH is not supported yet")
+	case len(sel.From) == 0:
+		return nil, lang.Errorf(sel.Pos, "SELECT without FROM kafka(...) is not supported yet")
+	case len(sel.From) > 1:
+		return nil, lang.Errorf(sel.From[1].Position(), "several FROM sources are not supported yet")
+	case len(sel.GroupBy) > 0:
+		return nil, lang.Errorf(sel.GroupBy[0].Position(), "GROUP BY is not supported yet")
+	case sel.Having != nil:
+		return nil, lang.Errorf(sel.Having.Position(), "HAVING is not supported yet")
+	case len(sel.OrderBy) > 0:
+		return nil, lang.Errorf(sel.OrderBy[0].Pos, "ORDER BY is not supported yet")
+	case sel.Offset != nil:
+		return nil, lang.Errorf(sel.Pos, "OFFSET is not supported yet")
+	}
+	src, ok := sel.From[0].(*lang.KafkaSource)
+	if !ok {
+		return nil, lang.Errorf(sel.From[0].Position(), "FROM %s is not supported yet (only kafka(...))", sel.From[0])
+	}
+	return src, nil
 }
 
 // splitTopics flattens kafka('a', 'b,c') into [a b c], checking for empty

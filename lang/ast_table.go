@@ -1,0 +1,89 @@
+package lang
+
+// TableExpr is an item of a FROM clause: *KafkaSource, *Table, *TableFunc,
+// *FileTable, *SubquerySource or *Join.
+type TableExpr interface {
+	Node
+	tableExpr()
+}
+
+// KafkaSource is kafka('topic', ...) WITH (option = value, ...) [AS alias].
+// Topics lists the names as written; kafka('a,b') is one string here and is
+// split by package plan.
+type KafkaSource struct {
+	Pos     Pos
+	Topics  []string
+	Options []*Option
+	Alias   string // "" when absent
+}
+
+// Table is a table of the session database. Name holds the dotted parts,
+// unquoted.
+type Table struct {
+	Pos   Pos
+	Name  []string
+	Alias string // "" when absent
+}
+
+// TableFunc is a table function of the SQL engine, typically a file reader:
+// read_parquet('x.parquet'), read_csv('x.csv', header = true). Arguments
+// pass through as expressions; name = value arguments are *Binary "=".
+type TableFunc struct {
+	Pos   Pos
+	Name  string
+	Args  []Expr
+	Alias string // "" when absent
+}
+
+// FileTable is a file named by a string in FROM ('orders.parquet'); the SQL
+// engine picks the reader from the extension.
+type FileTable struct {
+	Pos   Pos
+	Path  string
+	Alias string // "" when absent
+}
+
+// SubquerySource is a query in FROM: (SELECT ...) [AS alias].
+type SubquerySource struct {
+	Pos   Pos
+	Query Query
+	Alias string // "" when absent
+}
+
+// Join is Left [kind] JOIN Right [ON On | USING (Using)]. Kind is "INNER",
+// "LEFT", "RIGHT", "FULL" or "CROSS"; a CROSS join has neither On nor Using,
+// every other kind exactly one of them. Joins associate to the left; a Join
+// as Right prints in parentheses.
+type Join struct {
+	Pos   Pos
+	Kind  string
+	Left  TableExpr
+	Right TableExpr
+	On    Expr     // nil when absent
+	Using []string // empty when absent
+}
+
+func (*KafkaSource) tableExpr()    {}
+func (*Table) tableExpr()          {}
+func (*TableFunc) tableExpr()      {}
+func (*FileTable) tableExpr()      {}
+func (*SubquerySource) tableExpr() {}
+func (*Join) tableExpr()           {}
+
+// Position implements Node.
+func (n *KafkaSource) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Table) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *TableFunc) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *FileTable) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *SubquerySource) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Join) Position() Pos { return n.Pos }

@@ -23,11 +23,11 @@ func parseWith(t *testing.T, with string) (Options, error) {
 
 func firstSource(t *testing.T, stmt lang.Statement) *lang.KafkaSource {
 	t.Helper()
-	sel, ok := stmt.(*lang.Select)
-	if !ok || sel.From == nil {
+	srcs := lang.KafkaSources(stmt)
+	if len(srcs) == 0 {
 		t.Fatalf("no kafka() source in %s", stmt)
 	}
-	return sel.From
+	return srcs[0]
 }
 
 func i64(n int64) *int64 { return &n }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/kq-sql/kq/lang"
 )
 
 // OffsetLister lists partition offsets. *kadm.Client satisfies it; tests
@@ -21,62 +23,262 @@ type OffsetLister interface {
 	// ListCommittedOffsets lists last stable offsets (latest under
 	// read_committed).
 	ListCommittedOffsets(ctx context.Context, topics ...string) (kadm.ListedOffsets, error)
+	// ListOffsetsAfterMilli lists, per partition, the first offset whose
+	// record timestamp is at or after millisecond; a partition without one
+	// lists its end offset with timestamp -1.
+	ListOffsetsAfterMilli(ctx context.Context, millisecond int64, topics ...string) (kadm.ListedOffsets, error)
 }
 
-// ResolveRanges resolves every partition of topics to its offset range under
-// opts: earliest/latest or the per-partition JSON offsets, with latest the
-// last stable offset under read_committed. Ranges come back ordered by
-// (topic, partition) and may be empty; Split drops empty ones.
+// ResolveRanges resolves every partition of topics to its offset range
+// under opts (earliest/latest, per-partition JSON offsets, and the
+// timestamp options), with latest the last stable offset under
+// read_committed. Ranges come back ordered by (topic, partition) and may be
+// empty; Split drops empty ones.
 func ResolveRanges(ctx context.Context, l OffsetLister, topics []string, opts Options) ([]Range, error) {
-	starts, err := l.ListStartOffsets(ctx, topics...)
-	if err != nil {
-		return nil, fmt.Errorf("list earliest offsets of %s: %w", strings.Join(topics, ", "), err)
+	return ResolveScanRanges(ctx, l, &Scan{Topics: topics, Options: opts})
+}
+
+// ResolveScanRanges resolves the ranges of scan s: its options, then the
+// predicates pushed into it (Partitions, Offsets, and the lower bound of
+// Timestamp through ListOffsetsAfterMilli). Errors about options are
+// *lang.Error values pointing at the option; unknown topics are
+// *UnknownTopicError.
+func ResolveScanRanges(ctx context.Context, l OffsetLister, s *Scan) ([]Range, error) {
+	r := &resolver{l: l, topics: s.Topics, opts: s.Options, pos: s.Pos, byTime: map[int64]kadm.ListedOffsets{}}
+	return r.resolve(ctx, s)
+}
+
+// resolver holds the listings of one scan's resolution.
+type resolver struct {
+	l        OffsetLister
+	topics   []string
+	opts     Options
+	pos      lang.Pos
+	earliest kadm.ListedOffsets
+	latest   kadm.ListedOffsets
+	byTime   map[int64]kadm.ListedOffsets
+}
+
+func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
+	var err error
+	joined := strings.Join(r.topics, ", ")
+	if r.earliest, err = r.l.ListStartOffsets(ctx, r.topics...); err != nil {
+		return nil, fmt.Errorf("list earliest offsets of %s: %w", joined, err)
 	}
-	if err := checkListed(starts, topics); err != nil {
+	if err := checkListed(r.earliest, r.topics); err != nil {
 		return nil, err
 	}
-	list := l.ListEndOffsets
-	if opts.IsolationLevel == ReadCommitted {
-		list = l.ListCommittedOffsets
+	list, what := r.l.ListCommittedOffsets, "last stable"
+	if r.opts.IsolationLevel == ReadUncommitted {
+		list, what = r.l.ListEndOffsets, "latest"
 	}
-	ends, err := list(ctx, topics...)
-	if err != nil {
-		return nil, fmt.Errorf("list latest offsets of %s: %w", strings.Join(topics, ", "), err)
+	if r.latest, err = list(ctx, r.topics...); err != nil {
+		return nil, fmt.Errorf("list %s offsets of %s: %w", what, joined, err)
 	}
-	if err := checkListed(ends, topics); err != nil {
+	if err := checkListed(r.latest, r.topics); err != nil {
 		return nil, err
 	}
-	if err := checkCovers("startingOffsets", opts.StartingOffsets, starts); err != nil {
-		return nil, err
-	}
-	if err := checkCovers("endingOffsets", opts.EndingOffsets, starts); err != nil {
-		return nil, err
+	for _, c := range []struct {
+		name string
+		m    map[string]map[int32]int64
+	}{
+		{"startingOffsets", r.opts.StartingOffsets},
+		{"endingOffsets", r.opts.EndingOffsets},
+		{"startingOffsetsByTimestamp", r.opts.StartingOffsetsByTimestamp},
+		{"endingOffsetsByTimestamp", r.opts.EndingOffsetsByTimestamp},
+	} {
+		if err := r.checkCovers(c.name, c.m); err != nil {
+			return nil, err
+		}
 	}
 
 	var out []Range
-	for _, topic := range topics {
-		parts := make([]int32, 0, len(starts[topic]))
-		for p := range starts[topic] {
+	for _, topic := range r.topics {
+		parts := make([]int32, 0, len(r.earliest[topic]))
+		for p := range r.earliest[topic] {
 			parts = append(parts, p)
 		}
 		sort.Slice(parts, func(i, j int) bool { return parts[i] < parts[j] })
 		for _, p := range parts {
-			earliest := starts[topic][p].Offset
-			latest := ends[topic][p].Offset
-			from, until := earliest, latest
-			if off, ok := opts.StartingOffsets[topic][p]; ok && off != -2 {
-				from = off
+			if s.Partitions != nil && !containsPartition(s.Partitions, p) {
+				continue
 			}
-			if off, ok := opts.EndingOffsets[topic][p]; ok && off != -1 {
-				until = off
+			tp := TopicPartition{topic, p}
+			from, err := r.start(ctx, tp)
+			if err != nil {
+				return nil, err
+			}
+			until, err := r.end(ctx, tp)
+			if err != nil {
+				return nil, err
 			}
 			if from > until {
-				return nil, fmt.Errorf("%s-%d: start offset %d is after end offset %d (startingOffsets/endingOffsets)", topic, p, from, until)
+				return nil, r.errorf(r.startName(), "%s starts at offset %d (%s), after it ends at offset %d (%s)",
+					tp, from, r.startName(), until, r.endName())
 			}
+			from, until = s.Offsets.Clamp(from, until)
+			if s.Timestamp.HasFrom && from < until {
+				off, ok, err := r.after(ctx, tp, s.Timestamp.From)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					off = until
+				}
+				from = max(from, off)
+			}
+			until = max(until, from)
 			out = append(out, Range{Topic: topic, Partition: p, From: from, Until: until})
 		}
 	}
 	return out, nil
+}
+
+// start resolves where tp starts.
+func (r *resolver) start(ctx context.Context, tp TopicPartition) (int64, error) {
+	earliest := r.earliest[tp.Topic][tp.Partition].Offset
+	latest := r.latest[tp.Topic][tp.Partition].Offset
+	var ms int64
+	switch {
+	case r.opts.StartingTimestamp != nil:
+		ms = *r.opts.StartingTimestamp
+	case r.opts.StartingOffsetsByTimestamp != nil:
+		ms = r.opts.StartingOffsetsByTimestamp[tp.Topic][tp.Partition]
+	case r.opts.StartingOffsets != nil:
+		if off := r.opts.StartingOffsets[tp.Topic][tp.Partition]; off != -2 {
+			return off, nil
+		}
+		return earliest, nil
+	default:
+		return earliest, nil
+	}
+	off, ok, err := r.after(ctx, tp, ms)
+	if err != nil || ok {
+		return off, err
+	}
+	if r.opts.StartingOffsetsByTimestampStrategy == TimestampStrategyLatest {
+		return latest, nil
+	}
+	return 0, r.errorf(r.startName(), "no record of %s has a timestamp at or after %d (%s); startingOffsetsByTimestampStrategy='latest' starts such partitions at latest",
+		tp, ms, formatMilli(ms))
+}
+
+// end resolves where tp ends (exclusive).
+func (r *resolver) end(ctx context.Context, tp TopicPartition) (int64, error) {
+	latest := r.latest[tp.Topic][tp.Partition].Offset
+	var ms int64
+	switch {
+	case r.opts.EndingTimestamp != nil:
+		ms = *r.opts.EndingTimestamp
+	case r.opts.EndingOffsetsByTimestamp != nil:
+		ms = r.opts.EndingOffsetsByTimestamp[tp.Topic][tp.Partition]
+	case r.opts.EndingOffsets != nil:
+		off := r.opts.EndingOffsets[tp.Topic][tp.Partition]
+		if off == -1 {
+			return latest, nil
+		}
+		if off > latest {
+			return 0, r.errorf("endingOffsets", "%s ends at offset %d, after its latest offset %d (-1 means latest)", tp, off, latest)
+		}
+		return off, nil
+	default:
+		return latest, nil
+	}
+	off, ok, err := r.after(ctx, tp, ms)
+	if err != nil || ok {
+		return off, err
+	}
+	return latest, nil // no record at or after ms: latest, as Spark does
+}
+
+// after returns the first offset of tp whose timestamp is at or after ms,
+// and false when there is none below latest.
+func (r *resolver) after(ctx context.Context, tp TopicPartition, ms int64) (int64, bool, error) {
+	listed, ok := r.byTime[ms]
+	if !ok {
+		var err error
+		listed, err = r.l.ListOffsetsAfterMilli(ctx, ms, r.topics...)
+		if err != nil {
+			return 0, false, fmt.Errorf("list offsets of %s after %s: %w", strings.Join(r.topics, ", "), formatMilli(ms), err)
+		}
+		if err := checkListed(listed, r.topics); err != nil {
+			return 0, false, err
+		}
+		r.byTime[ms] = listed
+	}
+	lo, ok := listed[tp.Topic][tp.Partition]
+	if !ok {
+		return 0, false, fmt.Errorf("list offsets of %s after %s: partition missing from the answer", tp, formatMilli(ms))
+	}
+	latest := r.latest[tp.Topic][tp.Partition].Offset
+	if lo.Timestamp < 0 || lo.Offset < 0 || lo.Offset >= latest {
+		return 0, false, nil
+	}
+	return max(lo.Offset, r.earliest[tp.Topic][tp.Partition].Offset), true, nil
+}
+
+// startName and endName name the options that set the start and the end.
+func (r *resolver) startName() string {
+	switch {
+	case r.opts.StartingTimestamp != nil:
+		return "startingTimestamp"
+	case r.opts.StartingOffsetsByTimestamp != nil:
+		return "startingOffsetsByTimestamp"
+	}
+	return "startingOffsets"
+}
+
+func (r *resolver) endName() string {
+	switch {
+	case r.opts.EndingTimestamp != nil:
+		return "endingTimestamp"
+	case r.opts.EndingOffsetsByTimestamp != nil:
+		return "endingOffsetsByTimestamp"
+	}
+	return "endingOffsets"
+}
+
+// errorf returns a *lang.Error about option name, pointing at it when it
+// was given and at the source otherwise.
+func (r *resolver) errorf(name, format string, args ...any) error {
+	pos, ok := r.opts.Pos(name)
+	if !ok {
+		pos = r.pos
+	}
+	return lang.Errorf(pos, "option %s: %s", name, fmt.Sprintf(format, args...))
+}
+
+// checkCovers checks that per-partition JSON names exactly the partitions
+// of the queried topics, as Spark requires.
+func (r *resolver) checkCovers(name string, given map[string]map[int32]int64) error {
+	if given == nil {
+		return nil
+	}
+	for _, tp := range sortedTPs(given) {
+		if _, ok := r.earliest[tp.Topic]; !ok {
+			return r.errorf(name, "names topic %q, which the source does not read (it reads %s)", tp.Topic, strings.Join(r.topics, ", "))
+		}
+		if _, ok := r.earliest[tp.Topic][tp.Partition]; !ok {
+			return r.errorf(name, "names partition %s, which does not exist (%s has %d partitions)", tp, tp.Topic, len(r.earliest[tp.Topic]))
+		}
+	}
+	var missing []string
+	for _, topic := range r.topics {
+		ps := make([]int32, 0, len(r.earliest[topic]))
+		for p := range r.earliest[topic] {
+			if _, ok := given[topic][p]; !ok {
+				ps = append(ps, p)
+			}
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		for _, p := range ps {
+			missing = append(missing, TopicPartition{topic, p}.String())
+		}
+	}
+	if len(missing) > 0 {
+		return r.errorf(name, "does not cover %s; give every partition of every topic the source reads", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // checkListed turns per-partition list errors into errors, naming unknown
@@ -99,28 +301,7 @@ func checkListed(l kadm.ListedOffsets, topics []string) error {
 	return nil
 }
 
-// checkCovers checks that per-partition JSON offsets name exactly the
-// partitions of the queried topics, as Spark requires.
-func checkCovers(option string, given map[string]map[int32]int64, listed kadm.ListedOffsets) error {
-	if given == nil {
-		return nil
-	}
-	for topic, parts := range given {
-		if _, ok := listed[topic]; !ok {
-			return fmt.Errorf("option %s names topic %q, which is not queried", option, topic)
-		}
-		for p := range parts {
-			if _, ok := listed[topic][p]; !ok {
-				return fmt.Errorf("option %s names partition %s-%d, which does not exist", option, topic, p)
-			}
-		}
-	}
-	for topic, parts := range listed {
-		for p := range parts {
-			if _, ok := given[topic][p]; !ok {
-				return fmt.Errorf("option %s does not cover partition %s-%d (give every partition of every queried topic)", option, topic, p)
-			}
-		}
-	}
-	return nil
+func containsPartition(ps []int32, p int32) bool {
+	i := sort.Search(len(ps), func(i int) bool { return ps[i] >= p })
+	return i < len(ps) && ps[i] == p
 }

@@ -12,7 +12,7 @@ func Resolve(ctx context.Context, root Node, l OffsetLister, workers int) (Node,
 		if !ok || firstErr != nil {
 			return n
 		}
-		ranges, err := ResolveRanges(ctx, l, scan.Topics, scan.Options)
+		ranges, err := ResolveScanRanges(ctx, l, scan)
 		if err != nil {
 			firstErr = err
 			return n

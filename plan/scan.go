@@ -46,6 +46,35 @@ type Scan struct {
 	CountOnly bool
 	// Tasks are the offset-range tasks; nil until Resolve.
 	Tasks []Task
+
+	// Source is the kafka() source of the statement this scan reads; the
+	// executor replaces it with the scan's stream when it renders the
+	// statement for DuckDB. Nil for scans built by hand.
+	Source *lang.KafkaSource
+	// Partitions, when not nil, are the only partitions read (pushed down
+	// from partition = and IN); an empty non-nil slice reads nothing.
+	// Sorted, without repeats.
+	Partitions []int32
+	// Offsets narrows every partition's range (pushed down from offset
+	// comparisons and BETWEEN).
+	Offsets Interval
+	// Timestamp bounds the record timestamps, in epoch milliseconds, from
+	// pushed-down timestamp comparisons. Its lower bound also narrows the
+	// ranges (ListOffsets by time). It is a row filter the executor MUST
+	// apply: a row whose timestamp is outside it is not produced nor
+	// counted, which keeps count-only scans exact (Kafka timestamps need
+	// not grow with offsets).
+	Timestamp Interval
+	// Pushed are the WHERE conjuncts pushed into this scan, as written.
+	// They also stay in the statement DuckDB runs.
+	Pushed []lang.Expr
+	// Fields are the decoded JSON value fields the query uses, by name as
+	// written, when Options.ValueFormat is FormatJSON and AllFields is
+	// false.
+	Fields []string
+	// AllFields says every decoded field is needed (SELECT *, or a use
+	// the planner cannot see through).
+	AllFields bool
 }
 
 // Children implements Node.

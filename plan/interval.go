@@ -70,7 +70,9 @@ func (iv Interval) Clamp(from, until int64) (int64, int64) {
 
 // String prints the interval as "[from, until)" with -inf/+inf for an
 // unbounded side.
-func (iv Interval) String() string { return iv.format(func(v int64) string { return strconv.FormatInt(v, 10) }) }
+func (iv Interval) String() string {
+	return iv.format(func(v int64) string { return strconv.FormatInt(v, 10) })
+}
 
 // TimeString prints an interval of epoch milliseconds with ISO-8601 UTC
 // timestamps.

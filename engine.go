@@ -26,6 +26,7 @@ type Engine struct {
 	ownsCl  bool
 	admin   *kadm.Client
 	workers int
+	db      *exec.DB // the session's DuckDB database (WithDB)
 }
 
 // Open returns an Engine configured by opts. It does not contact Kafka; the
@@ -52,6 +53,14 @@ func Open(opts ...Option) (*Engine, error) {
 		e.client, e.ownsCl = cl, true
 	}
 	e.admin = kadm.NewClient(e.client)
+	db, err := exec.OpenDB(cfg.dbPath)
+	if err != nil {
+		if e.ownsCl {
+			e.client.Close()
+		}
+		return nil, fmt.Errorf("kq: %w", err)
+	}
+	e.db = db
 	return e, nil
 }
 
@@ -59,13 +68,14 @@ func (e *Engine) kgoOpts() []kgo.Opt {
 	return append([]kgo.Opt{kgo.SeedBrokers(e.cfg.brokers...)}, e.cfg.kgoOpts...)
 }
 
-// Close releases the engine's Kafka clients. It does not close a client
-// given with WithClient.
+// Close releases the engine's Kafka clients and closes its DuckDB database
+// (a file given WithDB keeps everything committed). It does not close a
+// client given with WithClient.
 func (e *Engine) Close() error {
 	if e.ownsCl {
 		e.client.Close()
 	}
-	return nil
+	return e.db.Close()
 }
 
 // newWorkerClient gives each scan worker its own client, or the shared one
@@ -118,11 +128,7 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 		}
 		return p.reader(e.cfg.allocator)
 	case *lang.Select:
-		root, err := e.prepare(ctx, s)
-		if err != nil {
-			return nil, err
-		}
-		return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
+		return e.query(ctx, s)
 	}
 	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)
 }

@@ -23,6 +23,7 @@ type config struct {
 	workers   int
 	stats     func(*Stats)
 	progress  func(Progress)
+	dbPath    string // WithDB; "" is in-memory
 }
 
 // Stats are the statistics of one scan (SPEC §6): totals, data loss and

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -135,4 +136,30 @@ func (p *projection) Release() {
 		p.cur = nil
 	}
 	p.Stream.Release()
+}
+
+// Native reports whether Run computes root from the scan alone, without
+// DuckDB: a count-only aggregate, or a projection of source columns
+// (under a LIMIT the scan enforces).
+func Native(root plan.Node) bool {
+	switch n := root.(type) {
+	case *plan.Limit:
+		scans := plan.Scans(n)
+		return len(scans) == 1 && scans[0].Limit >= 0 && scans[0].Limit <= n.N && Native(n.Input)
+	case *plan.Aggregate:
+		scan, ok := n.Input.(*plan.Scan)
+		return ok && scan.CountOnly
+	case *plan.Project:
+		scan, ok := n.Input.(*plan.Scan)
+		if !ok {
+			return false
+		}
+		for _, it := range n.Items {
+			if !slices.Contains(scan.Columns, plan.ColumnOf(it.Expr)) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

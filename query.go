@@ -1,0 +1,208 @@
+package kq
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/exec"
+	"github.com/kq-sql/kq/lang"
+	"github.com/kq-sql/kq/plan"
+)
+
+// WithDB makes the engine's DuckDB database the file at path, created when
+// missing: CREATE TABLE AS and INSERT INTO write there, and its tables can
+// be joined with topics. Default: a private in-memory database that Close
+// discards.
+func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
+
+// query runs a SELECT. When the scan alone computes it (COUNT(*) over
+// pushed-down predicates, a projection of source columns) it streams from
+// the scan; everything else runs in DuckDB over the scans' Arrow streams.
+func (e *Engine) query(ctx context.Context, sel *lang.Select) (array.RecordReader, error) {
+	if root, err := plan.Build(sel); err == nil {
+		if root = plan.Optimize(root); exec.Native(root) {
+			root, err = plan.Resolve(ctx, root, e.admin, e.workers)
+			if err != nil {
+				return nil, err
+			}
+			return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
+		}
+	}
+	b, err := e.bind(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := e.db.Query(ctx, b.sql, b.srcs)
+	// DuckDB has read (or stopped) every scan by now: its result is
+	// materialized before the first batch is returned.
+	b.report(e.cfg.stats)
+	if err != nil {
+		return nil, err
+	}
+	return rr, nil
+}
+
+// bound is a statement rendered as DuckDB SQL with its kafka() sources
+// started as scans, each to be registered as a view.
+type bound struct {
+	sql     string
+	srcs    []exec.Source
+	streams []*exec.Stream
+}
+
+// release stops the scans of a statement that will not run.
+func (b *bound) release() {
+	for _, s := range b.srcs {
+		s.Reader.Release()
+	}
+	b.srcs = nil
+}
+
+// report passes the merged statistics of the scans to fn, if any.
+func (b *bound) report(fn func(*Stats)) {
+	if fn == nil || len(b.streams) == 0 {
+		return
+	}
+	var all []*Stats
+	for _, st := range b.streams {
+		if s := st.Stats(); s != nil {
+			all = append(all, s)
+		}
+	}
+	if len(all) > 0 {
+		fn(mergeStats(all))
+	}
+}
+
+// bind renders stmt for DuckDB with every kafka() source replaced by a
+// view over its scan, and starts the scans. Nothing of the user's text is
+// spliced: the SQL is printed from the AST.
+func (e *Engine) bind(ctx context.Context, stmt lang.Statement) (*bound, error) {
+	sources := kafkaSources(stmt)
+	views := make(map[*lang.KafkaSource]string, len(sources))
+	scans := make([]*plan.Scan, len(sources))
+	for i, ks := range sources {
+		scan, err := e.scanOf(ctx, ks)
+		if err != nil {
+			return nil, err
+		}
+		scans[i] = scan
+		views[ks] = e.db.ViewName()
+	}
+	text, err := render(stmt, func(ks *lang.KafkaSource) string {
+		return lang.QuoteIdent(views[ks]) + " AS " + lang.QuoteIdent(sourceAlias(ks))
+	})
+	if err != nil {
+		return nil, err
+	}
+	b := &bound{sql: text}
+	for i, ks := range sources {
+		st, err := exec.Start(ctx, scans[i], e.execConfig())
+		if err != nil {
+			b.release()
+			return nil, err
+		}
+		b.srcs = append(b.srcs, exec.Source{Name: views[ks], Reader: st})
+		b.streams = append(b.streams, st)
+	}
+	return b, nil
+}
+
+// sourceAlias is the name a kafka() source has in the SQL DuckDB runs: its
+// alias, else its topic when it reads one, else "kafka".
+func sourceAlias(ks *lang.KafkaSource) string {
+	if ks.Alias != "" {
+		return ks.Alias
+	}
+	if len(ks.Topics) == 1 && !strings.Contains(ks.Topics[0], ",") {
+		return ks.Topics[0]
+	}
+	return "kafka"
+}
+
+// scanOf plans and resolves the scan of one kafka() source, with every
+// source column.
+func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
+	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: ks})
+	if err != nil {
+		return nil, err
+	}
+	root, err = plan.Resolve(ctx, plan.Optimize(root), e.admin, e.workers)
+	if err != nil {
+		return nil, err
+	}
+	scans := plan.Scans(root)
+	if len(scans) != 1 {
+		return nil, errors.New("kq: internal error: a kafka() source planned to no scan")
+	}
+	return scans[0], nil
+}
+
+// kafkaSources returns the kafka() sources of stmt in the order written.
+func kafkaSources(stmt lang.Statement) []*lang.KafkaSource {
+	if sel, ok := stmt.(*lang.Select); ok && sel.From != nil {
+		return []*lang.KafkaSource{sel.From}
+	}
+	return nil
+}
+
+// render prints stmt as DuckDB SQL with each kafka() source printed by src.
+// Interim until lang.Render: identifiers print as kq prints them, so a
+// name DuckDB reserves (offset) does not work yet.
+func render(stmt lang.Statement, src func(*lang.KafkaSource) string) (string, error) {
+	sel, ok := stmt.(*lang.Select)
+	if !ok {
+		return "", errors.New("kq: only SELECT can run in DuckDB")
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	if sel.Distinct {
+		b.WriteString("DISTINCT ")
+	}
+	for i, it := range sel.Items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(it.String())
+	}
+	b.WriteString(" FROM ")
+	b.WriteString(src(sel.From))
+	if sel.Where != nil {
+		b.WriteString(" WHERE ")
+		b.WriteString(sel.Where.String())
+	}
+	if sel.Limit != nil {
+		b.WriteString(" LIMIT ")
+		b.WriteString(strconv.FormatInt(*sel.Limit, 10))
+	}
+	return b.String(), nil
+}
+
+// mergeStats sums the statistics of several scans into one.
+func mergeStats(all []*Stats) *Stats {
+	if len(all) == 1 {
+		return all[0]
+	}
+	m := &Stats{}
+	for _, s := range all {
+		m.Rows += s.Rows
+		m.EstimatedRows += s.EstimatedRows
+		m.ControlRecords += s.ControlRecords
+		m.AbortedRecords += s.AbortedRecords
+		m.GapRecords += s.GapRecords
+		m.Fetches += s.Fetches
+		m.Bytes += s.Bytes
+		m.DecodeErrors += s.DecodeErrors
+		m.RecordsLost += s.RecordsLost
+		m.ElapsedMs = max(m.ElapsedMs, s.ElapsedMs)
+		m.DataLoss.Detected = m.DataLoss.Detected || s.DataLoss.Detected
+		m.DataLoss.RecordsLost += s.DataLoss.RecordsLost
+		m.DataLoss.Partitions = append(m.DataLoss.Partitions, s.DataLoss.Partitions...)
+		m.Tasks = append(m.Tasks, s.Tasks...)
+	}
+	return m
+}

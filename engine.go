@@ -127,7 +127,7 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 			return nil, err
 		}
 		return p.reader(e.cfg.allocator)
-	case *lang.Select:
+	case lang.Query:
 		return e.query(ctx, s)
 	}
 	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)

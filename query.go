@@ -3,8 +3,7 @@ package kq
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
+		"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -19,20 +18,26 @@ import (
 // discards.
 func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
 
-// query runs a SELECT. When the scan alone computes it (COUNT(*) over
+// quoteIdent quotes name for DuckDB whatever it is (lang.QuoteIdent leaves
+// names bare that kq allows but DuckDB reserves, such as offset).
+func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+// query runs a query (SELECT, set operation). When the scan alone computes it (COUNT(*) over
 // pushed-down predicates, a projection of source columns) it streams from
 // the scan; everything else runs in DuckDB over the scans' Arrow streams.
-func (e *Engine) query(ctx context.Context, sel *lang.Select) (array.RecordReader, error) {
-	if root, err := plan.Build(sel); err == nil {
-		if root = plan.Optimize(root); exec.Native(root) {
-			root, err = plan.Resolve(ctx, root, e.admin, e.workers)
-			if err != nil {
-				return nil, err
+func (e *Engine) query(ctx context.Context, q lang.Query) (array.RecordReader, error) {
+	if sel, ok := q.(*lang.Select); ok {
+		if root, err := plan.Build(sel); err == nil {
+			if root = plan.Optimize(root); exec.Native(root) {
+				root, err = plan.Resolve(ctx, root, e.admin, e.workers)
+				if err != nil {
+					return nil, err
+				}
+				return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
 			}
-			return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
 		}
 	}
-	b, err := e.bind(ctx, sel)
+	b, err := e.bind(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +87,7 @@ func (b *bound) report(fn func(*Stats)) {
 // view over its scan, and starts the scans. Nothing of the user's text is
 // spliced: the SQL is printed from the AST.
 func (e *Engine) bind(ctx context.Context, stmt lang.Statement) (*bound, error) {
-	sources := kafkaSources(stmt)
+	sources := lang.KafkaSources(stmt)
 	views := make(map[*lang.KafkaSource]string, len(sources))
 	scans := make([]*plan.Scan, len(sources))
 	for i, ks := range sources {
@@ -93,9 +98,9 @@ func (e *Engine) bind(ctx context.Context, stmt lang.Statement) (*bound, error) 
 		scans[i] = scan
 		views[ks] = e.db.ViewName()
 	}
-	text, err := render(stmt, func(ks *lang.KafkaSource) string {
-		return lang.QuoteIdent(views[ks]) + " AS " + lang.QuoteIdent(sourceAlias(ks))
-	})
+	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
+		return quoteIdent(views[ks]) + " AS " + quoteIdent(sourceAlias(ks))
+	}})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +132,7 @@ func sourceAlias(ks *lang.KafkaSource) string {
 // scanOf plans and resolves the scan of one kafka() source, with every
 // source column.
 func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
-	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: ks})
+	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
 	if err != nil {
 		return nil, err
 	}
@@ -140,46 +145,6 @@ func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, 
 		return nil, errors.New("kq: internal error: a kafka() source planned to no scan")
 	}
 	return scans[0], nil
-}
-
-// kafkaSources returns the kafka() sources of stmt in the order written.
-func kafkaSources(stmt lang.Statement) []*lang.KafkaSource {
-	if sel, ok := stmt.(*lang.Select); ok && sel.From != nil {
-		return []*lang.KafkaSource{sel.From}
-	}
-	return nil
-}
-
-// render prints stmt as DuckDB SQL with each kafka() source printed by src.
-// Interim until lang.Render: identifiers print as kq prints them, so a
-// name DuckDB reserves (offset) does not work yet.
-func render(stmt lang.Statement, src func(*lang.KafkaSource) string) (string, error) {
-	sel, ok := stmt.(*lang.Select)
-	if !ok {
-		return "", errors.New("kq: only SELECT can run in DuckDB")
-	}
-	var b strings.Builder
-	b.WriteString("SELECT ")
-	if sel.Distinct {
-		b.WriteString("DISTINCT ")
-	}
-	for i, it := range sel.Items {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(it.String())
-	}
-	b.WriteString(" FROM ")
-	b.WriteString(src(sel.From))
-	if sel.Where != nil {
-		b.WriteString(" WHERE ")
-		b.WriteString(sel.Where.String())
-	}
-	if sel.Limit != nil {
-		b.WriteString(" LIMIT ")
-		b.WriteString(strconv.FormatInt(*sel.Limit, 10))
-	}
-	return b.String(), nil
 }
 
 // mergeStats sums the statistics of several scans into one.

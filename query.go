@@ -3,7 +3,7 @@ package kq
 import (
 	"context"
 	"errors"
-		"strings"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 

@@ -13,42 +13,60 @@ import (
 type rowBuilder struct {
 	schema  *arrow.Schema
 	b       *array.RecordBuilder
-	appends []func(topic string, partition int32, tsType int32, r *record)
+	appends []func(r *record)
+	value   *partDecoder // nil when the value is neither projected nor decoded
+	key     *partDecoder
 	rows    int
+
+	// The task and batch the next records come from.
+	topic     string
+	partition int32
+	tsType    int32
 }
 
-func newRowBuilder(mem memory.Allocator, schema *arrow.Schema) *rowBuilder {
-	rb := &rowBuilder{schema: schema, b: array.NewRecordBuilder(mem, schema)}
-	for i, f := range schema.Fields() {
+func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
+	rb := &rowBuilder{schema: l.schema, b: array.NewRecordBuilder(mem, l.schema)}
+	part := func(name, format string) *partDecoder {
+		if name == plan.ColKey {
+			if rb.key == nil {
+				rb.key = newPartDecoder(name, format)
+			}
+			return rb.key
+		}
+		if rb.value == nil {
+			rb.value = newPartDecoder(name, format)
+		}
+		return rb.value
+	}
+	for i, c := range l.cols {
 		fb := rb.b.Field(i)
-		switch f.Name {
-		case plan.ColKey:
-			bb := fb.(*array.BinaryBuilder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, _ int32, r *record) { appendBytes(bb, r.Key) })
-		case plan.ColValue:
-			bb := fb.(*array.BinaryBuilder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, _ int32, r *record) { appendBytes(bb, r.Value) })
-		case plan.ColTopic:
+		switch {
+		case c.part != "":
+			part(c.part, c.format).addField(c.field, fb)
+			continue
+		case c.name == plan.ColKey || c.name == plan.ColValue:
+			part(c.name, c.format).setWhole(fb)
+		case c.name == plan.ColTopic:
 			sb := fb.(*array.StringBuilder)
-			rb.appends = append(rb.appends, func(t string, _ int32, _ int32, _ *record) { sb.Append(t) })
-		case plan.ColPartition:
+			rb.appends = append(rb.appends, func(*record) { sb.Append(rb.topic) })
+		case c.name == plan.ColPartition:
 			ib := fb.(*array.Int32Builder)
-			rb.appends = append(rb.appends, func(_ string, p int32, _ int32, _ *record) { ib.Append(p) })
-		case plan.ColOffset:
+			rb.appends = append(rb.appends, func(*record) { ib.Append(rb.partition) })
+		case c.name == plan.ColOffset:
 			ib := fb.(*array.Int64Builder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, _ int32, r *record) { ib.Append(r.Offset) })
-		case plan.ColTimestamp:
+			rb.appends = append(rb.appends, func(r *record) { ib.Append(r.Offset) })
+		case c.name == plan.ColTimestamp:
 			tb := fb.(*array.TimestampBuilder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, _ int32, r *record) { tb.Append(arrow.Timestamp(r.Timestamp)) })
-		case plan.ColTimestampType:
+			rb.appends = append(rb.appends, func(r *record) { tb.Append(arrow.Timestamp(r.Timestamp)) })
+		case c.name == plan.ColTimestampType:
 			ib := fb.(*array.Int32Builder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, tt int32, _ *record) { ib.Append(tt) })
-		case plan.ColHeaders:
+			rb.appends = append(rb.appends, func(*record) { ib.Append(rb.tsType) })
+		case c.name == plan.ColHeaders:
 			lb := fb.(*array.ListBuilder)
 			sb := lb.ValueBuilder().(*array.StructBuilder)
 			kb := sb.FieldBuilder(0).(*array.StringBuilder)
 			vb := sb.FieldBuilder(1).(*array.BinaryBuilder)
-			rb.appends = append(rb.appends, func(_ string, _ int32, _ int32, r *record) {
+			rb.appends = append(rb.appends, func(r *record) {
 				if len(r.Headers) == 0 {
 					lb.AppendNull() // Spark: null, not an empty list
 					return
@@ -73,11 +91,25 @@ func appendBytes(b *array.BinaryBuilder, v []byte) {
 	b.Append(v)
 }
 
-func (rb *rowBuilder) append(topic string, partition, tsType int32, r *record) {
+// append appends one record. A value or key that does not decode gets
+// NULL columns; the first such error is returned (part is "value" or
+// "key") for the caller to count or fail on.
+func (rb *rowBuilder) append(r *record) (part string, err error) {
 	for _, fn := range rb.appends {
-		fn(topic, partition, tsType, r)
+		fn(r)
+	}
+	if rb.value != nil {
+		if e := rb.value.append(r.Value); e != nil {
+			part, err = plan.ColValue, e
+		}
+	}
+	if rb.key != nil {
+		if e := rb.key.append(r.Key); e != nil && err == nil {
+			part, err = plan.ColKey, e
+		}
 	}
 	rb.rows++
+	return part, err
 }
 
 // flush returns the rows appended so far as a record (owned by the caller)

@@ -52,7 +52,10 @@ type worker struct {
 	rec  record
 
 	limit *limiter // nil without LIMIT
-	meter *meter
+	meter *meter   // nil when sampling
+	// visit, when set, receives every record read instead of a row
+	// builder (schema sampling).
+	visit func(r *record)
 }
 
 // taskState is the progress of one task.
@@ -69,11 +72,14 @@ type taskState struct {
 func (w *worker) run(ctx context.Context, t plan.Task) (TaskStats, error) {
 	start := time.Now()
 	ts := &taskState{t: t, pos: t.From, st: emptyTaskStats(t)}
+	if w.rows != nil {
+		w.rows.topic, w.rows.partition = t.Topic, t.Partition
+	}
 	err := w.read(ctx, ts)
 	// Offsets passed without a row, a marker, an aborted record or a loss
 	// are gaps (compaction, deleted records inside the range).
 	end := min(ts.pos, t.Until)
-	ts.st.GapRecords = (end - t.From) - ts.st.Rows - ts.st.ControlRecords - ts.st.AbortedRecords - ts.st.RecordsLost
+	ts.st.GapRecords = (end - t.From) - ts.st.Rows - ts.st.ControlRecords - ts.st.AbortedRecords - ts.st.FilteredRecords - ts.st.RecordsLost
 	if ts.st.GapRecords < 0 { // a LIMIT stopped the task part-way through a batch
 		ts.st.GapRecords = 0
 	}
@@ -231,11 +237,19 @@ func (w *worker) consume(ctx context.Context, ts *taskState, p *kmsg.FetchRespon
 func (w *worker) records(ctx context.Context, ts *taskState, h *batchHeader, batch []byte) error {
 	t := ts.t
 	whole := h.BaseOffset >= ts.pos && h.lastOffset() < t.Until
-	if w.rows == nil && w.limit == nil && whole {
+	tsf := w.scan.Timestamp
+	if w.rows == nil && w.limit == nil && w.visit == nil && whole {
 		// Count-only and the batch lies wholly inside the range: the
-		// header's record count is exact (compaction rewrites it).
-		ts.st.Rows += int64(h.NumRecords)
-		return nil
+		// header's record count is exact (compaction rewrites it), when
+		// the timestamp bounds take all of the batch or none of it.
+		switch batchInTime(h, tsf) {
+		case timeAll:
+			ts.st.Rows += int64(h.NumRecords)
+			return nil
+		case timeNone:
+			ts.st.FilteredRecords += int64(h.NumRecords)
+			return nil
+		}
 	}
 	body, err := w.body(h, batch)
 	if err != nil {
@@ -243,10 +257,16 @@ func (w *worker) records(ctx context.Context, ts *taskState, h *batchHeader, bat
 	}
 	dec := recordDecoder{buf: body, h: h}
 	wantHeaders := w.scan.Options.IncludeHeaders
-	tsType := h.timestampType()
+	if w.rows != nil {
+		w.rows.tsType = h.timestampType()
+	}
 	for dec.next(&w.rec, wantHeaders) {
 		off := w.rec.Offset
 		if off < ts.pos || off >= t.Until {
+			continue
+		}
+		if !tsf.Contains(w.rec.Timestamp) {
+			ts.st.FilteredRecords++
 			continue
 		}
 		if w.limit != nil && !w.limit.take() {
@@ -254,10 +274,18 @@ func (w *worker) records(ctx context.Context, ts *taskState, h *batchHeader, bat
 			return errLimitReached
 		}
 		ts.st.Rows++
+		if w.visit != nil {
+			w.visit(&w.rec)
+		}
 		if w.rows == nil {
 			continue
 		}
-		w.rows.append(t.Topic, t.Partition, tsType, &w.rec)
+		if part, err := w.rows.append(&w.rec); err != nil {
+			ts.st.DecodeErrors++
+			if w.scan.Options.OnDecodeError == plan.OnDecodeErrorFail {
+				return &DecodeError{Topic: t.Topic, Partition: t.Partition, Offset: off, Part: part, Err: err}
+			}
+		}
 		if w.rows.rows >= w.cfg.BatchRows {
 			if err := w.flush(ctx); err != nil {
 				return err
@@ -268,6 +296,31 @@ func (w *worker) records(ctx context.Context, ts *taskState, h *batchHeader, bat
 		return fmt.Errorf("%s-%d: batch at offset %d: %w", t.Topic, t.Partition, h.BaseOffset, dec.err)
 	}
 	return nil
+}
+
+// How a batch's records fall within timestamp bounds.
+const (
+	timeSome = iota // some may be in, some out: look at each record
+	timeAll
+	timeNone
+)
+
+// batchInTime tells from a batch header whether its records all lie within
+// the timestamp bounds iv, or none does. With log-append time every record
+// has the batch's MaxTimestamp; with create time only the maximum is
+// known, which decides upper bounds alone.
+func batchInTime(h *batchHeader, iv plan.Interval) int {
+	switch {
+	case !iv.Bounded():
+		return timeAll
+	case h.timestampType() == 1 && iv.Contains(h.MaxTimestamp):
+		return timeAll
+	case h.timestampType() == 1:
+		return timeNone
+	case !iv.HasFrom && h.MaxTimestamp < iv.Until:
+		return timeAll
+	}
+	return timeSome
 }
 
 // flush hands the rows built so far downstream.

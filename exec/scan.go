@@ -97,6 +97,7 @@ func (l *limiter) done() bool { return l.left.Load() <= 0 }
 // false. Release stops the scan if it is still running.
 type Stream struct {
 	schema *arrow.Schema
+	layout *layout
 	ch     chan arrow.RecordBatch
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -114,12 +115,12 @@ func Start(ctx context.Context, s *plan.Scan, cfg *Config) (*Stream, error) {
 		return nil, errors.New("exec: Config.NewClient is required")
 	}
 	cfg.withDefaults()
-	schema, err := SourceSchema(s.Columns)
+	l, err := scanLayout(ctx, s, cfg)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	st := &Stream{schema: schema, ch: make(chan arrow.RecordBatch, cfg.Buffer), cancel: cancel, done: make(chan struct{})}
+	st := &Stream{schema: l.schema, layout: l, ch: make(chan arrow.RecordBatch, cfg.Buffer), cancel: cancel, done: make(chan struct{})}
 	st.refs.Store(1)
 	go st.run(ctx, s, cfg)
 	return st, nil
@@ -182,7 +183,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 				meter:         m,
 			}
 			if !s.CountOnly {
-				w.rows = newRowBuilder(cfg.Allocator, st.schema)
+				w.rows = newRowBuilder(cfg.Allocator, st.layout)
 				defer w.rows.release()
 			}
 			for i := range next {

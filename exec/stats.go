@@ -29,6 +29,9 @@ type Counters struct {
 	AbortedRecords int64 `json:"abortedRecords"`
 	// GapRecords counts offsets with no record (compaction, deletions).
 	GapRecords int64 `json:"gapRecords"`
+	// FilteredRecords counts records left out by the scan's pushed-down
+	// timestamp bounds.
+	FilteredRecords int64 `json:"filteredRecords"`
 	// Fetches counts fetch requests.
 	Fetches int64 `json:"fetches"`
 	// Bytes counts record-batch bytes fetched.
@@ -45,6 +48,7 @@ func (c *Counters) add(o Counters) {
 	c.ControlRecords += o.ControlRecords
 	c.AbortedRecords += o.AbortedRecords
 	c.GapRecords += o.GapRecords
+	c.FilteredRecords += o.FilteredRecords
 	c.Fetches += o.Fetches
 	c.Bytes += o.Bytes
 	c.DecodeErrors += o.DecodeErrors

@@ -1,0 +1,386 @@
+package exec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// FieldArrowType returns the Arrow type of a decoded JSON field.
+func FieldArrowType(t plan.FieldType) (arrow.DataType, error) {
+	switch t {
+	case plan.TypeBigint:
+		return arrow.PrimitiveTypes.Int64, nil
+	case plan.TypeInteger:
+		return arrow.PrimitiveTypes.Int32, nil
+	case plan.TypeDouble:
+		return arrow.PrimitiveTypes.Float64, nil
+	case plan.TypeVarchar, plan.TypeJSON:
+		return arrow.BinaryTypes.String, nil
+	case plan.TypeBoolean:
+		return arrow.FixedWidthTypes.Boolean, nil
+	case plan.TypeTimestamp:
+		return TimestampType, nil
+	}
+	return nil, fmt.Errorf("unknown field type %q", t)
+}
+
+// fieldCol is the builder of one decoded JSON field.
+type fieldCol struct {
+	f   plan.Field
+	i64 *array.Int64Builder
+	i32 *array.Int32Builder
+	f64 *array.Float64Builder
+	str *array.StringBuilder
+	bl  *array.BooleanBuilder
+	ts  *array.TimestampBuilder
+	buf []byte // this field's unescaped string, per record
+}
+
+func newFieldCol(f plan.Field, b array.Builder) fieldCol {
+	c := fieldCol{f: f}
+	switch b := b.(type) {
+	case *array.Int64Builder:
+		c.i64 = b
+	case *array.Int32Builder:
+		c.i32 = b
+	case *array.Float64Builder:
+		c.f64 = b
+	case *array.StringBuilder:
+		c.str = b
+	case *array.BooleanBuilder:
+		c.bl = b
+	case *array.TimestampBuilder:
+		c.ts = b
+	}
+	return c
+}
+
+func (c *fieldCol) appendNull() {
+	switch {
+	case c.i64 != nil:
+		c.i64.AppendNull()
+	case c.i32 != nil:
+		c.i32.AppendNull()
+	case c.f64 != nil:
+		c.f64.AppendNull()
+	case c.str != nil:
+		c.str.AppendNull()
+	case c.bl != nil:
+		c.bl.AppendNull()
+	case c.ts != nil:
+		c.ts.AppendNull()
+	}
+}
+
+// value is one converted field value, before it is appended.
+type value struct {
+	null bool
+	i    int64
+	f    float64
+	b    bool
+	s    []byte
+}
+
+// convert turns a slot into the field's type.
+func (c *fieldCol) convert(s *jsonSlot, v *value) error {
+	*v = value{}
+	if s.kind == jsonMissing || s.kind == jsonNull {
+		v.null = true
+		return nil
+	}
+	var err error
+	switch c.f.Type {
+	case plan.TypeBigint, plan.TypeInteger, plan.TypeTimestamp:
+		switch {
+		case s.kind == jsonNumber:
+			v.i, err = jsonInt(s.raw)
+		case s.kind == jsonString && c.f.Type == plan.TypeTimestamp:
+			v.i, err = parseTimestamp(s.content())
+		case s.kind == jsonString && !s.esc:
+			v.i, err = jsonInt(s.content()) // "123": a number in a string
+		default:
+			err = errWrongKind
+		}
+		if err == nil && c.f.Type == plan.TypeInteger && (v.i < math.MinInt32 || v.i > math.MaxInt32) {
+			err = errors.New("out of the INTEGER range")
+		}
+	case plan.TypeDouble:
+		switch {
+		case s.kind == jsonNumber:
+			v.f, err = jsonFloat(s.raw)
+		case s.kind == jsonString && !s.esc:
+			v.f, err = jsonFloat(s.content())
+		default:
+			err = errWrongKind
+		}
+	case plan.TypeBoolean:
+		switch {
+		case s.kind == jsonBool:
+			v.b = s.raw[0] == 't'
+		case s.kind == jsonString && (string(s.content()) == "true" || string(s.content()) == "false"):
+			v.b = s.content()[0] == 't'
+		default:
+			err = errWrongKind
+		}
+	case plan.TypeVarchar:
+		switch {
+		case s.kind == jsonString && s.esc:
+			c.buf, err = unescape(c.buf[:0], s.content())
+			v.s = c.buf
+		case s.kind == jsonString:
+			v.s = s.content()
+		default: // numbers, booleans, nested values: their JSON text
+			v.s = s.raw
+		}
+		if err == nil && !utf8.Valid(v.s) {
+			err = errors.New("invalid UTF-8")
+		}
+	case plan.TypeJSON:
+		v.s = s.raw
+		if !utf8.Valid(v.s) {
+			err = errors.New("invalid UTF-8")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("field %s (%s): %w: %s", c.f.Name, c.f.Type, err, excerpt(s.raw))
+	}
+	return nil
+}
+
+func (c *fieldCol) append(v *value) {
+	if v.null {
+		c.appendNull()
+		return
+	}
+	switch {
+	case c.i64 != nil:
+		c.i64.Append(v.i)
+	case c.i32 != nil:
+		c.i32.Append(int32(v.i))
+	case c.f64 != nil:
+		c.f64.Append(v.f)
+	case c.str != nil:
+		c.str.BinaryBuilder.Append(v.s)
+	case c.bl != nil:
+		c.bl.Append(v.b)
+	case c.ts != nil:
+		c.ts.Append(arrow.Timestamp(v.i))
+	}
+}
+
+var errWrongKind = errors.New("wrong JSON type")
+
+// excerpt quotes the start of a JSON text for an error message.
+func excerpt(b []byte) string {
+	const n = 40
+	if len(b) > n {
+		return strconv.Quote(string(b[:n])) + "..."
+	}
+	return strconv.Quote(string(b))
+}
+
+// jsonInt parses a JSON number that must be an integer; 5.0 and 1e3 are
+// accepted, 5.5 is not.
+func jsonInt(b []byte) (int64, error) {
+	if len(b) == 0 {
+		return 0, errors.New("empty number")
+	}
+	neg := b[0] == '-'
+	i := 0
+	if neg {
+		i = 1
+	}
+	if i == len(b) {
+		return 0, errors.New("bad number")
+	}
+	var n uint64
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			f, err := jsonFloat(b)
+			if err != nil {
+				return 0, err
+			}
+			if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+				return 0, errors.New("not an integer")
+			}
+			return int64(f), nil
+		}
+		if n > (math.MaxUint64-9)/10 {
+			return 0, errors.New("out of the BIGINT range")
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, errors.New("out of the BIGINT range")
+		}
+		return -int64(n), nil
+	}
+	if n > math.MaxInt64 {
+		return 0, errors.New("out of the BIGINT range")
+	}
+	return int64(n), nil
+}
+
+// jsonFloat parses a JSON number. The string view of b does not outlive
+// the call.
+func jsonFloat(b []byte) (float64, error) {
+	if len(b) == 0 {
+		return 0, errors.New("empty number")
+	}
+	f, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+	if err != nil {
+		return 0, errors.New("bad number")
+	}
+	return f, nil
+}
+
+// partDecoder builds the columns of a record's value (or key): the
+// value column itself when it is projected, typed per the format, and the
+// decoded JSON fields.
+type partDecoder struct {
+	part   string // plan.ColValue or plan.ColKey
+	format string // plan.FormatRaw, FormatString or FormatJSON
+	raw    *array.BinaryBuilder
+	text   *array.StringBuilder
+	cols   []fieldCol
+	index  map[string]int
+	slots  []jsonSlot
+	vals   []value
+	keyBuf []byte
+	lookup func(key []byte) *jsonSlot
+
+	// Objects of one topic tend to list their fields in the same order:
+	// posKey[k] is the key last seen at position k of an object and
+	// posIdx[k] its field (-1 when not decoded), checked before the map.
+	posKey []string
+	posIdx []int
+	pos    int
+}
+
+func newPartDecoder(part, format string) *partDecoder {
+	d := &partDecoder{part: part, format: format, index: map[string]int{}}
+	d.lookup = func(key []byte) *jsonSlot {
+		k := d.pos
+		d.pos++
+		if k < len(d.posKey) && d.posKey[k] == string(key) {
+			if i := d.posIdx[k]; i >= 0 {
+				return &d.slots[i]
+			}
+			return nil
+		}
+		i, ok := d.index[string(key)]
+		if !ok {
+			i = -1
+		}
+		if k < 64 { // remember the layout of ordinary objects
+			for len(d.posKey) <= k {
+				d.posKey, d.posIdx = append(d.posKey, ""), append(d.posIdx, -1)
+			}
+			d.posKey[k], d.posIdx[k] = string(key), i
+		}
+		if i < 0 {
+			return nil
+		}
+		return &d.slots[i]
+	}
+	return d
+}
+
+// setWhole sets the builder of the value (key) column itself.
+func (d *partDecoder) setWhole(b array.Builder) {
+	switch b := b.(type) {
+	case *array.StringBuilder:
+		d.text = b
+	case *array.BinaryBuilder:
+		d.raw = b
+	}
+}
+
+func (d *partDecoder) addField(f plan.Field, b array.Builder) {
+	d.index[f.Name] = len(d.cols)
+	d.cols = append(d.cols, newFieldCol(f, b))
+	d.slots = append(d.slots, jsonSlot{})
+	d.vals = append(d.vals, value{})
+}
+
+// append appends data (nil for a null value or key) to the columns. It
+// returns the decode error, if any, after appending NULLs for what did
+// not decode.
+func (d *partDecoder) append(data []byte) error {
+	var err error
+	switch {
+	case d.raw != nil:
+		appendBytes(d.raw, data)
+	case d.text != nil:
+		if data == nil {
+			d.text.AppendNull()
+		} else if utf8.Valid(data) {
+			d.text.BinaryBuilder.Append(data)
+		} else {
+			d.text.AppendNull()
+			err = errors.New("invalid UTF-8")
+		}
+	}
+	if len(d.cols) == 0 {
+		return err
+	}
+	if data == nil || err != nil {
+		d.appendNulls()
+		return err
+	}
+	for i := range d.slots {
+		d.slots[i] = jsonSlot{}
+	}
+	d.pos = 0
+	if err := jsonObject(data, &d.keyBuf, d.lookup); err != nil {
+		d.appendNulls()
+		return err
+	}
+	for i := range d.cols {
+		if err := d.cols[i].convert(&d.slots[i], &d.vals[i]); err != nil {
+			d.appendNulls()
+			return err
+		}
+	}
+	for i := range d.cols {
+		d.cols[i].append(&d.vals[i])
+	}
+	return nil
+}
+
+func (d *partDecoder) appendNulls() {
+	for i := range d.cols {
+		d.cols[i].appendNull()
+	}
+}
+
+// DecodeError says a record's value or key did not decode while
+// onDecodeError='fail'.
+type DecodeError struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	// Part is "value" or "key".
+	Part string
+	Err  error
+}
+
+// Error implements error.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("cannot decode the %s of %s-%d at offset %d: %v (onDecodeError='fail'; the default 'null' gives NULL fields and counts decodeErrors)",
+		e.Part, e.Topic, e.Partition, e.Offset, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }

@@ -1,0 +1,168 @@
+package exec
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// What a sampled field has held, as bits.
+const (
+	sawInt uint8 = 1 << iota
+	sawFloat
+	sawString
+	sawTimestamp // a string that is an ISO-8601 timestamp
+	sawBool
+	sawNested
+)
+
+// fieldGuess accumulates what one field held across the sample.
+type fieldGuess struct {
+	name string
+	saw  uint8
+}
+
+// guesser infers the top-level fields of JSON objects.
+type guesser struct {
+	fields []*fieldGuess
+	byName map[string]*fieldGuess
+	folded map[string]bool // lower-cased names, to drop case-only variants
+	keyBuf []byte
+	keys   []string
+	slots  []*jsonSlot
+}
+
+func newGuesser() *guesser {
+	return &guesser{byName: map[string]*fieldGuess{}, folded: map[string]bool{}}
+}
+
+// add records the fields of one value; values that are not JSON objects
+// are ignored.
+func (g *guesser) add(data []byte) {
+	if data == nil {
+		return
+	}
+	g.keys, g.slots = g.keys[:0], g.slots[:0]
+	err := jsonObject(data, &g.keyBuf, func(key []byte) *jsonSlot {
+		s := &jsonSlot{}
+		g.keys = append(g.keys, string(key))
+		g.slots = append(g.slots, s)
+		return s
+	})
+	if err != nil {
+		return
+	}
+	for i, k := range g.keys {
+		s := g.slots[i]
+		if s.kind == jsonMissing {
+			continue // a repeated key
+		}
+		f := g.byName[k]
+		if f == nil {
+			if g.folded[strings.ToLower(k)] {
+				continue // "Status" after "status": SQL could not tell them apart
+			}
+			f = &fieldGuess{name: k}
+			g.byName[k] = f
+			g.folded[strings.ToLower(k)] = true
+			g.fields = append(g.fields, f)
+		}
+		switch s.kind {
+		case jsonNumber:
+			if bytes.ContainsAny(s.raw, ".eE") {
+				f.saw |= sawFloat
+			} else if _, err := jsonInt(s.raw); err != nil {
+				f.saw |= sawFloat // beyond BIGINT
+			} else {
+				f.saw |= sawInt
+			}
+		case jsonString:
+			if _, err := parseTimestamp(s.content()); err == nil && !s.esc {
+				f.saw |= sawTimestamp
+			} else {
+				f.saw |= sawString
+			}
+		case jsonBool:
+			f.saw |= sawBool
+		case jsonNested:
+			f.saw |= sawNested
+		}
+	}
+}
+
+// result returns the inferred fields in the order first seen. A field
+// that held only integers is BIGINT; numbers with a fraction make it
+// DOUBLE; only timestamps, TIMESTAMP; only booleans, BOOLEAN; an object or
+// array anywhere, JSON; any other mix, or only nulls, VARCHAR (which takes
+// any scalar as its JSON text).
+func (g *guesser) result() []plan.Field {
+	out := make([]plan.Field, 0, len(g.fields))
+	for _, f := range g.fields {
+		t := plan.TypeVarchar
+		switch saw := f.saw; {
+		case saw&sawNested != 0:
+			t = plan.TypeJSON
+		case saw == sawInt:
+			t = plan.TypeBigint
+		case saw == sawFloat || saw == sawInt|sawFloat:
+			t = plan.TypeDouble
+		case saw == sawTimestamp:
+			t = plan.TypeTimestamp
+		case saw == sawBool:
+			t = plan.TypeBoolean
+		}
+		out = append(out, plan.Field{Name: f.name, Type: t})
+	}
+	return out
+}
+
+// inferSchemas reads the first n records of s (tasks in plan order: the
+// first tasks' records, under the scan's isolation level) with one client
+// and infers the JSON fields of the value and of the key, for the parts
+// whose wantValue/wantKey is set.
+func inferSchemas(ctx context.Context, s *plan.Scan, cfg *Config, n int, wantValue, wantKey bool) (value, key []plan.Field, err error) {
+	cl, release, err := cfg.NewClient()
+	if err != nil {
+		return nil, nil, fmt.Errorf("kafka client: %w", err)
+	}
+	defer release()
+	vg, kg := newGuesser(), newGuesser()
+	lim := &limiter{}
+	lim.left.Store(int64(n))
+	w := &worker{
+		cl: cl, adm: kadm.NewClient(cl), scan: s, cfg: cfg,
+		readCommitted: s.Options.IsolationLevel != plan.ReadUncommitted,
+		decomp:        kgo.DefaultDecompressor(),
+		meta:          map[string]kadm.TopicDetail{},
+		limit:         lim,
+		visit: func(r *record) {
+			if wantValue {
+				vg.add(r.Value)
+			}
+			if wantKey {
+				kg.add(r.Key)
+			}
+		},
+	}
+	for _, t := range s.Tasks {
+		if _, err := w.run(ctx, t); err != nil {
+			if err == errLimitReached {
+				break
+			}
+			return nil, nil, fmt.Errorf("sampling %s for its JSON schema: %w", t.Range, err)
+		}
+	}
+	if wantValue {
+		value = vg.result()
+	}
+	if wantKey {
+		key = kg.result()
+	}
+	return value, key, nil
+}

@@ -1,0 +1,105 @@
+package exec
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// scanLayout decides what scan s materializes: its source columns, the
+// key and value typed per keyFormat/valueFormat, and the decoded JSON
+// fields, given (valueSchema, keySchema) or inferred from the first
+// jsonSampleSize records of the scan. Count-only scans materialize
+// nothing.
+func scanLayout(ctx context.Context, s *plan.Scan, cfg *Config) (*layout, error) {
+	if s.CountOnly {
+		return newLayout(nil, plan.FormatRaw, plan.FormatRaw, nil, nil)
+	}
+	o := s.Options
+	valueFormat, keyFormat := formatOf(o.ValueFormat, o.ValueSchema), formatOf(o.KeyFormat, o.KeySchema)
+	valueFields, keyFields := o.ValueSchema, o.KeySchema
+	inferValue := valueFormat == plan.FormatJSON && valueFields == nil && needsFields(s, plan.ColValue)
+	inferKey := keyFormat == plan.FormatJSON && keyFields == nil && needsFields(s, plan.ColKey)
+	if inferValue || inferKey {
+		n := o.JSONSampleSize
+		if n <= 0 {
+			n = plan.DefaultJSONSampleSize
+		}
+		v, k, err := inferSchemas(ctx, s, cfg, n, inferValue, inferKey)
+		if err != nil {
+			return nil, err
+		}
+		if inferValue {
+			valueFields = v
+		}
+		if inferKey {
+			keyFields = k
+		}
+	}
+	if valueFormat != plan.FormatJSON {
+		valueFields = nil
+	}
+	if keyFormat != plan.FormatJSON {
+		keyFields = nil
+	}
+	return newLayout(s.Columns, valueFormat, keyFormat, usedFields(s, plan.ColValue, valueFields), usedFields(s, plan.ColKey, keyFields))
+}
+
+// formatOf is the effective format of a part: a schema implies json.
+func formatOf(format string, schema []plan.Field) string {
+	switch {
+	case schema != nil:
+		return plan.FormatJSON
+	case format == "":
+		return plan.FormatRaw
+	}
+	return format
+}
+
+// needsFields reports whether the query uses any decoded field of part,
+// so that a schema must be inferred.
+func needsFields(s *plan.Scan, part string) bool {
+	if s.AllFields {
+		return true
+	}
+	for _, name := range s.Fields {
+		if p, _ := fieldPart(name); p == part {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldPart splits a name of Scan.Fields into the part it belongs to and
+// the field: "key.<f>" is a key field, "value.<f>" and a bare "<f>" are
+// value fields.
+func fieldPart(name string) (part, field string) {
+	if len(name) > 4 && strings.EqualFold(name[:4], plan.ColKey+".") {
+		return plan.ColKey, name[4:]
+	}
+	if len(name) > 6 && strings.EqualFold(name[:6], plan.ColValue+".") {
+		return plan.ColValue, name[6:]
+	}
+	return plan.ColValue, name
+}
+
+// usedFields returns the fields of part the query uses (Scan.Fields,
+// matched case-insensitively as SQL identifiers are; every field with
+// Scan.AllFields), in schema order: JSON columns are pruned like the
+// others.
+func usedFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+	if s.AllFields {
+		return fields
+	}
+	var out []plan.Field
+	for _, f := range fields {
+		for _, name := range s.Fields {
+			if p, n := fieldPart(name); p == part && strings.EqualFold(n, f.Name) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}

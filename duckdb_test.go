@@ -3,6 +3,7 @@ package kq_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -135,5 +136,66 @@ func TestRelationalWhereAggregate(t *testing.T) {
 	got := rows(t, eng, `SELECT COUNT(*), SUM(octet_length(value)), MIN("offset"), MAX(offset) FROM kafka('orders') WITH (minPartitions=4) WHERE partition = 1`)
 	if want := fmt.Sprintf("%d|%d|%d|%d", n, valueBytes, minOff, maxOff); len(got) != 1 || got[0] != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestRelationalQueries(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	dir := t.TempDir()
+
+	// Customers as a Parquet file, written by DuckDB itself.
+	custPath := filepath.Join(dir, "customers.parquet")
+	if _, err := eng.Exec(context.Background(), `COPY (SELECT 'c' || range AS id, 'name-' || range AS name FROM range(7)) TO '`+custPath+`'`); err != nil {
+		t.Fatal(err)
+	}
+
+	type agg struct {
+		n      int64
+		amount float64
+	}
+	byStatus := map[string]*agg{}
+	byCustomer := map[string]int64{}
+	for _, o := range f.orders {
+		if byStatus[o.status] == nil {
+			byStatus[o.status] = &agg{}
+		}
+		byStatus[o.status].n++
+		byStatus[o.status].amount += o.amount
+		byCustomer[o.customer]++
+	}
+	var statusRows, customerRows []string
+	for _, s := range []string{"cancelled", "paid", "shipped"} {
+		statusRows = append(statusRows, fmt.Sprintf("%s|%d|%g", s, byStatus[s].n, byStatus[s].amount))
+	}
+	for i := range 7 {
+		customerRows = append(customerRows, fmt.Sprintf("name-%d|%d", i, byCustomer[fmt.Sprintf("c%d", i)]))
+	}
+	// The last offsets of the partitions, highest first.
+	var last []string
+	for p := int32(0); p < 3; p++ {
+		last = append(last, fmt.Sprintf("%d|%d", fixtureOrders/3-1, p))
+	}
+
+	for _, tc := range []struct {
+		name, sql string
+		want      []string
+	}{
+		{"json aggregate", `SELECT decode(value)->>'status' AS status, COUNT(*), SUM(CAST(decode(value)->>'amount' AS DOUBLE))
+			FROM kafka('orders') GROUP BY status ORDER BY status`, statusRows},
+		{"join with parquet", `SELECT c.name, COUNT(*) FROM kafka('orders') AS o
+			JOIN read_parquet('` + custPath + `') AS c ON c.id = decode(o.value)->>'customer'
+			GROUP BY c.name ORDER BY c.name`, customerRows},
+		{"order by limit", `SELECT offset, partition FROM kafka('orders') ORDER BY offset DESC, partition LIMIT 3`, last},
+		{"window", `SELECT COUNT(*) FROM (SELECT offset, LAG(offset) OVER (PARTITION BY partition ORDER BY offset) AS prev FROM kafka('orders')) AS w WHERE prev = offset - 1`,
+			[]string{fmt.Sprint(fixtureOrders - 3)}},
+		{"no kafka source", `SELECT COUNT(*) FROM read_parquet('` + custPath + `')`, []string{"7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := rows(t, eng, tc.sql)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
 	}
 }

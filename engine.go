@@ -129,6 +129,8 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 		return p.reader(e.cfg.allocator)
 	case lang.Query:
 		return e.query(ctx, s)
+	case *lang.Copy, *lang.CreateTable, *lang.Insert:
+		return e.execResult(ctx, s)
 	}
 	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)
 }

@@ -67,19 +67,25 @@ func (b *bound) release() {
 	b.srcs = nil
 }
 
-// report passes the merged statistics of the scans to fn, if any.
-func (b *bound) report(fn func(*Stats)) {
-	if fn == nil || len(b.streams) == 0 {
-		return
-	}
+// merged returns the scans' statistics merged into one; nil when the
+// statement read no kafka() source or no scan has ended.
+func (b *bound) merged() *Stats {
 	var all []*Stats
 	for _, st := range b.streams {
 		if s := st.Stats(); s != nil {
 			all = append(all, s)
 		}
 	}
-	if len(all) > 0 {
-		fn(mergeStats(all))
+	if len(all) == 0 {
+		return nil
+	}
+	return mergeStats(all)
+}
+
+// report passes the merged statistics of the scans to fn, if any.
+func (b *bound) report(fn func(*Stats)) {
+	if s := b.merged(); fn != nil && s != nil {
+		fn(s)
 	}
 }
 

@@ -208,7 +208,7 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return 0, s.fail(ctx, err)
 	}
-	res, err := s.conn.ExecContext(ctx, stmt)
+	n, err := count(ctx, s.conn, stmt)
 	if err == nil {
 		s.dropViews()
 		if err = s.srcErr; err == nil {
@@ -223,11 +223,27 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 		_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
 		return 0, s.fail(ctx, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, nil //nolint:nilerr // some statements report no count
-	}
 	return n, nil
+}
+
+// count runs stmt and returns the row count DuckDB reports for it (its
+// one-row "Count" result; database/sql's RowsAffected is 0 for CREATE
+// TABLE AS and COPY), or 0 for statements without one.
+func count(ctx context.Context, conn *sql.Conn, stmt string) (int64, error) {
+	rows, err := conn.QueryContext(ctx, stmt)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	if cols, _ := rows.Columns(); len(cols) == 1 && cols[0] == "Count" && rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	for rows.Next() {
+	}
+	return n, rows.Err()
 }
 
 // result is DuckDB's record reader plus the connection it holds.

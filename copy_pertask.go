@@ -1,0 +1,139 @@
+package kq
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/exec"
+	"github.com/kq-sql/kq/lang"
+	"github.com/kq-sql/kq/plan"
+	"github.com/kq-sql/kq/sink"
+)
+
+// copyPerTask runs COPY (SELECT columns FROM kafka(...)) TO 'dir'
+// (PER_TASK true): every scan task writes its own Parquet part, in
+// parallel on the scan's workers, then the manifest is written (see
+// sink.PartSet for re-runs and failures). The query must be a projection
+// of the source's columns: per-task parts hold each task's rows, which a
+// filter, join or aggregate would mix.
+func (e *Engine) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions) (*ExecStats, error) {
+	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns> FROM kafka(...) without WHERE, joins, aggregates or LIMIT")
+	sel, ok := c.Query.(*lang.Select)
+	if !ok {
+		return nil, notPerTask
+	}
+	root, err := plan.Build(sel)
+	if err != nil {
+		return nil, err
+	}
+	root = plan.Optimize(root)
+	if _, ok := root.(*plan.Project); !ok || !exec.Native(root) {
+		return nil, notPerTask
+	}
+	if root, err = plan.Resolve(ctx, root, e.admin, e.workers); err != nil {
+		return nil, err
+	}
+	proj := root.(*plan.Project)
+	scan := proj.Input.(*plan.Scan)
+	comp, err := sink.ParseCompression(opts.compression)
+	if err != nil {
+		return nil, err
+	}
+
+	// The part set needs the stream's schema; workers wait for it.
+	var (
+		parts *sink.PartSet
+		pw    *projector
+		ready = make(chan struct{})
+	)
+	cfg := e.execConfig()
+	cfg.PerTask = func(ctx context.Context, t plan.Task) (exec.TaskWriter, error) {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		w, err := parts.Task(t.Topic, t.Partition, t.From, t.Until)
+		if err != nil {
+			return nil, err
+		}
+		return &projectedPart{PartWriter: w, p: pw}, nil
+	}
+	st, err := exec.Start(ctx, scan, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Release()
+	if pw, err = newProjector(proj, scan, st.Schema()); err == nil {
+		parts, err = sink.NewPartSet(c.Path, pw.schema, comp, e.cfg.allocator)
+	}
+	if err != nil {
+		return nil, err // Release cancels the workers waiting for ready
+	}
+	close(ready)
+	err = st.Wait()
+	if e.cfg.stats != nil && st.Stats() != nil {
+		e.cfg.stats(st.Stats())
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		parts.Abort()
+		return nil, err
+	}
+	m, err := parts.Commit()
+	if err != nil {
+		parts.Abort()
+		return nil, err
+	}
+	es := &ExecStats{Statement: "COPY", Rows: m.Rows, Scan: st.Stats()}
+	for _, p := range m.Parts {
+		es.Files = append(es.Files, filepath.Join(c.Path, p.File))
+	}
+	es.Files = append(es.Files, filepath.Join(c.Path, sink.ManifestName))
+	return es, nil
+}
+
+// projector maps a scan's batches onto a projection's items (each a source
+// column), renaming them.
+type projector struct {
+	schema *arrow.Schema
+	idx    []int
+}
+
+func newProjector(proj *plan.Project, scan *plan.Scan, in *arrow.Schema) (*projector, error) {
+	p := &projector{idx: make([]int, len(proj.Items))}
+	fields := make([]arrow.Field, len(proj.Items))
+	for i, it := range proj.Items {
+		col := plan.ColumnOf(it.Expr)
+		idx := in.FieldIndices(col)
+		if len(idx) != 1 {
+			return nil, lang.Errorf(it.Expr.Position(), "column %s is not in the scan", it.Expr)
+		}
+		p.idx[i] = idx[0]
+		fields[i] = in.Field(idx[0])
+		fields[i].Name = it.Name
+	}
+	p.schema = arrow.NewSchema(fields, nil)
+	return p, nil
+}
+
+// projectedPart writes projected batches to a task's part.
+type projectedPart struct {
+	*sink.PartWriter
+	p *projector
+}
+
+func (w *projectedPart) Write(rec arrow.RecordBatch) error {
+	cols := make([]arrow.Array, len(w.p.idx))
+	for i, j := range w.p.idx {
+		cols[i] = rec.Column(j)
+	}
+	out := array.NewRecordBatch(w.p.schema, cols, rec.NumRows())
+	defer out.Release()
+	return w.PartWriter.Write(out)
+}

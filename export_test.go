@@ -1,0 +1,301 @@
+package kq_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kq-sql/kq"
+)
+
+// parquetSums reads a Parquet file with arrow-go's reader and returns its
+// rows and the sums of its BIGINT/INTEGER columns by name.
+func parquetSums(t *testing.T, path string) (int64, map[string]int64) {
+	t.Helper()
+	f, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: 4096}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, err := r.GetRecordReader(context.Background(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	var rows int64
+	sums := map[string]int64{}
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		rows += rec.NumRows()
+		for c, fld := range rec.Schema().Fields() {
+			switch col := rec.Column(c).(type) {
+			case *array.Int64:
+				for i := 0; i < col.Len(); i++ {
+					sums[fld.Name] += col.Value(i)
+				}
+			case *array.Int32:
+				for i := 0; i < col.Len(); i++ {
+					sums[fld.Name] += int64(col.Value(i))
+				}
+			case *array.Binary:
+				for i := 0; i < col.Len(); i++ {
+					sums[fld.Name] += int64(len(col.Value(i)))
+				}
+			}
+		}
+	}
+	if err := rr.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows, sums
+}
+
+// fixtureSums are the exact figures of the orders fixture.
+func fixtureSums(f *ordersFixture) (offsets, partitions, valueBytes int64) {
+	for _, o := range f.orders {
+		offsets += o.offset
+		partitions += int64(o.partition)
+		valueBytes += int64(len(fmt.Sprintf(`{"order_id":%d,"customer":%q,"amount":%g,"status":%q}`, o.id, o.customer, o.amount, o.status)))
+	}
+	return
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestCopyParquet(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	dir := t.TempDir()
+	offsets, partitions, valueBytes := fixtureSums(f)
+	for _, comp := range []string{"", ", COMPRESSION zstd", ", COMPRESSION snappy", ", COMPRESSION none"} {
+		t.Run(comp, func(t *testing.T) {
+			path := filepath.Join(dir, "orders.parquet")
+			st, err := eng.Exec(context.Background(), `COPY (SELECT partition, offset, value FROM kafka('orders') WITH (minPartitions=5) WHERE offset >= 0) TO '`+path+`' (FORMAT parquet`+comp+`)`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, sums := parquetSums(t, path)
+			if rows != fixtureOrders || st.Rows != fixtureOrders || sums["offset"] != offsets || sums["partition"] != partitions || sums["value"] != valueBytes {
+				t.Fatalf("rows %d (stats %d), sums %v; want %d rows, offset %d, partition %d, value bytes %d",
+					rows, st.Rows, sums, fixtureOrders, offsets, partitions, valueBytes)
+			}
+			if st.Scan == nil || st.Scan.Rows != fixtureOrders {
+				t.Fatalf("scan stats %+v", st.Scan)
+			}
+			if got := dirNames(t, dir); !slices.Equal(got, []string{"orders.parquet"}) {
+				t.Fatalf("directory holds %v", got)
+			}
+		})
+	}
+	t.Run("csv and json", func(t *testing.T) {
+		for _, name := range []string{"o.csv", "o.json"} {
+			path := filepath.Join(dir, name)
+			st, err := eng.Exec(context.Background(), `COPY (SELECT partition, offset FROM kafka('orders') ORDER BY partition, offset) TO '`+path+`'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			first := map[string]string{"o.csv": "partition,offset", "o.json": `{"partition":0,"offset":0}`}[name]
+			if st.Rows != fixtureOrders || lines[0] != first {
+				t.Fatalf("%s: %d rows, first line %q", name, st.Rows, lines[0])
+			}
+		}
+	})
+	t.Run("bad options", func(t *testing.T) {
+		for sql, want := range map[string]string{
+			`COPY (SELECT 1) TO 'x.parquet' (FORMAT xml)`:                        `1:40: COPY option FORMAT: unknown format "xml"`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION lz)`:                    `1:45: COPY option COMPRESSION: unknown codec "lz"`,
+			`COPY (SELECT 1) TO 'x.parquet' (ROWS 3)`:                            `1:33: unknown COPY option ROWS`,
+			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION zstd)`:                      `1:29: COPY option COMPRESSION applies to FORMAT parquet only`,
+			`COPY (SELECT 1) TO 'x' (FORMAT csv, PER_TASK true)`:                 `PER_TASK true) writes Parquet parts`,
+			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`: `1:7: COPY ... (PER_TASK true) needs SELECT <columns>`,
+		} {
+			_, err := eng.Exec(context.Background(), sql)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %v, want %q", sql, err, want)
+			}
+		}
+	})
+}
+
+func TestCopyPerTask(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	dir := filepath.Join(t.TempDir(), "parts")
+	offsets, partitions, valueBytes := fixtureSums(f)
+	ctx := context.Background()
+	for _, opts := range []string{"minPartitions=7", "maxRecordsPerPartition=300"} {
+		t.Run(opts, func(t *testing.T) {
+			src := `kafka('orders') WITH (` + opts + `)`
+			p, err := eng.Explain(ctx, `SELECT partition, offset, value FROM `+src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := eng.Exec(ctx, `COPY (SELECT partition, offset, value FROM `+src+`) TO '`+dir+`' (FORMAT parquet, PER_TASK true)`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "_kq_manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Rows  int64
+				Parts []struct {
+					File        string
+					Topic       string
+					Partition   int32
+					From, Until int64
+					Rows        int64
+				}
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			// One part per task, with exactly the task's range.
+			if len(m.Parts) != len(p.Tasks) {
+				t.Fatalf("%d parts for %d tasks", len(m.Parts), len(p.Tasks))
+			}
+			var rows, offSum, partSum, valSum int64
+			for i, part := range m.Parts {
+				task := p.Tasks[i]
+				if part.Topic != task.Topic || part.Partition != task.Partition || part.From != task.From || part.Until != task.Until {
+					t.Fatalf("part %d %+v, task %v", i, part, task.Range)
+				}
+				if want := fmt.Sprintf("%s-%d-%d-%d.parquet", task.Topic, task.Partition, task.From, task.Until); part.File != want {
+					t.Fatalf("part file %s, want %s", part.File, want)
+				}
+				n, sums := parquetSums(t, filepath.Join(dir, part.File))
+				if n != part.Rows || n != task.Until-task.From {
+					t.Fatalf("%s: %d rows, manifest %d, range %d", part.File, n, part.Rows, task.Until-task.From)
+				}
+				rows += n
+				offSum += sums["offset"]
+				partSum += sums["partition"]
+				valSum += sums["value"]
+			}
+			if rows != fixtureOrders || m.Rows != rows || st.Rows != rows || offSum != offsets || partSum != partitions || valSum != valueBytes {
+				t.Fatalf("rows %d (manifest %d, stats %d), sums %d %d %d", rows, m.Rows, st.Rows, offSum, partSum, valSum)
+			}
+			// Only this run's parts and the manifest remain.
+			if got := dirNames(t, dir); len(got) != len(m.Parts)+1 {
+				t.Fatalf("directory holds %d files for %d parts: %v", len(got), len(m.Parts), got)
+			}
+		})
+	}
+}
+
+// cancelOnFetch cancels ctx when the fixture broker receives its next fetch
+// request, i.e. in the middle of a scan.
+func cancelOnFetch(f *ordersFixture, cancel context.CancelFunc) {
+	f.cluster.ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		cancel()
+		return nil, nil, false
+	})
+}
+
+func TestCancelledExportLeavesNoFile(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	dir := t.TempDir()
+	for _, tc := range []struct{ target, opts string }{
+		{"out.parquet", ""},
+		{"parts", ", PER_TASK true"},
+	} {
+		t.Run(tc.target, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cancelOnFetch(f, cancel)
+			_, err := eng.Exec(ctx, `COPY (SELECT partition, offset, value FROM kafka('orders') WITH (minPartitions=6)) TO '`+filepath.Join(dir, tc.target)+`' (FORMAT parquet`+tc.opts+`)`)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v, want context.Canceled", err)
+			}
+			names := dirNames(t, dir)
+			if tc.target == "parts" {
+				if len(names) == 1 && names[0] == "parts" {
+					names = dirNames(t, filepath.Join(dir, "parts"))
+				}
+			}
+			if len(names) != 0 {
+				t.Fatalf("cancelled export left %v", names)
+			}
+		})
+	}
+}
+
+func TestFailedInsertLeavesTableUnchanged(t *testing.T) {
+	f := orders(t)
+	db := filepath.Join(t.TempDir(), "kq.duckdb")
+	eng := f.open(t, kq.WithDB(db))
+	ctx := context.Background()
+	st, err := eng.Exec(ctx, `CREATE TABLE t AS SELECT partition, offset FROM kafka('orders') WHERE partition = 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rows != fixtureOrders/3 {
+		t.Fatalf("CREATE TABLE AS wrote %d rows", st.Rows)
+	}
+	count := func() string { return strings.Join(rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM t`), ";") }
+	before := count()
+
+	// A statement failing part-way through the rows: the cast fails at
+	// offset 500, after earlier rows were inserted.
+	_, err = eng.Exec(ctx, `INSERT INTO t SELECT partition, CAST(CASE WHEN offset < 500 THEN '1' ELSE 'x' END AS BIGINT) FROM kafka('orders')`)
+	if err == nil || !strings.Contains(err.Error(), "Conversion Error") {
+		t.Fatalf("INSERT with a failing cast: %v", err)
+	}
+	if got := count(); got != before {
+		t.Fatalf("after failed INSERT: %s, want %s", got, before)
+	}
+	// Cancellation in the middle of the scan.
+	cctx, cancel := context.WithCancel(ctx)
+	cancelOnFetch(f, cancel)
+	_, err = eng.Exec(cctx, `INSERT INTO t SELECT partition, offset FROM kafka('orders') WITH (minPartitions=6)`)
+	cancel()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled INSERT: %v", err)
+	}
+	if got := count(); got != before {
+		t.Fatalf("after cancelled INSERT: %s, want %s", got, before)
+	}
+	// A successful INSERT, then the file database keeps the table.
+	if st, err = eng.Exec(ctx, `INSERT INTO t SELECT partition, offset FROM kafka('orders') WHERE partition = 1`); err != nil || st.Rows != fixtureOrders/3 {
+		t.Fatalf("INSERT: %v, %+v", err, st)
+	}
+	eng.Close()
+	eng2 := f.open(t, kq.WithDB(db))
+	if got := rows(t, eng2, `SELECT COUNT(*) FROM t`); len(got) != 1 || got[0] != fmt.Sprint(2*fixtureOrders/3) {
+		t.Fatalf("reopened database: %v", got)
+	}
+}

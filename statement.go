@@ -1,0 +1,247 @@
+package kq
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/lang"
+)
+
+// ExecStats reports what a statement run by Exec wrote.
+type ExecStats struct {
+	// Statement is "COPY", "CREATE TABLE" or "INSERT".
+	Statement string
+	// Rows is the number of rows written.
+	Rows int64
+	// Files are the files a COPY wrote: its target, or a per-task export's
+	// parts and manifest.
+	Files []string
+	// Scan holds the statistics of the kafka() scans the statement read,
+	// merged; nil when it read none.
+	Scan *Stats
+}
+
+// Exec runs a statement that writes: COPY (query) TO 'path' (...), CREATE
+// TABLE name AS query, INSERT INTO name query. CREATE and INSERT commit in
+// one DuckDB transaction: when the statement fails part-way (data loss
+// under failOnDataLoss=true, cancellation) the table is as it was. A COPY
+// to a file writes a temporary file renamed onto the target only when
+// complete, so the target is whole or absent.
+func (e *Engine) Exec(ctx context.Context, sql string) (*ExecStats, error) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return e.exec(ctx, stmt)
+}
+
+func (e *Engine) exec(ctx context.Context, stmt lang.Statement) (*ExecStats, error) {
+	switch s := stmt.(type) {
+	case *lang.Copy:
+		return e.copy(ctx, s)
+	case *lang.CreateTable:
+		return e.write(ctx, s, "CREATE TABLE")
+	case *lang.Insert:
+		return e.write(ctx, s, "INSERT")
+	}
+	return nil, lang.Errorf(stmt.Position(), "Exec runs COPY, CREATE TABLE AS and INSERT INTO; use Query for this statement")
+}
+
+// write runs CREATE TABLE AS or INSERT INTO in DuckDB, in one transaction.
+func (e *Engine) write(ctx context.Context, stmt lang.Statement, kind string) (*ExecStats, error) {
+	b, err := e.bind(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	n, err := e.db.Exec(ctx, b.sql, b.srcs)
+	st := &ExecStats{Statement: kind, Rows: n, Scan: b.merged()}
+	if e.cfg.stats != nil && st.Scan != nil {
+		e.cfg.stats(st.Scan)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// execResult is the one-row result Query returns for a statement that
+// writes: the number of rows written.
+func (e *Engine) execResult(ctx context.Context, stmt lang.Statement) (array.RecordReader, error) {
+	st, err := e.exec(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	b := array.NewInt64Builder(e.cfg.allocator)
+	defer b.Release()
+	b.Append(st.Rows)
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "rows", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{col}, 1)
+	defer rec.Release()
+	return array.NewRecordReader(schema, []arrow.RecordBatch{rec})
+}
+
+// copyOptions are the validated options of a COPY statement.
+type copyOptions struct {
+	format      string // parquet, csv, json
+	compression string // zstd, snappy, gzip, none (parquet only)
+	perTask     bool
+	header      bool // csv
+}
+
+// parseCopyOptions validates c's options; errors point at the option.
+func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
+	o := copyOptions{header: true}
+	var compression *lang.Option
+	for _, opt := range c.Options {
+		val := func() (string, error) {
+			if opt.Value == nil {
+				return "", lang.Errorf(opt.Pos, "COPY option %s needs a value", opt.Key)
+			}
+			return strings.ToLower(opt.Value.Value), nil
+		}
+		flag := func() (bool, error) {
+			if opt.Value == nil {
+				return true, nil
+			}
+			switch strings.ToLower(opt.Value.Value) {
+			case "true", "1", "on":
+				return true, nil
+			case "false", "0", "off":
+				return false, nil
+			}
+			return false, lang.Errorf(opt.Value.Pos, "COPY option %s: %q is not true or false", opt.Key, opt.Value.Value)
+		}
+		var err error
+		switch strings.ToUpper(opt.Key) {
+		case "FORMAT":
+			if o.format, err = val(); err == nil && o.format != "parquet" && o.format != "csv" && o.format != "json" {
+				err = lang.Errorf(opt.Value.Pos, "COPY option FORMAT: unknown format %q (allowed: parquet, csv, json)", opt.Value.Value)
+			}
+		case "COMPRESSION":
+			compression = opt
+			if o.compression, err = val(); err == nil {
+				switch o.compression {
+				case "zstd", "snappy", "gzip", "none":
+				case "uncompressed":
+					o.compression = "none"
+				default:
+					err = lang.Errorf(opt.Value.Pos, "COPY option COMPRESSION: unknown codec %q (allowed: zstd, snappy, gzip, none)", opt.Value.Value)
+				}
+			}
+		case "PER_TASK":
+			o.perTask, err = flag()
+		case "HEADER":
+			o.header, err = flag()
+		default:
+			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, PER_TASK, HEADER)", opt.Key)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	if o.format == "" {
+		switch strings.ToLower(filepath.Ext(c.Path)) {
+		case ".csv":
+			o.format = "csv"
+		case ".json", ".ndjson", ".jsonl":
+			o.format = "json"
+		default:
+			o.format = "parquet"
+		}
+	}
+	if o.compression == "" {
+		o.compression = "zstd"
+	} else if o.format != "parquet" {
+		return o, lang.Errorf(compression.Pos, "COPY option COMPRESSION applies to FORMAT parquet only")
+	}
+	if o.perTask && o.format != "parquet" {
+		return o, lang.Errorf(c.Pos, "COPY ... (PER_TASK true) writes Parquet parts; FORMAT %s is not supported", o.format)
+	}
+	return o, nil
+}
+
+// copy runs COPY (query) TO 'path'.
+func (e *Engine) copy(ctx context.Context, c *lang.Copy) (*ExecStats, error) {
+	opts, err := parseCopyOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Path == "" {
+		return nil, lang.Errorf(c.Pos, "COPY needs a target path")
+	}
+	if opts.perTask {
+		return e.copyPerTask(ctx, c, opts)
+	}
+	return e.copyFile(ctx, c, opts)
+}
+
+// copyFile writes the query's result with DuckDB's COPY into a temporary
+// file beside the target, renamed onto it once DuckDB has finished. On
+// any error (cancellation included) the temporary file is removed and the
+// target is untouched.
+func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (*ExecStats, error) {
+	if fi, err := os.Stat(c.Path); err == nil && fi.IsDir() {
+		return nil, lang.Errorf(c.Pos, "COPY target %s is a directory (use PER_TASK true to write parts into it)", c.Path)
+	}
+	dir, name := filepath.Split(c.Path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
+	}
+	tmpName := tmp.Name()
+	tmp.Close()
+	// DuckDB creates the file itself; the name is reserved above so that
+	// concurrent exports never collide.
+	os.Remove(tmpName)
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(tmpName)
+		}
+	}()
+
+	b, err := e.bind(ctx, c.Query)
+	if err != nil {
+		return nil, err
+	}
+	var with string
+	switch opts.format {
+	case "parquet":
+		with = "FORMAT parquet, COMPRESSION " + opts.compression
+		if opts.compression == "none" {
+			with = "FORMAT parquet, COMPRESSION uncompressed"
+		}
+	case "csv":
+		with = fmt.Sprintf("FORMAT csv, HEADER %t", opts.header)
+	case "json":
+		with = "FORMAT json"
+	}
+	stmt := "COPY (" + b.sql + ") TO " + lang.QuoteString(tmpName) + " (" + with + ")"
+	n, err := e.db.Exec(ctx, stmt, b.srcs)
+	st := &ExecStats{Statement: "COPY", Rows: n, Files: []string{c.Path}, Scan: b.merged()}
+	if e.cfg.stats != nil && st.Scan != nil {
+		e.cfg.stats(st.Scan)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmpName, c.Path); err != nil {
+		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
+	}
+	done = true
+	return st, nil
+}

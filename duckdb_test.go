@@ -183,6 +183,10 @@ func TestRelationalQueries(t *testing.T) {
 	}{
 		{"json aggregate", `SELECT decode(value)->>'status' AS status, COUNT(*), SUM(CAST(decode(value)->>'amount' AS DOUBLE))
 			FROM kafka('orders') GROUP BY status ORDER BY status`, statusRows},
+		{"json columns", `SELECT status, COUNT(*), SUM(amount) FROM kafka('orders') WITH (valueFormat='json', minPartitions=5)
+			GROUP BY status ORDER BY status`, statusRows},
+		{"json columns with a schema", `SELECT status, COUNT(*), SUM(amount) FROM kafka('orders')
+			WITH (valueFormat='json', valueSchema='status VARCHAR, amount DOUBLE') GROUP BY 1 ORDER BY 1`, statusRows},
 		{"join with parquet", `SELECT c.name, COUNT(*) FROM kafka('orders') AS o
 			JOIN read_parquet('` + custPath + `') AS c ON c.id = decode(o.value)->>'customer'
 			GROUP BY c.name ORDER BY c.name`, customerRows},

@@ -150,7 +150,10 @@ func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, 
 	if len(scans) != 1 {
 		return nil, errors.New("kq: internal error: a kafka() source planned to no scan")
 	}
-	return scans[0], nil
+	// DuckDB may use any column of the source, decoded JSON fields too.
+	s := *scans[0]
+	s.AllFields = true
+	return &s, nil
 }
 
 // mergeStats sums the statistics of several scans into one.

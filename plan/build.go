@@ -6,14 +6,290 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
-// Build turns a parsed SELECT into a logical plan: Scan at the leaf, then
-// Project or Aggregate, then Limit. Column references are checked against
-// the source's schema. Errors are *lang.Error values pointing into the query.
-func Build(sel *lang.Select) (Node, error) {
-	src, err := singleKafkaSource(sel)
+// Build turns a query into a logical plan. A SELECT becomes, bottom-up:
+// its FROM items (Scan for kafka(), Relation for tables, files and table
+// functions, Subquery, Join), Filter (WHERE), Aggregate (GROUP BY or
+// aggregate calls) or Project, Filter (HAVING), Distinct, Sort, Limit; a set
+// operation is a SetOp; WITH is a With node. Subqueries inside expressions
+// are planned too, as extra children of the node holding them, so that
+// every kafka() source of the query has its Scan. The WITH options of
+// every source are validated here; errors are *lang.Error values pointing
+// into the query.
+func Build(q lang.Query) (Node, error) {
+	b := &builder{}
+	return b.query(q)
+}
+
+// BuildStatement plans any statement that reads rows: a query, or COPY,
+// CREATE TABLE AS and INSERT (a Write over the query's plan). EXPLAIN plans
+// the statement it explains. Statements without a query (SHOW, DESCRIBE)
+// are errors.
+func BuildStatement(stmt lang.Statement) (Node, error) {
+	b := &builder{}
+	switch s := stmt.(type) {
+	case *lang.Explain:
+		return BuildStatement(s.Stmt)
+	case lang.Query:
+		return b.query(s)
+	case *lang.Copy:
+		return b.write(s.Query, "copy", lang.QuoteString(s.Path))
+	case *lang.CreateTable:
+		return b.write(s.Query, "create", qualifiedName(s.Name))
+	case *lang.Insert:
+		return b.write(s.Query, "insert", qualifiedName(s.Table))
+	}
+	return nil, lang.Errorf(stmt.Position(), "%s reads no kafka() source to plan", statementWord(stmt))
+}
+
+func statementWord(stmt lang.Statement) string {
+	s := stmt.String()
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		s = s[:i]
+	}
+	return strings.ToUpper(s)
+}
+
+func qualifiedName(parts []string) string {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = lang.QuoteIdent(p)
+	}
+	return strings.Join(quoted, ".")
+}
+
+// builder holds the CTE names in scope while building.
+type builder struct {
+	ctes []map[string]bool
+}
+
+func (b *builder) write(q lang.Query, kind, target string) (Node, error) {
+	in, err := b.query(q)
 	if err != nil {
 		return nil, err
 	}
+	return &Write{Input: in, Kind: kind, Target: target}, nil
+}
+
+func (b *builder) query(q lang.Query) (Node, error) {
+	switch q := q.(type) {
+	case *lang.Select:
+		return b.withCTEs(q.With, func() (Node, error) { return b.selectQuery(q) })
+	case *lang.SetOp:
+		return b.withCTEs(q.With, func() (Node, error) {
+			left, err := b.query(q.Left)
+			if err != nil {
+				return nil, err
+			}
+			right, err := b.query(q.Right)
+			if err != nil {
+				return nil, err
+			}
+			var root Node = &SetOp{Left: left, Right: right, Op: q.Op, All: q.All}
+			return b.orderLimit(root, q.OrderBy, q.Limit, q.Offset)
+		})
+	}
+	return nil, lang.Errorf(q.Position(), "cannot plan %s", q)
+}
+
+// withCTEs plans the CTEs of w, then body with their names in scope.
+func (b *builder) withCTEs(w *lang.With, body func() (Node, error)) (Node, error) {
+	if w == nil {
+		return body()
+	}
+	scope := map[string]bool{}
+	b.ctes = append(b.ctes, scope)
+	defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+	node := &With{}
+	for _, c := range w.CTEs {
+		if w.Recursive {
+			scope[strings.ToLower(c.Name)] = true // a recursive CTE sees itself
+		}
+		plan, err := b.query(c.Query)
+		if err != nil {
+			return nil, err
+		}
+		scope[strings.ToLower(c.Name)] = true
+		node.Names = append(node.Names, c.Name)
+		node.CTEs = append(node.CTEs, plan)
+	}
+	in, err := body()
+	if err != nil {
+		return nil, err
+	}
+	node.Input = in
+	return node, nil
+}
+
+func (b *builder) isCTE(name []string) bool {
+	if len(name) != 1 {
+		return false
+	}
+	for i := len(b.ctes) - 1; i >= 0; i-- {
+		if b.ctes[i][strings.ToLower(name[0])] {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
+	var root Node
+	if len(sel.From) == 0 {
+		root = &Relation{Kind: "values"}
+	}
+	for _, f := range sel.From {
+		n, err := b.table(f)
+		if err != nil {
+			return nil, err
+		}
+		if root == nil {
+			root = n
+		} else {
+			root = &Join{Left: root, Right: n, Kind: "CROSS"}
+		}
+	}
+	if sel.Where != nil {
+		subs, err := b.subqueries(sel.Where)
+		if err != nil {
+			return nil, err
+		}
+		root = &Filter{Input: root, Cond: lang.Conjuncts(sel.Where), Subqueries: subs}
+	}
+
+	items, subs, err := b.items(sel, root)
+	if err != nil {
+		return nil, err
+	}
+	aggregate := len(sel.GroupBy) > 0 || sel.Having != nil
+	for _, it := range sel.Items {
+		if it.Expr != nil && hasAggregate(it.Expr) {
+			aggregate = true
+		}
+	}
+	if aggregate {
+		for _, g := range sel.GroupBy {
+			s, err := b.subqueries(g)
+			if err != nil {
+				return nil, err
+			}
+			subs = append(subs, s...)
+		}
+		root = &Aggregate{Input: root, GroupBy: sel.GroupBy, Items: items, Subqueries: subs}
+		if sel.Having != nil {
+			hs, err := b.subqueries(sel.Having)
+			if err != nil {
+				return nil, err
+			}
+			root = &Filter{Input: root, Cond: lang.Conjuncts(sel.Having), Subqueries: hs, Having: true}
+		}
+	} else {
+		root = &Project{Input: root, Items: items, Subqueries: subs}
+	}
+	if sel.Distinct {
+		root = &Distinct{Input: root}
+	}
+	return b.orderLimit(root, sel.OrderBy, sel.Limit, sel.Offset)
+}
+
+// items builds the select list. A * over a bare kafka() scan is expanded
+// into the scan's columns.
+func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
+	var items []Item
+	var subs []Node
+	for _, it := range sel.Items {
+		if it.Star {
+			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Alias)) {
+				for _, c := range scan.Columns {
+					items = append(items, Item{Expr: &lang.Ident{Pos: it.Pos, Parts: []string{c}}, Name: c, FromStar: true})
+				}
+				continue
+			}
+			items = append(items, Item{Star: true, Table: it.Table})
+			continue
+		}
+		s, err := b.subqueries(it.Expr)
+		if err != nil {
+			return nil, nil, err
+		}
+		subs = append(subs, s...)
+		name := it.Alias
+		if name == "" {
+			name = defaultName(it.Expr)
+		}
+		items = append(items, Item{Expr: it.Expr, Name: name})
+	}
+	return items, subs, nil
+}
+
+func (b *builder) orderLimit(root Node, order []*lang.OrderItem, limit, offset *int64) (Node, error) {
+	if len(order) > 0 {
+		var subs []Node
+		for _, o := range order {
+			s, err := b.subqueries(o.Expr)
+			if err != nil {
+				return nil, err
+			}
+			subs = append(subs, s...)
+		}
+		root = &Sort{Input: root, Keys: order, Subqueries: subs}
+	}
+	if limit != nil || offset != nil {
+		l := &Limit{Input: root, N: -1}
+		if limit != nil {
+			l.N = *limit
+		}
+		if offset != nil {
+			l.Offset = *offset
+		}
+		root = l
+	}
+	return root, nil
+}
+
+// table plans one FROM item.
+func (b *builder) table(t lang.TableExpr) (Node, error) {
+	switch t := t.(type) {
+	case *lang.KafkaSource:
+		return newScan(t)
+	case *lang.Table:
+		kind := "table"
+		if b.isCTE(t.Name) {
+			kind = "cte"
+		}
+		return &Relation{Kind: kind, Text: qualifiedName(t.Name), Alias: t.Alias}, nil
+	case *lang.TableFunc:
+		return &Relation{Kind: "function", Text: (&lang.TableFunc{Name: t.Name, Args: t.Args}).String(), Alias: t.Alias}, nil
+	case *lang.FileTable:
+		return &Relation{Kind: "file", Text: lang.QuoteString(t.Path), Alias: t.Alias}, nil
+	case *lang.SubquerySource:
+		in, err := b.query(t.Query)
+		if err != nil {
+			return nil, err
+		}
+		return &Subquery{Input: in, Alias: t.Alias}, nil
+	case *lang.Join:
+		left, err := b.table(t.Left)
+		if err != nil {
+			return nil, err
+		}
+		right, err := b.table(t.Right)
+		if err != nil {
+			return nil, err
+		}
+		var subs []Node
+		if t.On != nil {
+			if subs, err = b.subqueries(t.On); err != nil {
+				return nil, err
+			}
+		}
+		return &Join{Left: left, Right: right, Kind: t.Kind, On: t.On, Using: t.Using, Subqueries: subs}, nil
+	}
+	return nil, lang.Errorf(t.Position(), "cannot plan FROM %s", t)
+}
+
+// newScan validates a kafka() source and returns its scan, reading every
+// column until PruneColumns narrows it.
+func newScan(src *lang.KafkaSource) (*Scan, error) {
 	opts, err := ParseOptions(src.Options)
 	if err != nil {
 		return nil, err
@@ -22,79 +298,49 @@ func Build(sel *lang.Select) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	columns := SourceColumns(opts.IncludeHeaders)
-	scan := &Scan{Pos: src.Pos, Topics: topics, Options: opts, Columns: columns, Limit: -1}
-	if sel.Where != nil {
-		return nil, lang.Errorf(sel.Where.Position(), "WHERE is not supported yet")
-	}
-	if sel.Distinct {
-		return nil, lang.Errorf(sel.Pos, "SELECT DISTINCT is not supported yet")
-	}
-
-	var items []Item
-	aggregates := 0
-	for _, it := range sel.Items {
-		if it.Star {
-			for _, c := range columns {
-				items = append(items, Item{Expr: &lang.Ident{Pos: it.Pos, Parts: []string{c}}, Name: c})
-			}
-			continue
-		}
-		if it.Table != "" {
-			return nil, lang.Errorf(it.Pos, "%s.* is not supported yet", lang.QuoteIdent(it.Table))
-		}
-		if err := checkExpr(it.Expr, columns, src.Alias); err != nil {
-			return nil, err
-		}
-		if isAggregate(it.Expr) {
-			aggregates++
-		}
-		name := it.Alias
-		if name == "" {
-			name = defaultName(it.Expr)
-		}
-		items = append(items, Item{Expr: it.Expr, Name: name})
-	}
-
-	var root Node = scan
-	switch {
-	case aggregates == 0:
-		root = &Project{Input: root, Items: items}
-	case aggregates == len(items):
-		root = &Aggregate{Input: root, Items: items}
-	default:
-		return nil, lang.Errorf(sel.Pos, "mixing aggregates and plain columns needs GROUP BY, which is not supported yet")
-	}
-	if sel.Limit != nil {
-		root = &Limit{Input: root, N: *sel.Limit}
-	}
-	return root, nil
+	return &Scan{
+		Pos: src.Pos, Topics: topics, Options: opts, Columns: SourceColumns(opts.IncludeHeaders),
+		Limit: -1, Source: src, Alias: src.Alias, AllFields: opts.ValueFormat == FormatJSON || opts.KeyFormat == FormatJSON,
+	}, nil
 }
 
-// singleKafkaSource returns the one kafka() source of a SELECT, or a
-// positioned error for the forms the planner cannot run yet.
-func singleKafkaSource(sel *lang.Select) (*lang.KafkaSource, error) {
-	switch {
-	case sel.With != nil:
-		return nil, lang.Errorf(sel.With.Pos, "WITH is not supported yet")
-	case len(sel.From) == 0:
-		return nil, lang.Errorf(sel.Pos, "SELECT without FROM kafka(...) is not supported yet")
-	case len(sel.From) > 1:
-		return nil, lang.Errorf(sel.From[1].Position(), "several FROM sources are not supported yet")
-	case len(sel.GroupBy) > 0:
-		return nil, lang.Errorf(sel.GroupBy[0].Position(), "GROUP BY is not supported yet")
-	case sel.Having != nil:
-		return nil, lang.Errorf(sel.Having.Position(), "HAVING is not supported yet")
-	case len(sel.OrderBy) > 0:
-		return nil, lang.Errorf(sel.OrderBy[0].Pos, "ORDER BY is not supported yet")
-	case sel.Offset != nil:
-		return nil, lang.Errorf(sel.Pos, "OFFSET is not supported yet")
-	}
-	src, ok := sel.From[0].(*lang.KafkaSource)
-	if !ok {
-		return nil, lang.Errorf(sel.From[0].Position(), "FROM %s is not supported yet (only kafka(...))", sel.From[0])
-	}
-	return src, nil
+// subqueries plans the subqueries inside expression e (EXISTS, IN
+// (SELECT ...), scalar subqueries), outermost first.
+func (b *builder) subqueries(e lang.Node) ([]Node, error) {
+	var out []Node
+	var firstErr error
+	lang.Inspect(e, func(n lang.Node) bool {
+		if firstErr != nil {
+			return false
+		}
+		var q lang.Query
+		switch n := n.(type) {
+		case *lang.Subquery:
+			q = n.Query
+		case *lang.Exists:
+			q = n.Query
+		case *lang.In:
+			q = n.Query
+		}
+		if q == nil {
+			return true
+		}
+		plan, err := b.query(q)
+		if err != nil {
+			firstErr = err
+			return false
+		}
+		out = append(out, &Subquery{Input: plan})
+		if in, ok := n.(*lang.In); ok {
+			more, err := b.subqueries(in.X)
+			if err != nil {
+				firstErr = err
+			}
+			out = append(out, more...)
+		}
+		return false
+	})
+	return out, firstErr
 }
 
 // splitTopics flattens kafka('a', 'b,c') into [a b c], checking for empty
@@ -118,43 +364,11 @@ func splitTopics(src *lang.KafkaSource) ([]string, error) {
 	return topics, nil
 }
 
-func isAggregate(e lang.Expr) bool {
-	c, ok := e.(*lang.Call)
-	return ok && strings.EqualFold(c.Name, "count")
-}
-
 func defaultName(e lang.Expr) string {
 	if id, ok := e.(*lang.Ident); ok {
 		return id.Name()
 	}
 	return e.String()
-}
-
-// checkExpr checks that e only uses what the plan can run today: columns of
-// the source and COUNT(*).
-func checkExpr(e lang.Expr, columns []string, alias string) error {
-	switch e := e.(type) {
-	case *lang.Ident:
-		parts := e.Parts
-		if len(parts) == 2 && alias != "" && parts[0] == alias {
-			parts = parts[1:]
-		}
-		if len(parts) == 1 {
-			for _, c := range columns {
-				if strings.EqualFold(c, parts[0]) {
-					return nil
-				}
-			}
-		}
-		return lang.Errorf(e.Pos, "unknown column %s (columns: %s)", e, strings.Join(columns, ", "))
-	case *lang.Call:
-		if strings.EqualFold(e.Name, "count") && e.Star {
-			return nil
-		}
-		return lang.Errorf(e.Pos, "function %s is not supported yet", e)
-	default:
-		return lang.Errorf(e.Position(), "expression %s is not supported yet", e)
-	}
 }
 
 // ColumnOf returns the source column an expression names, or "" when it is

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kq-sql/kq/lang"
@@ -12,74 +11,55 @@ import (
 type Node interface {
 	// Children returns the node's inputs.
 	Children() []Node
-	// WithChildren returns a copy of the node with its inputs replaced.
+	// WithChildren returns a copy of the node with its inputs replaced;
+	// children has the length Children returned.
 	WithChildren(children ...Node) Node
 	// String describes the node itself on one line, without its inputs.
 	String() string
 }
 
 // Item is one output column of a Project or Aggregate: an expression and
-// the name the column gets.
+// the name the column gets. A * or t.* of the select list is an Item with
+// Star set (and Table the qualifier) when it is not expanded.
 type Item struct {
-	Expr lang.Expr
-	Name string
+	Expr  lang.Expr
+	Name  string
+	Star  bool
+	Table string
+	// FromStar marks the items a * over a bare scan was expanded into.
+	FromStar bool
 }
 
-// Project computes its items from each input row.
-type Project struct {
-	Input Node
-	Items []Item
+// String prints the item as in a select list.
+func (it Item) String() string {
+	if it.Star {
+		if it.Table != "" {
+			return lang.QuoteIdent(it.Table) + ".*"
+		}
+		return "*"
+	}
+	s := it.Expr.String()
+	if it.Name != defaultName(it.Expr) && it.Name != "" {
+		s += " AS " + lang.QuoteIdent(it.Name)
+	}
+	return s
 }
-
-// Aggregate computes aggregate items over all input rows (one output row).
-type Aggregate struct {
-	Input Node
-	Items []Item
-}
-
-// Limit passes on the first N rows of its input.
-type Limit struct {
-	Input Node
-	N     int64
-}
-
-// Children implements Node.
-func (n *Project) Children() []Node { return []Node{n.Input} }
-
-// Children implements Node.
-func (n *Aggregate) Children() []Node { return []Node{n.Input} }
-
-// Children implements Node.
-func (n *Limit) Children() []Node { return []Node{n.Input} }
-
-// WithChildren implements Node.
-func (n *Project) WithChildren(c ...Node) Node { m := *n; m.Input = c[0]; return &m }
-
-// WithChildren implements Node.
-func (n *Aggregate) WithChildren(c ...Node) Node { m := *n; m.Input = c[0]; return &m }
-
-// WithChildren implements Node.
-func (n *Limit) WithChildren(c ...Node) Node { m := *n; m.Input = c[0]; return &m }
 
 func itemsString(items []Item) string {
 	parts := make([]string, len(items))
 	for i, it := range items {
-		parts[i] = it.Expr.String()
-		if it.Name != it.Expr.String() {
-			parts[i] += " AS " + lang.QuoteIdent(it.Name)
-		}
+		parts[i] = it.String()
 	}
 	return strings.Join(parts, ", ")
 }
 
-// String implements Node.
-func (n *Project) String() string { return "Project " + itemsString(n.Items) }
-
-// String implements Node.
-func (n *Aggregate) String() string { return "Aggregate " + itemsString(n.Items) }
-
-// String implements Node.
-func (n *Limit) String() string { return fmt.Sprintf("Limit %d", n.N) }
+func exprsString(es []lang.Expr, sep string) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, sep)
+}
 
 // Format prints the plan as an indented tree, one node per line.
 func Format(root Node) string {
@@ -124,4 +104,10 @@ func Scans(n Node) []*Scan {
 		out = append(out, Scans(c)...)
 	}
 	return out
+}
+
+// withSubqueries returns input followed by subs, the children of a node
+// whose expressions hold subqueries.
+func withSubqueries(input Node, subs []Node) []Node {
+	return append([]Node{input}, subs...)
 }

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -212,4 +214,57 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// Given returns the options written in the WITH clause as "name=value"
+// strings in a fixed order, with kafka.* values that may be secrets shown
+// as "***". EXPLAIN prints them.
+func (o Options) Given() []string {
+	var out []string
+	add := func(name string, v any) {
+		if _, ok := o.pos[name]; ok {
+			out = append(out, fmt.Sprintf("%s=%v", name, v))
+		}
+	}
+	offsets := func(m map[string]map[int32]int64, word string) string {
+		if m == nil {
+			return word
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	deref := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	add("startingOffsets", offsets(o.StartingOffsets, "earliest"))
+	add("endingOffsets", offsets(o.EndingOffsets, "latest"))
+	add("startingTimestamp", deref(o.StartingTimestamp))
+	add("endingTimestamp", deref(o.EndingTimestamp))
+	add("startingOffsetsByTimestamp", offsets(o.StartingOffsetsByTimestamp, ""))
+	add("endingOffsetsByTimestamp", offsets(o.EndingOffsetsByTimestamp, ""))
+	add("startingOffsetsByTimestampStrategy", o.StartingOffsetsByTimestampStrategy)
+	add("minPartitions", o.Split.MinPartitions)
+	add("maxRecordsPerPartition", o.Split.MaxRecordsPerPartition)
+	add("splitStrategy", o.Split.Strategy)
+	add("isolationLevel", o.IsolationLevel)
+	add("failOnDataLoss", o.FailOnDataLoss)
+	add("includeHeaders", o.IncludeHeaders)
+	add("valueFormat", o.ValueFormat)
+	add("keyFormat", o.KeyFormat)
+	add("valueSchema", schemaString(o.ValueSchema))
+	add("keySchema", schemaString(o.KeySchema))
+	add("onDecodeError", o.OnDecodeError)
+	add("jsonSampleSize", o.JSONSampleSize)
+	return append(out, o.RedactedKafka()...)
+}
+
+func schemaString(fields []Field) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.String()
+	}
+	return "'" + strings.Join(parts, ", ") + "'"
 }

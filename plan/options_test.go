@@ -90,7 +90,7 @@ func TestParseOptionsValues(t *testing.T) {
 			return o.KeyFormat == FormatJSON && reflect.DeepEqual(o.KeySchema, []Field{{"id", TypeVarchar}, {"ok", TypeBoolean}})
 		}},
 		{`onDecodeError='FAIL', jsonSampleSize=10`, func(o Options) bool { return o.OnDecodeError == OnDecodeErrorFail && o.JSONSampleSize == 10 }},
-		{`"kafka.bootstrap.servers"='b:9092', "kafka.sasl.password"='hunter2', "kafka.request.timeout.ms"=500`, func(o Options) bool {
+		{`kafka.bootstrap.servers='b:9092', "kafka.sasl.password"='hunter2', "kafka.request.timeout.ms"=500`, func(o Options) bool {
 			return reflect.DeepEqual(o.Kafka, map[string]string{"bootstrap.servers": "b:9092", "sasl.password": "hunter2", "request.timeout.ms": "500"}) &&
 				reflect.DeepEqual(o.RedactedKafka(), []string{"kafka.bootstrap.servers=b:9092", "kafka.request.timeout.ms=500", "kafka.sasl.password=***"})
 		}},
@@ -155,8 +155,9 @@ func TestParseOptionsErrors(t *testing.T) {
 		{`valueSchema='"a BIGINT'`, `unterminated quoted name`},
 		{`keySchema=1`, `option keySchema: want a schema`},
 		{`onDecodeError='skip'`, `want one of 'null', 'fail'`},
-		{`jsonSampleSize=-1`, ``},
-		{`"kafka.auto.offset.reset"='earliest'`, `option kafka.auto.offset.reset is not allowed: kq reads explicit offset ranges`},
+		{`jsonSampleSize=-1`, `option jsonSampleSize: must be a positive integer, got -1`},
+		{`minPartitions=-3`, `option minPartitions: must be a positive integer, got -3`},
+		{`kafka.auto.offset.reset='earliest'`, `option kafka.auto.offset.reset is not allowed: kq reads explicit offset ranges`},
 		{`"kafka.isolation.level"='read_committed'`, `use the isolationLevel option`},
 		{`"kafka.acks"=1, "kafka.acks"=2`, `option kafka.acks is given twice`},
 		{`"kafka.client.id"=NULL`, `NULL is not allowed`},

@@ -1,16 +1,13 @@
 package plan
 
-import (
-	"strings"
-
-	"github.com/kq-sql/kq/lang"
-)
-
-// Rule is a pure rewrite of a plan tree.
+// Rule is a pure rewrite of a plan tree: it returns a new tree and never
+// changes the nodes it is given.
 type Rule func(Node) Node
 
-// DefaultRules are the rewrites Optimize applies, in order.
-var DefaultRules = []Rule{PushLimit, PruneColumns, CountOnly}
+// DefaultRules are the rewrites Optimize applies, in order: predicates
+// first (they decide whether LIMIT and COUNT(*) can reach the scan), then
+// LIMIT, column pruning, and the count-only scan.
+var DefaultRules = []Rule{PushFilter, PushLimit, PruneColumns, CountOnly}
 
 // Optimize applies rules (DefaultRules when none are given) in order.
 func Optimize(root Node, rules ...Rule) Node {
@@ -23,85 +20,32 @@ func Optimize(root Node, rules ...Rule) Node {
 	return root
 }
 
-// PushLimit moves a LIMIT over a projection of a scan into the scan, which
-// then stops reading once it has the rows.
-func PushLimit(root Node) Node {
-	return Transform(root, func(n Node) Node {
-		lim, ok := n.(*Limit)
-		if !ok {
-			return n
-		}
-		proj, ok := lim.Input.(*Project)
-		if !ok {
-			return n
-		}
-		scan, ok := proj.Input.(*Scan)
-		if !ok {
-			return n
-		}
-		s := *scan
-		if s.Limit < 0 || lim.N < s.Limit {
-			s.Limit = lim.N
-		}
-		return lim.WithChildren(proj.WithChildren(&s))
-	})
+// fromScans returns the scans a SELECT's FROM tree n reads directly,
+// through joins but not into subqueries.
+func fromScans(n Node) []*Scan {
+	switch n := n.(type) {
+	case *Scan:
+		return []*Scan{n}
+	case *Join:
+		return append(fromScans(n.Left), fromScans(n.Right)...)
+	}
+	return nil
 }
 
-// PruneColumns narrows a scan under a projection to the columns the
-// projection uses.
-func PruneColumns(root Node) Node {
-	return Transform(root, func(n Node) Node {
-		proj, ok := n.(*Project)
-		if !ok {
-			return n
+// replaceScans returns FROM tree n with every scan s replaced by repl[s].
+func replaceScans(n Node, repl map[*Scan]*Scan) Node {
+	switch x := n.(type) {
+	case *Scan:
+		if r, ok := repl[x]; ok {
+			return r
 		}
-		scan, ok := proj.Input.(*Scan)
-		if !ok {
-			return n
+	case *Join:
+		l, r := replaceScans(x.Left, repl), replaceScans(x.Right, repl)
+		if l != x.Left || r != x.Right {
+			c := x.Children()
+			c[0], c[1] = l, r
+			return x.WithChildren(c...)
 		}
-		used := map[string]bool{}
-		for _, it := range proj.Items {
-			if c := ColumnOf(it.Expr); c != "" {
-				used[c] = true
-			}
-		}
-		s := *scan
-		s.Columns = nil
-		for _, c := range scan.Columns {
-			if used[c] {
-				s.Columns = append(s.Columns, c)
-			}
-		}
-		return proj.WithChildren(&s)
-	})
-}
-
-// CountOnly turns COUNT(*) over a bare scan into a count-only scan, which
-// counts records without materializing any column.
-func CountOnly(root Node) Node {
-	return Transform(root, func(n Node) Node {
-		agg, ok := n.(*Aggregate)
-		if !ok {
-			return n
-		}
-		scan, ok := agg.Input.(*Scan)
-		if !ok || scan.Limit >= 0 {
-			return n
-		}
-		for _, it := range agg.Items {
-			if !IsCountStar(it.Expr) {
-				return n
-			}
-		}
-		s := *scan
-		s.Columns = nil
-		s.CountOnly = true
-		return agg.WithChildren(&s)
-	})
-}
-
-// IsCountStar reports whether e is COUNT(*).
-func IsCountStar(e lang.Expr) bool {
-	c, ok := e.(*lang.Call)
-	return ok && c.Star && strings.EqualFold(c.Name, "count")
+	}
+	return n
 }

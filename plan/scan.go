@@ -47,6 +47,8 @@ type Scan struct {
 	// Tasks are the offset-range tasks; nil until Resolve.
 	Tasks []Task
 
+	// Alias is the source's alias, "" when it has none.
+	Alias string
 	// Source is the kafka() source of the statement this scan reads; the
 	// executor replaces it with the scan's stream when it renders the
 	// statement for DuckDB. Nil for scans built by hand.
@@ -94,20 +96,52 @@ func (n *Scan) String() string {
 		b.WriteString(lang.QuoteString(t))
 	}
 	b.WriteString(")")
+	if n.Alias != "" {
+		b.WriteString(" AS " + lang.QuoteIdent(n.Alias))
+	}
+	if given := n.Options.Given(); len(given) > 0 {
+		fmt.Fprintf(&b, " options=[%s]", strings.Join(given, ", "))
+	}
 	if n.CountOnly {
 		b.WriteString(" count-only")
 	} else {
 		fmt.Fprintf(&b, " columns=[%s]", strings.Join(n.Columns, ", "))
+		if n.Options.ValueFormat == FormatJSON || n.Options.KeyFormat == FormatJSON {
+			if n.AllFields {
+				b.WriteString(" fields=*")
+			} else {
+				fmt.Fprintf(&b, " fields=[%s]", strings.Join(n.Fields, ", "))
+			}
+		}
+	}
+	if n.Partitions != nil {
+		ps := make([]string, len(n.Partitions))
+		for i, p := range n.Partitions {
+			ps[i] = fmt.Sprint(p)
+		}
+		fmt.Fprintf(&b, " partitions=[%s]", strings.Join(ps, ", "))
+	}
+	if n.Offsets.Bounded() {
+		b.WriteString(" offsets=" + n.Offsets.String())
+	}
+	if n.Timestamp.Bounded() {
+		b.WriteString(" timestamp=" + n.Timestamp.TimeString())
 	}
 	if n.Limit >= 0 {
 		fmt.Fprintf(&b, " limit=%d", n.Limit)
 	}
 	if n.Tasks != nil {
-		var est int64
-		for _, t := range n.Tasks {
-			est += t.Size()
-		}
-		fmt.Fprintf(&b, " tasks=%d estimatedRows=%d", len(n.Tasks), est)
+		fmt.Fprintf(&b, " tasks=%d estimatedRows=%d", len(n.Tasks), n.EstimatedRows())
 	}
 	return b.String()
+}
+
+// EstimatedRows is the sum of the task sizes: offsets, an upper bound of
+// the records read.
+func (n *Scan) EstimatedRows() int64 {
+	var est int64
+	for _, t := range n.Tasks {
+		est += t.Size()
+	}
+	return est
 }

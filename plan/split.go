@@ -91,4 +91,3 @@ func nonEmpty(ranges []Range) []Range {
 }
 
 func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
-

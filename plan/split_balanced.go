@@ -91,4 +91,3 @@ func (h *pieceHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return p
 }
-

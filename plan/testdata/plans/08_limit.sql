@@ -1,0 +1,1 @@
+SELECT * FROM kafka('payments') LIMIT 10

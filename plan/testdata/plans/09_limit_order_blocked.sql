@@ -1,0 +1,1 @@
+SELECT key FROM kafka('payments') ORDER BY offset DESC LIMIT 10

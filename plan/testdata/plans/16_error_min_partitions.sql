@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=0)

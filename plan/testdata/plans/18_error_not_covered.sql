@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM kafka('orders') WITH (startingOffsets='{"orders":{"0":5}}')

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM kafka('shuffled') WHERE timestamp >= 5000

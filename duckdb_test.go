@@ -203,3 +203,28 @@ func TestRelationalQueries(t *testing.T) {
 		})
 	}
 }
+
+func TestShowTopicsAndDescribe(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	n := fixtureOrders / 3
+	got := rows(t, eng, "SHOW TOPICS")
+	if want := fmt.Sprintf(`orders|3|"[0|0|0]"|"[%d|%d|%d]"|%d`, n, n, n, fixtureOrders); len(got) != 1 || got[0] != want {
+		t.Fatalf("SHOW TOPICS: %q, want %q", got, want)
+	}
+	got = rows(t, eng, `DESCRIBE kafka('orders') WITH (valueFormat='json', startingOffsets='{"orders":{"0":10,"1":-2,"2":-2}}')`)
+	want := []string{
+		"column|key|BLOB||||", "column|value|VARCHAR||||", "column|topic|VARCHAR||||", "column|partition|INTEGER||||",
+		"column|offset|BIGINT||||", "column|timestamp|TIMESTAMP||||", "column|timestampType|INTEGER||||",
+		"column|order_id|BIGINT||||", "column|customer|VARCHAR||||", "column|amount|DOUBLE||||", "column|status|VARCHAR||||",
+		fmt.Sprintf("partition|orders||0|10|%d|%d", n, n-10),
+		fmt.Sprintf("partition|orders||1|0|%d|%d", n, n),
+		fmt.Sprintf("partition|orders||2|0|%d|%d", n, n),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("DESCRIBE:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := eng.Query(context.Background(), "DESCRIBE kafka('nope')"); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("DESCRIBE of an unknown topic: %v", err)
+	}
+}

@@ -111,9 +111,17 @@ func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, erro
 	return plan.Resolve(ctx, root, e.admin, e.workers)
 }
 
-// Query runs a SELECT (or EXPLAIN, whose result is one "plan" column of
-// text lines) and streams its rows. The caller must Release the reader;
-// releasing it early stops the scan. Errors in the query text are
+// Query runs a statement and streams its rows. The caller must Release the
+// reader; releasing it early stops the scan.
+//
+// A query (SELECT, set operations) that the scan alone computes — COUNT(*)
+// over pushed-down predicates, a projection of source columns — streams
+// from the scan; any other runs in the session's DuckDB database over the
+// scans' Arrow streams, and DuckDB materializes its result before the
+// first batch (so it is as large as the result, not the topic). EXPLAIN
+// returns one "plan" column of text lines; SHOW TOPICS, SHOW TABLES and
+// DESCRIBE return their listings; COPY, CREATE TABLE AS and INSERT run as
+// with Exec and return one "rows" column. Errors in the query text are
 // *lang.Error values with line and column.
 func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, error) {
 	stmt, err := lang.Parse(sql)
@@ -131,6 +139,10 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 		return e.query(ctx, s)
 	case *lang.Copy, *lang.CreateTable, *lang.Insert:
 		return e.execResult(ctx, s)
+	case *lang.Show:
+		return e.show(ctx, s)
+	case *lang.Describe:
+		return e.describe(ctx, s)
 	}
 	return nil, fmt.Errorf("kq: unsupported statement %T", stmt)
 }

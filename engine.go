@@ -2,7 +2,6 @@ package kq
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -162,19 +161,11 @@ func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
 }
 
 func (e *Engine) explain(ctx context.Context, ex *lang.Explain) (*Plan, error) {
-	sel, ok := ex.Stmt.(*lang.Select)
-	if !ok {
-		return nil, errors.New("kq: EXPLAIN supports SELECT only")
-	}
-	root, err := e.prepare(ctx, sel)
+	q, err := plan.Plan(ctx, ex, e.admin, plan.WithWorkers(e.workers))
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Tree: plan.Format(root)}
-	for _, s := range plan.Scans(root) {
-		p.Tasks = append(p.Tasks, s.Tasks...)
-	}
-	return p, nil
+	return &Plan{Tree: plan.Format(q.Root), Tasks: q.Tasks(), query: q}, nil
 }
 
 // Plan is a planned query: the logical plan after pushdown, and the tasks
@@ -182,17 +173,23 @@ func (e *Engine) explain(ctx context.Context, ex *lang.Explain) (*Plan, error) {
 type Plan struct {
 	// Tree is the plan printed as an indented tree.
 	Tree string
-	// Tasks are the offset-range tasks, ordered by (topic, partition, from).
+	// Tasks are the offset-range tasks, scan after scan, each ordered by
+	// (topic, partition, from).
 	Tasks []plan.Task
+
+	query *plan.Query
 }
 
-// String prints the tree and the task table.
-func (p *Plan) String() string {
-	s := p.Tree + "\ntasks:\n"
-	for i, t := range p.Tasks {
-		s += fmt.Sprintf("  %3d  %s  rows=%d  preferredWorker=%d\n", i, t.Range, t.Size(), t.PreferredWorker)
-	}
-	return s
+// String prints EXPLAIN's text: the tree, what each scan took from the
+// query, and the task table with preferred workers.
+func (p *Plan) String() string { return p.query.ExplainText() }
+
+// JSON prints EXPLAIN's JSON form (SPEC §5): {"plan": <tree>, "pushed":
+// {...}, "tasks": [{"topic", "partition", "from", "until",
+// "preferredWorker"}, ...]}, indented, with a final newline.
+func (p *Plan) JSON() ([]byte, error) {
+	b, err := p.query.MarshalExplainJSON()
+	return append(b, '\n'), err
 }
 
 func (p *Plan) reader(mem memory.Allocator) (array.RecordReader, error) {

@@ -159,6 +159,14 @@ func (c *cli) runQuery(ctx context.Context, stdin io.Reader, stdout, stderr io.W
 		if err != nil {
 			return withCaret(sql, err)
 		}
+		if format == "json" {
+			b, err := p.JSON()
+			if err != nil {
+				return err
+			}
+			_, err = stdout.Write(b)
+			return err
+		}
 		_, err = io.WriteString(stdout, p.String())
 		return err
 	}

@@ -1,0 +1,92 @@
+package kq_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kq-sql/kq"
+)
+
+// TestExplainDemo checks EXPLAIN on the demo data: the seed example's 8
+// tasks (balanced) and 7 (spark) in the JSON form of SPEC §5, and the
+// partition/offset pushdown.
+func TestExplainDemo(t *testing.T) {
+	ctx := context.Background()
+	demo, err := kq.StartDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer demo.Close()
+	eng, err := kq.Open(kq.WithBrokers(demo.Brokers()), kq.WithWorkers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+
+	type task struct {
+		Topic           string `json:"topic"`
+		Partition       int32  `json:"partition"`
+		From            int64  `json:"from"`
+		Until           int64  `json:"until"`
+		PreferredWorker *int   `json:"preferredWorker"`
+	}
+	explain := func(sql string) (string, []task) {
+		t.Helper()
+		p, err := eng.Explain(ctx, sql)
+		if err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		b, err := p.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Plan   map[string]any `json:"plan"`
+			Pushed map[string]any `json:"pushed"`
+			Tasks  []task         `json:"tasks"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatalf("%v in %s", err, b)
+		}
+		if out.Plan == nil || out.Pushed == nil {
+			t.Fatalf("plan or pushed missing in %s", b)
+		}
+		for _, tk := range out.Tasks {
+			if tk.PreferredWorker == nil || *tk.PreferredWorker < 0 || *tk.PreferredWorker > 2 {
+				t.Fatalf("task %+v: preferredWorker missing or out of range", tk)
+			}
+		}
+		return p.String(), out.Tasks
+	}
+	ranges := func(ts []task) string {
+		var parts []string
+		for _, tk := range ts {
+			parts = append(parts, strings.Join([]string{tk.Topic, strconv.Itoa(int(tk.Partition)), strconv.FormatInt(tk.From, 10), strconv.FormatInt(tk.Until, 10)}, ":"))
+		}
+		return strings.Join(parts, " ")
+	}
+
+	_, balanced := explain("EXPLAIN SELECT COUNT(*) FROM kafka('orders','payments') WITH (minPartitions=8, maxRecordsPerPartition=50000)")
+	if got, want := ranges(balanced), "orders:0:1000:26000 orders:0:26000:51000 orders:0:51000:101000 orders:0:101000:151000 "+
+		"orders:1:2000:42000 orders:1:42000:82000 orders:2:5000:35000 payments:0:100:40100"; got != want {
+		t.Errorf("balanced tasks\n got %s\nwant %s", got, want)
+	}
+	if w := *balanced[0].PreferredWorker; w != 1 {
+		t.Errorf("orders-0 preferred worker of 3 = %d, want 1 (Spark's hash)", w)
+	}
+	_, spark := explain("EXPLAIN SELECT COUNT(*) FROM kafka('orders','payments') WITH (minPartitions=8, maxRecordsPerPartition=50000, splitStrategy='spark')")
+	if got, want := ranges(spark), "orders:0:1000:51000 orders:0:51000:101000 orders:0:101000:151000 "+
+		"orders:1:2000:42000 orders:1:42000:82000 orders:2:5000:35000 payments:0:100:40100"; got != want {
+		t.Errorf("spark tasks\n got %s\nwant %s", got, want)
+	}
+	text, pushed := explain("SELECT offset, value FROM kafka('orders') WHERE partition = 1 AND offset >= 50000")
+	if got := ranges(pushed); got != "orders:1:50000:82000" {
+		t.Errorf("pushdown tasks: got %s, want orders:1:50000:82000", got)
+	}
+	if !strings.Contains(text, "where partition = 1 AND offset >= 50000") || !strings.Contains(text, "partitions=[1] offsets=[50000, +inf)") {
+		t.Errorf("EXPLAIN text does not show the pushdown:\n%s", text)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,8 +119,8 @@ func TestJSONDecode(t *testing.T) {
 						}
 						continue
 					}
-					gotCount[status.Value(i)]++
-					gotSum[status.Value(i)] += amount.Value(i)
+					gotCount[strings.Clone(status.Value(i))]++
+					gotSum[strings.Clone(status.Value(i))] += amount.Value(i)
 					if voffs.Value(i) != offs.Value(i) {
 						t.Fatalf("value.offset %d at offset %d", voffs.Value(i), offs.Value(i))
 					}
@@ -201,8 +202,8 @@ func TestJSONPruning(t *testing.T) {
 					amount, status := rec.Column(1).(*array.Float64), rec.Column(2).(*array.String)
 					for i := range status.Len() {
 						if status.IsValid(i) {
-							gotCount[status.Value(i)]++
-							gotSum[status.Value(i)] += amount.Value(i)
+							gotCount[strings.Clone(status.Value(i))]++
+							gotSum[strings.Clone(status.Value(i))] += amount.Value(i)
 						}
 					}
 				}

@@ -2,8 +2,6 @@ package kq
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -181,67 +179,4 @@ func (e *Engine) copy(ctx context.Context, c *lang.Copy) (*ExecStats, error) {
 		return e.copyPerTask(ctx, c, opts)
 	}
 	return e.copyFile(ctx, c, opts)
-}
-
-// copyFile writes the query's result with DuckDB's COPY into a temporary
-// file beside the target, renamed onto it once DuckDB has finished. On
-// any error (cancellation included) the temporary file is removed and the
-// target is untouched.
-func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (*ExecStats, error) {
-	if fi, err := os.Stat(c.Path); err == nil && fi.IsDir() {
-		return nil, lang.Errorf(c.Pos, "COPY target %s is a directory (use PER_TASK true to write parts into it)", c.Path)
-	}
-	dir, name := filepath.Split(c.Path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
-	}
-	tmpName := tmp.Name()
-	tmp.Close()
-	// DuckDB creates the file itself; the name is reserved above so that
-	// concurrent exports never collide.
-	os.Remove(tmpName)
-	done := false
-	defer func() {
-		if !done {
-			os.Remove(tmpName)
-		}
-	}()
-
-	b, err := e.bind(ctx, c.Query)
-	if err != nil {
-		return nil, err
-	}
-	var with string
-	switch opts.format {
-	case "parquet":
-		with = "FORMAT parquet, COMPRESSION " + opts.compression
-		if opts.compression == "none" {
-			with = "FORMAT parquet, COMPRESSION uncompressed"
-		}
-	case "csv":
-		with = fmt.Sprintf("FORMAT csv, HEADER %t", opts.header)
-	case "json":
-		with = "FORMAT json"
-	}
-	stmt := "COPY (" + b.sql + ") TO " + lang.QuoteString(tmpName) + " (" + with + ")"
-	n, err := e.db.Exec(ctx, stmt, b.srcs)
-	st := &ExecStats{Statement: "COPY", Rows: n, Files: []string{c.Path}, Scan: b.merged()}
-	if e.cfg.stats != nil && st.Scan != nil {
-		e.cfg.stats(st.Scan)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmpName, c.Path); err != nil {
-		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
-	}
-	done = true
-	return st, nil
 }

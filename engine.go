@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -26,6 +27,9 @@ type Engine struct {
 	admin   *kadm.Client
 	workers int
 	db      *exec.DB // the session's DuckDB database (WithDB)
+
+	connMu    sync.Mutex
+	connected bool
 }
 
 // Open returns an Engine configured by opts. It does not contact Kafka; the
@@ -63,9 +67,7 @@ func Open(opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-func (e *Engine) kgoOpts() []kgo.Opt {
-	return append([]kgo.Opt{kgo.SeedBrokers(e.cfg.brokers...)}, e.cfg.kgoOpts...)
-}
+func (e *Engine) kgoOpts() []kgo.Opt { return e.cfg.clientOpts }
 
 // Close releases the engine's Kafka clients and closes its DuckDB database
 // (a file given WithDB keeps everything committed). It does not close a
@@ -102,6 +104,9 @@ func (e *Engine) execConfig() *exec.Config {
 
 // prepare parses, builds, optimizes and resolves a SELECT.
 func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, error) {
+	if err := e.connect(ctx); err != nil {
+		return nil, err
+	}
 	root, err := plan.Build(sel)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,12 @@
 package kq
 
 import (
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -24,6 +27,11 @@ type config struct {
 	stats     func(*Stats)
 	progress  func(Progress)
 	dbPath    string // WithDB; "" is in-memory
+	sasl      *saslConfig
+	tls       *tls.Config
+	timeout   time.Duration
+
+	clientOpts []kgo.Opt // derived by validate: what every engine client gets
 }
 
 // Stats are the statistics of one scan (SPEC §6): totals, data loss and
@@ -42,6 +50,16 @@ func WithStats(fn func(*Stats)) Option { return func(c *config) { c.stats = fn }
 // WithProgress makes the engine call fn about ten times a second while a
 // scan runs, and once at its end. fn must be quick. Default: none.
 func WithProgress(fn func(Progress)) Option { return func(c *config) { c.progress = fn } }
+
+// DefaultTimeout is how long the engine waits for the cluster to answer
+// before a query fails; see WithTimeout.
+const DefaultTimeout = 10 * time.Second
+
+// WithTimeout bounds how long a query waits for the cluster to answer at
+// all (connecting, authenticating, the first metadata request) before it
+// fails with an error naming the brokers. Default: DefaultTimeout (10 s);
+// 0 or less waits as long as the query's context allows.
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithBrokers sets the seed brokers ("host:port"); a single string may hold
 // several, comma-separated. Default: localhost:9092. Ignored with WithClient.
@@ -92,5 +110,23 @@ func (c *config) validate() error {
 	if c.logger == nil {
 		c.logger = slog.Default()
 	}
+	if c.timeout == 0 {
+		c.timeout = DefaultTimeout
+	}
+	c.clientOpts = []kgo.Opt{kgo.SeedBrokers(c.brokers...)}
+	if c.timeout > 0 {
+		c.clientOpts = append(c.clientOpts, kgo.DialTimeout(c.timeout))
+	}
+	if c.sasl != nil {
+		o, err := c.sasl.opt()
+		if err != nil {
+			return fmt.Errorf("kq: %w", err)
+		}
+		c.clientOpts = append(c.clientOpts, o)
+	}
+	if c.tls != nil {
+		c.clientOpts = append(c.clientOpts, kgo.DialTLSConfig(c.tls))
+	}
+	c.clientOpts = append(c.clientOpts, c.kgoOpts...)
 	return nil
 }

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"time"
+)
+
+// cli is the command line. Kong was chosen for flags declared as struct
+// tags with environment variables, enums and sub-commands, from the author
+// of participle (the grammar library kq already uses).
+type cli struct {
+	Brokers string        `short:"b" env:"KQ_BROKERS" default:"localhost:9092" help:"Kafka brokers, host:port[,host:port...]."`
+	Demo    bool          `help:"Run against an embedded broker seeded with demo data (orders, payments, ledger)."`
+	Format  string        `enum:"table,csv,json,ndjson,arrow," default:"" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow."`
+	Output  string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given)."`
+	Workers int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
+	File    string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
+	Timeout time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating); 0 waits forever."`
+
+	SASLMechanism    string `name:"sasl-mechanism" env:"KQ_SASL_MECHANISM" placeholder:"MECH" help:"SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."`
+	SASLUser         string `name:"sasl-user" env:"KQ_SASL_USER" placeholder:"USER" help:"SASL user name."`
+	SASLPasswordFile string `name:"sasl-password-file" placeholder:"FILE" help:"Read the SASL password from FILE (else from the environment variable KQ_SASL_PASSWORD); there is no password flag, so it never shows in ps or shell history."`
+	TLS              bool   `name:"tls" env:"KQ_TLS" help:"Connect with TLS (implied by the other --tls-* flags)."`
+	TLSCA            string `name:"tls-ca" env:"KQ_TLS_CA" placeholder:"FILE" help:"PEM file of CAs to trust (default: the system pool)."`
+	TLSCert          string `name:"tls-cert" env:"KQ_TLS_CERT" placeholder:"FILE" help:"PEM client certificate for mutual TLS."`
+	TLSKey           string `name:"tls-key" env:"KQ_TLS_KEY" placeholder:"FILE" help:"PEM key of the client certificate."`
+	TLSInsecure      bool   `name:"tls-insecure-skip-verify" help:"Do not verify the broker's certificate (testing only)."`
+
+	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
+	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`
+}
+
+type queryCmd struct {
+	SQL string `arg:"" optional:"" name:"query" help:"SQL to run; several statements may be separated by ';'. Without it, and without -f, kq reads stdin, or starts a REPL on a terminal."`
+}
+
+type demoBrokerCmd struct {
+	Port int `default:"9092" help:"Port to listen on."`
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kq-sql/kq"
+)
+
+// runScript runs every statement of script in order and stops at the first
+// error, which is located in the whole script.
+func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Writer) error {
+	stmts := kq.SplitScript(script)
+	if len(stmts) == 0 {
+		return usageError{errors.New("no statement to run")}
+	}
+	if c.Output != "" && len(stmts) > 1 {
+		return usageError{fmt.Errorf("-o takes the result of one statement; the script has %d", len(stmts))}
+	}
+	format, err := c.format(stdout)
+	if err != nil {
+		return err
+	}
+	s, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	for i, st := range stmts {
+		if i > 0 && format == "table" {
+			fmt.Fprintln(stdout)
+		}
+		if err := c.runStatement(ctx, s, st.SQL, format, stdout); err != nil {
+			return withCaret(script, st.InScript(err))
+		}
+	}
+	return nil
+}
+
+// runStatement runs one statement and writes its result.
+func (c *cli) runStatement(ctx context.Context, s *session, sql string, format kq.Format, stdout io.Writer) error {
+	if isExplain(sql) {
+		p, err := s.eng.Explain(ctx, sql)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(stdout, p.String())
+		return err
+	}
+	rr, err := s.eng.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	if c.Output == "" {
+		_, err = kq.WriteResult(stdout, format, rr)
+		return err
+	}
+	return writeFile(c.Output, func(w io.Writer) error {
+		_, err := kq.WriteResult(w, format, rr)
+		return err
+	})
+}
+
+// isExplain reports whether sql is an EXPLAIN statement, which prints as
+// text rather than as a result table.
+func isExplain(sql string) bool {
+	f := strings.Fields(sql)
+	return len(f) > 0 && strings.EqualFold(f[0], "EXPLAIN")
+}
+
+// format picks the result format: --format, else the -o extension, else
+// table on a terminal and csv otherwise.
+func (c *cli) format(stdout io.Writer) (kq.Format, error) {
+	if c.Format != "" {
+		return kq.ParseFormat(c.Format)
+	}
+	if c.Output != "" {
+		f, ok := kq.FormatForPath(c.Output)
+		if !ok {
+			return "", usageError{fmt.Errorf("cannot tell the format of %s from its extension; use --format", c.Output)}
+		}
+		return f, nil
+	}
+	if isTerminal(stdout) {
+		return "table", nil
+	}
+	return "csv", nil
+}
+
+// writeFile writes path through a temporary file in the same directory and
+// renames it into place, so the file is whole or absent.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	return nil
+}
+
+// queryError is an error in the query text, printed with the offending line
+// and a caret under the column.
+type queryError struct {
+	err   error
+	caret string
+}
+
+func (e *queryError) Error() string { return e.err.Error() + "\n" + e.caret }
+func (e *queryError) Unwrap() error { return e.err }
+
+func withCaret(sql string, err error) error {
+	if c := kq.Caret(sql, err); c != "" {
+		return &queryError{err: err, caret: c}
+	}
+	return err
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kq-sql/kq"
+)
+
+// session is an open engine (and the demo broker behind it with --demo).
+type session struct {
+	eng  *kq.Engine
+	demo *kq.Demo
+}
+
+func (s *session) close() {
+	if s.eng != nil {
+		s.eng.Close()
+	}
+	if s.demo != nil {
+		s.demo.Close()
+	}
+}
+
+// open starts the engine the flags describe.
+func (c *cli) open(ctx context.Context) (*session, error) {
+	s := &session{}
+	brokers := c.Brokers
+	if c.Demo {
+		demo, err := kq.StartDemo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.demo = demo
+		brokers = demo.Brokers()
+	}
+	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout)}
+	sec, err := c.security()
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	opts = append(opts, sec...)
+	eng, err := kq.Open(opts...)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.eng = eng
+	return s, nil
+}
+
+// security turns the SASL and TLS flags into engine options. The SASL
+// password comes from --sasl-password-file or KQ_SASL_PASSWORD only.
+func (c *cli) security() ([]kq.Option, error) {
+	var opts []kq.Option
+	if c.SASLMechanism != "" || c.SASLUser != "" {
+		if c.SASLMechanism == "" || c.SASLUser == "" {
+			return nil, usageError{errors.New("SASL needs both --sasl-mechanism and --sasl-user")}
+		}
+		password, ok := os.LookupEnv("KQ_SASL_PASSWORD")
+		if c.SASLPasswordFile != "" {
+			b, err := os.ReadFile(c.SASLPasswordFile)
+			if err != nil {
+				return nil, usageError{fmt.Errorf("--sasl-password-file: %w", err)}
+			}
+			password, ok = strings.TrimRight(string(b), "\r\n"), true
+		}
+		if !ok {
+			return nil, usageError{errors.New("SASL needs a password: set KQ_SASL_PASSWORD or use --sasl-password-file")}
+		}
+		opts = append(opts, kq.WithSASL(c.SASLMechanism, c.SASLUser, password))
+	}
+	if c.TLS || c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSInsecure {
+		cfg, err := kq.LoadTLSConfig(kq.TLSFiles{CAFile: c.TLSCA, CertFile: c.TLSCert, KeyFile: c.TLSKey, InsecureSkipVerify: c.TLSInsecure})
+		if err != nil {
+			return nil, usageError{err}
+		}
+		opts = append(opts, kq.WithTLS(cfg))
+	}
+	return opts, nil
+}

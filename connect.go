@@ -1,0 +1,41 @@
+package kq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// connect checks, within the engine's timeout, that the cluster answers, so
+// that an unreachable broker or a failed authentication is a clear error
+// naming the brokers instead of a hang. Once a check succeeds the engine
+// does not check again.
+func (e *Engine) connect(ctx context.Context) error {
+	e.connMu.Lock()
+	defer e.connMu.Unlock()
+	if e.connected {
+		return nil
+	}
+	pctx := ctx
+	if e.cfg.timeout > 0 {
+		var cancel context.CancelFunc
+		pctx, cancel = context.WithTimeout(ctx, e.cfg.timeout)
+		defer cancel()
+	}
+	if err := e.client.Ping(pctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		where := strings.Join(e.cfg.brokers, ",")
+		if where == "" {
+			where = "the cluster of the given client"
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("cannot reach Kafka at %s within %s", where, e.cfg.timeout)
+		}
+		return fmt.Errorf("cannot reach Kafka at %s: %w", where, err)
+	}
+	e.connected = true
+	return nil
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"os"
 	"os/exec"
@@ -13,23 +12,50 @@ import (
 	"github.com/creack/pty"
 )
 
-// expect reads from r until want appears, failing after a timeout.
-func expect(t *testing.T, lines <-chan string, want string) string {
-	t.Helper()
-	var seen strings.Builder
+// console reads a terminal's output and waits for expected text.
+type console struct {
+	t       *testing.T
+	chunks  chan string
+	pending string // output read but not yet matched
+}
+
+func newConsole(t *testing.T, r io.Reader) *console {
+	c := &console{t: t, chunks: make(chan string, 64)}
+	go func() {
+		defer close(c.chunks)
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				c.chunks <- string(buf[:n])
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c
+}
+
+// expect waits until want appears and returns the output up to and
+// including it; output after it is kept for the next call.
+func (c *console) expect(want string) string {
+	c.t.Helper()
 	deadline := time.After(60 * time.Second)
 	for {
+		if i := strings.Index(c.pending, want); i >= 0 {
+			out := c.pending[:i+len(want)]
+			c.pending = c.pending[i+len(want):]
+			return out
+		}
 		select {
-		case s, ok := <-lines:
+		case s, ok := <-c.chunks:
 			if !ok {
-				t.Fatalf("output ended before %q; got:\n%s", want, seen.String())
+				c.t.Fatalf("output ended before %q; got:\n%s", want, c.pending)
 			}
-			seen.WriteString(s)
-			if strings.Contains(seen.String(), want) {
-				return seen.String()
-			}
+			c.pending += s
 		case <-deadline:
-			t.Fatalf("timed out waiting for %q; got:\n%s", want, seen.String())
+			c.t.Fatalf("timed out waiting for %q; got:\n%s", want, c.pending)
 		}
 	}
 }
@@ -37,41 +63,27 @@ func expect(t *testing.T, lines <-chan string, want string) string {
 func TestREPLTwoLineQuery(t *testing.T) {
 	hist := filepath.Join(t.TempDir(), "history")
 	cmd := exec.Command(os.Args[0], "--demo")
-	cmd.Env = append(os.Environ(), "KQ_TEST_MAIN=1", "KQ_HISTORY="+hist, "TERM=dumb")
-	tty, err := pty.Start(cmd)
+	cmd.Env = append(os.Environ(), "KQ_TEST_MAIN=1", "KQ_HISTORY="+hist, "TERM=xterm")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tty.Close()
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		r := bufio.NewReader(tty)
-		buf := make([]byte, 4096)
-		for {
-			n, err := r.Read(buf)
-			if n > 0 {
-				lines <- string(buf[:n])
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	con := newConsole(t, tty)
 
-	expect(t, lines, "kq> ")
+	con.expect("kq> ")
 	io.WriteString(tty, "SELECT COUNT(*)\r")
-	expect(t, lines, "-> ")
+	con.expect("-> ")
 	io.WriteString(tty, "FROM kafka('orders') WITH (minPartitions=8);\r")
-	out := expect(t, lines, "260000")
-	if !strings.Contains(out, "COUNT(*)") {
+	if out := con.expect("260000"); !strings.Contains(out, "COUNT(*)") {
 		t.Errorf("no header in:\n%s", out)
 	}
-	expect(t, lines, "kq> ")
+	con.expect("kq> ")
 	io.WriteString(tty, "\\timing\r")
-	expect(t, lines, "Timing is on.")
+	con.expect("Timing is on.")
 	io.WriteString(tty, "SELECT COUNT(* FROM kafka('orders');\r")
-	expect(t, lines, `expected ")"`)
+	con.expect(`kq: 1:16: unexpected "FROM", expected ")"`)
+	con.expect("kq> ")
 	io.WriteString(tty, "\\q\r")
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

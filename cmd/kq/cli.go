@@ -14,6 +14,8 @@ type cli struct {
 	Output  string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given)."`
 	Workers int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
 	File    string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
+	DB      string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
+	Stats   string        `enum:"text,json," default:"" help:"Print scan statistics to stderr after each statement: text or json."`
 	Timeout time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating); 0 waits forever."`
 
 	SASLMechanism    string `name:"sasl-mechanism" env:"KQ_SASL_MECHANISM" placeholder:"MECH" help:"SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."`

@@ -113,7 +113,7 @@ func (c *cli) runInteractive(ctx context.Context, s *session, script string, for
 	defer stop()
 	for _, st := range kq.SplitScript(script) {
 		start := time.Now()
-		err := c.runStatement(qctx, s, st.SQL, format, stdout)
+		err := c.runStatement(qctx, s, st.SQL, format, stdout, stderr)
 		if err != nil {
 			if qctx.Err() != nil && ctx.Err() == nil {
 				fmt.Fprintln(stderr, "kq: cancelled")

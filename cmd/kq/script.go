@@ -35,7 +35,7 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 		if i > 0 && format == "table" {
 			fmt.Fprintln(stdout)
 		}
-		if err := c.runStatement(ctx, s, st.SQL, format, stdout); err != nil {
+		if err := c.runStatement(ctx, s, st.SQL, format, stdout, stderr); err != nil {
 			return withCaret(script, st.InScript(err))
 		}
 	}
@@ -43,7 +43,15 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 }
 
 // runStatement runs one statement and writes its result.
-func (c *cli) runStatement(ctx context.Context, s *session, sql string, format kq.Format, stdout io.Writer) error {
+func (c *cli) runStatement(ctx context.Context, s *session, sql string, format kq.Format, stdout, stderr io.Writer) error {
+	s.stats = nil
+	if err := c.writeResult(ctx, s, sql, format, stdout); err != nil {
+		return err
+	}
+	return c.writeStats(stderr, s.stats)
+}
+
+func (c *cli) writeResult(ctx context.Context, s *session, sql string, format kq.Format, stdout io.Writer) error {
 	if isExplain(sql) {
 		p, err := s.eng.Explain(ctx, sql)
 		if err != nil {
@@ -129,4 +137,22 @@ func withCaret(sql string, err error) error {
 		return &queryError{err: err, caret: c}
 	}
 	return err
+}
+
+// writeStats prints the statistics of a statement's scans to stderr as
+// --stats asks: one JSON object per scan, or text.
+func (c *cli) writeStats(stderr io.Writer, stats []*kq.Stats) error {
+	for _, s := range stats {
+		var err error
+		switch c.Stats {
+		case "json":
+			err = s.WriteJSON(stderr)
+		case "text":
+			err = s.WriteText(stderr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -12,8 +12,9 @@ import (
 
 // session is an open engine (and the demo broker behind it with --demo).
 type session struct {
-	eng  *kq.Engine
-	demo *kq.Demo
+	eng   *kq.Engine
+	demo  *kq.Demo
+	stats []*kq.Stats // of the statement running now, for --stats
 }
 
 func (s *session) close() {
@@ -37,7 +38,11 @@ func (c *cli) open(ctx context.Context) (*session, error) {
 		s.demo = demo
 		brokers = demo.Brokers()
 	}
-	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout)}
+	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout),
+		kq.WithStats(func(st *kq.Stats) { s.stats = append(s.stats, st) })}
+	if c.DB != "" {
+		opts = append(opts, kq.WithDB(c.DB))
+	}
 	sec, err := c.security()
 	if err != nil {
 		s.close()

@@ -104,9 +104,6 @@ func (e *Engine) execConfig() *exec.Config {
 
 // prepare parses, builds, optimizes and resolves a SELECT.
 func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, error) {
-	if err := e.connect(ctx); err != nil {
-		return nil, err
-	}
 	root, err := plan.Build(sel)
 	if err != nil {
 		return nil, err
@@ -130,6 +127,9 @@ func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, erro
 func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, error) {
 	stmt, err := lang.Parse(sql)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.connect(ctx); err != nil {
 		return nil, err
 	}
 	switch s := stmt.(type) {
@@ -156,6 +156,9 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
 	stmt, err := lang.Parse(sql)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.connect(ctx); err != nil {
 		return nil, err
 	}
 	ex, ok := stmt.(*lang.Explain)

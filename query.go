@@ -138,9 +138,6 @@ func sourceAlias(ks *lang.KafkaSource) string {
 // scanOf plans and resolves the scan of one kafka() source, with every
 // source column.
 func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
-	if err := e.connect(ctx); err != nil {
-		return nil, err
-	}
 	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
 	if err != nil {
 		return nil, err

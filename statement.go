@@ -36,6 +36,9 @@ func (e *Engine) Exec(ctx context.Context, sql string) (*ExecStats, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := e.connect(ctx); err != nil {
+		return nil, err
+	}
 	return e.exec(ctx, stmt)
 }
 

@@ -57,6 +57,14 @@ func (c *cli) writeResult(ctx context.Context, s *session, sql string, format kq
 		if err != nil {
 			return err
 		}
+		if format == "json" {
+			b, err := p.JSON()
+			if err != nil {
+				return err
+			}
+			_, err = stdout.Write(b)
+			return err
+		}
 		_, err = io.WriteString(stdout, p.String())
 		return err
 	}

@@ -13,7 +13,9 @@ import (
 // scan when it is unqualified or qualified by the scan's alias; * or
 // alias.* in the SELECT reading the scan keeps every column. With a JSON
 // value or key format, names that are not metadata columns are taken as
-// decoded fields (Scan.Fields). The rule errs on the side of keeping a
+// decoded fields (Scan.Fields: a bare name or value.<field> for the value,
+// key.<field> for the key; a bare name counts for the key too when only
+// the key is JSON). The rule errs on the side of keeping a
 // column: a name shared with another source keeps it in both. A scan
 // that needs no column keeps partition, so that its rows still exist.
 func PruneColumns(root Node) Node {
@@ -46,12 +48,17 @@ func PruneColumns(root Node) Node {
 			if c := sourceColumn(parts[0]); c != "" {
 				used[c] = true
 				if len(parts) >= 2 && json && (c == ColValue || c == ColKey) {
-					addField(parts[1]) // value.<field>
+					addField(c + "." + parts[1]) // value.<field>, key.<field>
 				}
 				continue
 			}
 			if json && (len(id.Parts) > 1 || !u.aliases[strings.ToLower(parts[0])]) {
-				addField(parts[0])
+				if s.Options.ValueFormat == FormatJSON {
+					addField(parts[0])
+				}
+				if s.Options.KeyFormat == FormatJSON {
+					addField(ColKey + "." + parts[0])
+				}
 			}
 		}
 		s.Columns = nil

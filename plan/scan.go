@@ -70,9 +70,10 @@ type Scan struct {
 	// Pushed are the WHERE conjuncts pushed into this scan, as written.
 	// They also stay in the statement DuckDB runs.
 	Pushed []lang.Expr
-	// Fields are the decoded JSON value fields the query uses, by name as
-	// written, when Options.ValueFormat is FormatJSON and AllFields is
-	// false.
+	// Fields are the decoded JSON fields the query uses, by name as
+	// written, when a format is FormatJSON and AllFields is false: a bare
+	// name or "value.<field>" names a value field, "key.<field>" a key
+	// field.
 	Fields []string
 	// AllFields says every decoded field is needed (SELECT *, or a use
 	// the planner cannot see through).

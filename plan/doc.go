@@ -1,8 +1,65 @@
-// Package plan gives a parsed query its meaning: it builds a logical plan (a
-// tree of small immutable nodes), rewrites it with pure rules (count-only
-// scans, LIMIT and column pushdown), validates the kafka() source options,
-// resolves every partition's offset range [From, Until) through an
-// OffsetLister, and splits the ranges into tasks (see Split).
+// Package plan gives a parsed statement its meaning. It validates the WITH
+// options of every kafka() source, builds a logical plan (a tree of small
+// immutable nodes), rewrites it with pure rules, resolves every partition's
+// offset range [From, Until) through an OffsetLister, and splits the ranges
+// into tasks. Nothing here reads records; package exec runs what plan
+// produces.
 //
-// Nothing here reads records; package exec runs what plan produces.
+// # Contract with the executor
+//
+// Plan(ctx, stmt, lister, WithWorkers(n)) returns a *Query:
+//
+//   - Query.Root is the logical plan after the rules, for EXPLAIN
+//     (Query.ExplainText, Query.ExplainJSON).
+//   - Query.Scans has one resolved *Scan per kafka() source, in the order
+//     the sources appear in the statement (subqueries, CTEs and joins
+//     included). Scan.Source is the *lang.KafkaSource it reads: the
+//     executor renders the statement with lang.Render and replaces each
+//     source with the stream of its scan (Query.ScanOf finds it).
+//   - Query.CountOnly says the statement is COUNT(*) over one bare scan
+//     whose WHERE the scan took whole: the result is one row whose every
+//     column is the number of records Scans[0] produces, and no SQL engine
+//     is needed.
+//
+// The executor runs the statement as written; the rules only narrow what
+// the scans produce, never what the SQL computes. A scan must honour:
+//
+//   - Tasks: the offset ranges (already narrowed by the pushed partition,
+//     offset and timestamp-lower-bound predicates);
+//   - Timestamp: a row filter on the record timestamp (epoch ms, From
+//     inclusive, Until exclusive, each side only when its Has flag is set).
+//     Kafka timestamps need not grow with offsets, so only the lower bound
+//     narrows the ranges (ListOffsets by time finds the first offset at or
+//     after it, exactly); the filter keeps count-only scans exact;
+//   - Limit (-1 for none): stop after that many rows (after the Timestamp
+//     filter); set only when a projection of the scan alone is limited;
+//   - Columns: the metadata columns to build, in schema order (empty for a
+//     count-only scan; at least one otherwise); Fields/AllFields: the
+//     decoded JSON fields the statement uses ("f" or "value.f" for the
+//     value, "key.f" for the key);
+//   - Options: the validated WITH options (formats, schemas, isolation
+//     level, failOnDataLoss, kafka.* client settings).
+//
+// Pushed predicates are listed in Scan.Pushed and stay in the SQL too,
+// which keeps the result right whatever the engine does with them.
+//
+// # Rules
+//
+// PushFilter takes the WHERE conjuncts on partition (=, IN, BETWEEN),
+// offset (comparisons, BETWEEN) and timestamp (comparisons, BETWEEN with
+// TIMESTAMP literals, zone-less strings or epoch-ms integers) of one source
+// (qualified by its alias, or unqualified when it is the only FROM item);
+// an OR is pushed only when every branch constrains the same column.
+// PushLimit moves LIMIT into a scan under a plain projection. PruneColumns
+// keeps the columns used anywhere in the statement (* keeps all).
+// CountOnly marks COUNT(*) over a bare scan.
+//
+// # Splitting
+//
+// splitStrategy='spark' is Spark 4.x KafkaOffsetRangeCalculator.getRanges
+// applied to the resolved ranges (SparkGetRanges; every vector of
+// reference/spark-kafka-source.md §2 is a test). 'balanced' (the default)
+// guarantees minPartitions tasks whenever the records allow (SPEC §5).
+// Each task carries Spark's preferred worker, floorMod(Java
+// TopicPartition.hashCode, workers).
 package plan

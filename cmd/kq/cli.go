@@ -8,15 +8,16 @@ import (
 // tags with environment variables, enums and sub-commands, from the author
 // of participle (the grammar library kq already uses).
 type cli struct {
-	Brokers string        `short:"b" env:"KQ_BROKERS" default:"localhost:9092" help:"Kafka brokers, host:port[,host:port...]."`
-	Demo    bool          `help:"Run against an embedded broker seeded with demo data (orders, payments, ledger)."`
-	Format  string        `enum:"table,csv,json,ndjson,arrow," default:"" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow."`
-	Output  string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given)."`
-	Workers int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
-	File    string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
-	DB      string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
-	Stats   string        `enum:"text,json," default:"" help:"Print scan statistics to stderr after each statement: text or json."`
-	Timeout time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating); 0 waits forever."`
+	Brokers  string        `short:"b" env:"KQ_BROKERS" default:"localhost:9092" help:"Kafka brokers, host:port[,host:port...]."`
+	Demo     bool          `help:"Run against an embedded broker seeded with demo data (orders, payments, ledger)."`
+	Format   string        `enum:"table,csv,json,ndjson,arrow," default:"" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow."`
+	Output   string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given)."`
+	Workers  int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
+	File     string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
+	DB       string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
+	Stats    string        `enum:"text,json," default:"" help:"Print scan statistics to stderr after each statement: text or json."`
+	Progress string        `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto (on a terminal, for scans longer than a second), always, never."`
+	Timeout  time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating); 0 waits forever."`
 
 	SASLMechanism    string `name:"sasl-mechanism" env:"KQ_SASL_MECHANISM" placeholder:"MECH" help:"SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."`
 	SASLUser         string `name:"sasl-user" env:"KQ_SASL_USER" placeholder:"USER" help:"SASL user name."`

@@ -37,7 +37,7 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
 	defer stop()
 
-	s, err := c.open(ctx)
+	s, err := c.open(ctx, stderr)
 	if err != nil {
 		return report(ctx, stderr, err)
 	}

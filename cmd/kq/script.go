@@ -26,7 +26,7 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	s, err := c.open(ctx)
+	s, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,10 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 // runStatement runs one statement and writes its result.
 func (c *cli) runStatement(ctx context.Context, s *session, sql string, format kq.Format, stdout, stderr io.Writer) error {
 	s.stats = nil
-	if err := c.writeResult(ctx, s, sql, format, stdout); err != nil {
+	s.bar.reset()
+	err := c.writeResult(ctx, s, sql, format, stdout)
+	s.bar.reset()
+	if err != nil {
 		return err
 	}
 	return c.writeStats(stderr, s.stats)

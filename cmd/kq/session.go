@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -15,6 +16,7 @@ type session struct {
 	eng   *kq.Engine
 	demo  *kq.Demo
 	stats []*kq.Stats // of the statement running now, for --stats
+	bar   *progressView
 }
 
 func (s *session) close() {
@@ -27,8 +29,8 @@ func (s *session) close() {
 }
 
 // open starts the engine the flags describe.
-func (c *cli) open(ctx context.Context) (*session, error) {
-	s := &session{}
+func (c *cli) open(ctx context.Context, stderr io.Writer) (*session, error) {
+	s := &session{bar: &progressView{mode: c.Progress, w: stderr, tty: isTerminal(stderr)}}
 	brokers := c.Brokers
 	if c.Demo {
 		demo, err := kq.StartDemo(ctx)
@@ -39,7 +41,8 @@ func (c *cli) open(ctx context.Context) (*session, error) {
 		brokers = demo.Brokers()
 	}
 	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout),
-		kq.WithStats(func(st *kq.Stats) { s.stats = append(s.stats, st) })}
+		kq.WithStats(func(st *kq.Stats) { s.stats = append(s.stats, st) }),
+		kq.WithProgress(s.bar.update)}
 	if c.DB != "" {
 		opts = append(opts, kq.WithDB(c.DB))
 	}

@@ -7,7 +7,7 @@ GOFLAGS := -tags=$(TAGS)
 BIN     := bin/kq
 DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 
-.PHONY: build test check fmt vet race demo clean
+.PHONY: build test check fmt vet race demo fuzz clean
 
 ## build: compile the kq binary into bin/kq
 build:
@@ -25,6 +25,10 @@ fmt:
 
 vet:
 	$(GO) vet $(GOFLAGS) ./...
+
+## fuzz: fuzz the parser for 60 s (Parse never panics; printing round-trips)
+fuzz:
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 60s ./lang
 
 ## demo: run kq on the embedded demo broker
 demo: build

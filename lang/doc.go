@@ -1,10 +1,25 @@
 // Package lang is kq's query language: the lexer and participle grammar, the
-// AST it produces, positioned errors, and printing an AST back to SQL.
+// AST it produces, positioned errors, printing an AST back to SQL, and
+// rendering it for the embedded SQL engine.
 //
-// Parse turns query text into a *Statement. Every AST node carries its
-// position (line:column), every syntax error is a *Error with that position,
-// and Statement.String prints SQL that parses back to an equal AST.
+// Parse turns query text into a Statement: a Query (*Select, *SetOp),
+// *Explain, *Copy, *CreateTable, *Insert, *Show or *Describe. FROM items are
+// TableExprs (*KafkaSource, *Table, *TableFunc, *FileTable, *SubquerySource,
+// *Join); expressions are Exprs. Every node carries its position
+// (line:column), every syntax error is a *Error with that position (Caret
+// draws it), and String prints SQL that parses back to an Equal tree.
+// Parse rejects queries longer than MaxQueryBytes or nested deeper than
+// MaxDepth with a *Error instead of exhausting the stack.
+//
+// Keywords are case-insensitive. Words that are Kafka column names (offset,
+// partition, timestamp, key, value, topic) are not reserved; value.amount is
+// a qualified identifier. Functions kq does not know pass through as *Call.
+//
+// Render prints a statement for DuckDB with every identifier and string
+// quoted and each kafka(...) source replaced by the caller's text.
+// Children, Inspect, KafkaSources, Columns and Conjuncts walk the tree.
 //
 // The package knows nothing about Kafka or execution; package plan gives the
-// AST its meaning.
+// AST its meaning. ASTs are plain values: safe to read from many goroutines,
+// not to change while others read.
 package lang

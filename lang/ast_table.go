@@ -53,7 +53,8 @@ type SubquerySource struct {
 // Join is Left [kind] JOIN Right [ON On | USING (Using)]. Kind is "INNER",
 // "LEFT", "RIGHT", "FULL" or "CROSS"; a CROSS join has neither On nor Using,
 // every other kind exactly one of them. Joins associate to the left; a Join
-// as Right prints in parentheses.
+// as Right prints in parentheses. Pos is where the join keywords start (the
+// LEFT of LEFT JOIN), the place errors about the join should point at.
 type Join struct {
 	Pos   Pos
 	Kind  string

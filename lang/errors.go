@@ -62,8 +62,14 @@ func fromParticiple(query string, err error) error {
 		return &Error{Pos: tok.Pos, Msg: "unterminated comment (a /* without its closing */)"}
 	case expect != "":
 		expect = friendlyExpect(expect)
-		if expect == `"LIKE"` {
-			expect = "IN, BETWEEN, LIKE or ILIKE" // after NOT
+		prev := previousToken(query, tok.Pos)
+		switch {
+		case expect == `"LIKE" or "ILIKE"` && strings.EqualFold(prev.Value, "NOT"):
+			expect = "IN, BETWEEN, LIKE or ILIKE"
+		case expect == `"LIKE" or "ILIKE"`, expect == `"("` && prev.Type == sqlLexer.Symbols()["Ident"]:
+			// Guesses of the deepest error among several that end at the
+			// same token (x LIKE ..., name(...)): say what can follow instead.
+			expect = expectAfter(query, tok.Pos)
 		}
 	default:
 		expect = expectAfter(query, tok.Pos)
@@ -173,6 +179,16 @@ var grammarNames = map[string]string{
 // friendlyExpect turns participle's description of what it expected (the
 // whole remaining production) into its first element, in words.
 func friendlyExpect(expect string) string {
+	expect = strings.TrimSpace(expect)
+	if alts := literalAlternatives(expect); len(alts) > 1 {
+		if alts[0] == `"YEAR"` {
+			return "a unit such as DAY or HOUR"
+		}
+		if len(alts) > 4 {
+			alts = append(alts[:3], "...")
+		}
+		return strings.Join(alts[:len(alts)-1], ", ") + " or " + alts[len(alts)-1]
+	}
 	first := strings.Fields(expect)[0]
 	first = strings.TrimLeft(first, "(")
 	first = strings.TrimRight(first, "+*?)")
@@ -188,16 +204,36 @@ func friendlyExpect(expect string) string {
 	return first
 }
 
-// expectAfter guesses what should stand at pos from the token before it,
-// for the errors where the parser itself cannot say (a failed choice).
-func expectAfter(query string, pos Pos) string {
+// literalAlternatives returns the quoted words of a leading group of
+// alternatives, ("FIRST" | "LAST") ..., or nil.
+func literalAlternatives(expect string) []string {
+	if !strings.HasPrefix(expect, "(") {
+		return nil
+	}
+	end := strings.Index(expect, ")")
+	if end < 0 {
+		return nil
+	}
+	var alts []string
+	for _, a := range strings.Split(expect[1:end], "|") {
+		a = strings.TrimSpace(a)
+		if len(a) < 3 || a[0] != '"' || a[len(a)-1] != '"' {
+			return nil
+		}
+		alts = append(alts, a)
+	}
+	return alts
+}
+
+// tokensBefore returns the significant tokens of query before pos.
+func tokensBefore(query string, pos Pos) []lexer.Token {
 	tokens, err := parser.Lex("", strings.NewReader(query))
 	if err != nil {
-		return ""
+		return nil
 	}
 	symbols := sqlLexer.Symbols()
 	skip := map[lexer.TokenType]bool{symbols["Whitespace"]: true, symbols["Comment"]: true}
-	var prev []lexer.Token // significant tokens before pos
+	var prev []lexer.Token
 	for _, t := range tokens {
 		if t.EOF() || t.Pos.Offset >= pos.Offset {
 			break
@@ -206,6 +242,21 @@ func expectAfter(query string, pos Pos) string {
 			prev = append(prev, t)
 		}
 	}
+	return prev
+}
+
+// previousToken returns the significant token before pos, or a zero token.
+func previousToken(query string, pos Pos) lexer.Token {
+	if prev := tokensBefore(query, pos); len(prev) > 0 {
+		return prev[len(prev)-1]
+	}
+	return lexer.Token{}
+}
+
+// expectAfter guesses what should stand at pos from the tokens before it,
+// for the errors where the parser itself cannot say (a failed choice).
+func expectAfter(query string, pos Pos) string {
+	prev := tokensBefore(query, pos)
 	if len(prev) == 0 {
 		return "a statement (SELECT, EXPLAIN, COPY, CREATE TABLE, INSERT, SHOW, DESCRIBE)"
 	}
@@ -232,6 +283,9 @@ func expectAfter(query string, pos Pos) string {
 		"ELSE", "CASE", "BETWEEN", "LIKE", "ILIKE", "IN",
 		"=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "||", "->", "->>":
 		return expectExpr
+	}
+	if clauseOf(prev) == "(" {
+		return `")", "," or an operator`
 	}
 	return `",", an operator, the next clause or the end of the query`
 }

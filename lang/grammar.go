@@ -11,6 +11,14 @@ package lang
 // next, one that fails later is the error. Alternatives are ordered so that
 // the longer form is tried first.
 
+// gRoot makes the statement optional so that, when it fails close to its
+// start, participle reports its deepest error (the real token) instead of
+// the shallow one its two-token backtracking would leave.
+type gRoot struct {
+	Pos  Pos
+	Stmt *gStatement `parser:"@@?"`
+}
+
 type gStatement struct {
 	Pos     Pos
 	Explain bool   `parser:"@'EXPLAIN'?"`

@@ -7,7 +7,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 )
 
-var parser = participle.MustBuild[gStatement](
+var parser = participle.MustBuild[gRoot](
 	participle.Lexer(sqlLexer),
 	participle.Elide("Whitespace", "Comment"),
 	participle.CaseInsensitive("Keyword", "Ident"),
@@ -26,8 +26,11 @@ func Parse(query string) (Statement, error) {
 	if err != nil {
 		return nil, fromParticiple(query, err)
 	}
+	if g.Stmt == nil {
+		return nil, Errorf(Pos{Line: 1, Column: 1}, "empty query, expected a statement (SELECT, EXPLAIN, COPY, CREATE TABLE, INSERT, SHOW, DESCRIBE)")
+	}
 	var c converter
-	stmt := c.statement(g)
+	stmt := c.statement(g.Stmt)
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -41,7 +44,7 @@ func Parse(query string) (Statement, error) {
 // itself is at fault (a branch that matches nothing); that is turned into an
 // error naming the problem, so that no input can crash the caller. The fuzz
 // test fails on such errors.
-func parseTree(query string) (g *gStatement, err error) {
+func parseTree(query string) (g *gRoot, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			g, err = nil, Errorf(Pos{Line: 1, Column: 1}, "internal parser error: %v", r)

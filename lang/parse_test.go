@@ -70,6 +70,8 @@ var parseCases = []struct {
 	{"show tables", "SHOW TABLES", ""},
 	{"describe", "DESCRIBE kafka('t')", ""},
 	{"describe table", "DESCRIBE orders", ""},
+	{"describe join", "DESCRIBE (a JOIN b ON a.x = b.x)", ""},
+	{"table function named like a keyword", "SELECT * FROM \"left\"(1), \"kafka\"('x')", ""},
 
 	// Expressions.
 	{"literals", "SELECT 1, 1.5, .5, 1e10, 2.5E-3, 'it''s', '', TRUE, false, NULL",

@@ -66,10 +66,12 @@ func (p *printer) alias(a string) {
 }
 
 // funcName writes a function name: bare when it is a plain word that the
-// grammar would not read as something else, quoted otherwise.
-func (p *printer) funcName(name string) {
+// grammar would not read as something else, quoted otherwise. Scalar
+// calls may be named LEFT and RIGHT; table functions may not.
+func (p *printer) funcName(name string, scalar bool) {
 	up := strings.ToUpper(name)
-	if plainIdent.MatchString(name) && (!IsReserved(name) || up == "LEFT" || up == "RIGHT") && up != "TRY_CAST" && up != "KAFKA" {
+	leftRight := scalar && (up == "LEFT" || up == "RIGHT")
+	if plainIdent.MatchString(name) && (!IsReserved(name) || leftRight) && up != "TRY_CAST" && up != "KAFKA" {
 		p.w(name)
 		return
 	}
@@ -123,7 +125,13 @@ func (p *printer) node(n Node) {
 		p.w("SHOW ", n.What)
 	case *Describe:
 		p.w("DESCRIBE ")
-		p.table(n.Source)
+		if _, join := n.Source.(*Join); join {
+			p.w("(")
+			p.table(n.Source)
+			p.w(")")
+		} else {
+			p.table(n.Source)
+		}
 	case *With:
 		p.with(n)
 	case *CTE:
@@ -359,7 +367,7 @@ func (p *printer) table(t TableExpr) {
 		p.qname(t.Name)
 		p.alias(t.Alias)
 	case *TableFunc:
-		p.funcName(t.Name)
+		p.funcName(t.Name, false)
 		p.w("(")
 		p.exprList(t.Args)
 		p.w(")")

@@ -210,7 +210,7 @@ func startsWithSign(x Expr) bool {
 }
 
 func (p *printer) call(c *Call) {
-	p.funcName(c.Name)
+	p.funcName(c.Name, true)
 	p.w("(")
 	switch {
 	case c.Star:

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -284,4 +285,35 @@ func newClient(t *testing.T, f *ordersFixture) *kgo.Client {
 	}
 	t.Cleanup(cl.Close)
 	return cl
+}
+
+// TestDuckDBPathReleasesMemory runs queries through DuckDB (complete,
+// stopped early by LIMIT, failing, writing) with a checked allocator: every
+// batch a scan built is released.
+func TestDuckDBPathReleasesMemory(t *testing.T) {
+	f := orders(t)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	eng := f.open(t, kq.WithAllocator(mem))
+	ctx := context.Background()
+	for _, sql := range []string{
+		`SELECT partition, COUNT(*) FROM kafka('orders') GROUP BY partition`,
+		`SELECT o.offset FROM kafka('orders') AS o JOIN kafka('orders') AS p ON o.offset = p.offset AND o.partition = p.partition LIMIT 3`,
+		`SELECT key, value, headers FROM kafka('orders') WITH (includeHeaders=true) WHERE offset % 100 = 0`,
+		`SELECT status, amount FROM kafka('orders') WITH (valueFormat='json') ORDER BY amount DESC LIMIT 1`,
+	} {
+		rr, err := eng.Query(ctx, sql)
+		if err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		for rr.Next() {
+		}
+		rr.Release()
+	}
+	if _, err := eng.Query(ctx, `SELECT CAST(decode(value) AS INTEGER) FROM kafka('orders')`); err == nil {
+		t.Fatal("a failing cast did not fail")
+	}
+	if _, err := eng.Exec(ctx, `CREATE TABLE m AS SELECT * FROM kafka('orders') WHERE partition = 2`); err != nil {
+		t.Fatal(err)
+	}
+	mem.AssertSize(t, 0)
 }

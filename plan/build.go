@@ -198,7 +198,7 @@ func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 	var subs []Node
 	for _, it := range sel.Items {
 		if it.Star {
-			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Alias)) {
+			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Name())) {
 				for _, c := range scan.Columns {
 					items = append(items, Item{Expr: &lang.Ident{Pos: it.Pos, Parts: []string{c}}, Name: c, FromStar: true})
 				}

@@ -65,7 +65,7 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 	if r.earliest, err = r.l.ListStartOffsets(ctx, r.topics...); err != nil {
 		return nil, fmt.Errorf("list earliest offsets of %s: %w", joined, err)
 	}
-	if err := checkListed(r.earliest, r.topics); err != nil {
+	if err := checkListed(r.earliest, r.topics, r.pos); err != nil {
 		return nil, err
 	}
 	list, what := r.l.ListCommittedOffsets, "last stable"
@@ -75,7 +75,7 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 	if r.latest, err = list(ctx, r.topics...); err != nil {
 		return nil, fmt.Errorf("list %s offsets of %s: %w", what, joined, err)
 	}
-	if err := checkListed(r.latest, r.topics); err != nil {
+	if err := checkListed(r.latest, r.topics, r.pos); err != nil {
 		return nil, err
 	}
 	for _, c := range []struct {
@@ -201,7 +201,7 @@ func (r *resolver) after(ctx context.Context, tp TopicPartition, ms int64) (int6
 		if err != nil {
 			return 0, false, fmt.Errorf("list offsets of %s after %s: %w", strings.Join(r.topics, ", "), formatMilli(ms), err)
 		}
-		if err := checkListed(listed, r.topics); err != nil {
+		if err := checkListed(listed, r.topics, r.pos); err != nil {
 			return 0, false, err
 		}
 		r.byTime[ms] = listed
@@ -283,15 +283,15 @@ func (r *resolver) checkCovers(name string, given map[string]map[int32]int64) er
 
 // checkListed turns per-partition list errors into errors, naming unknown
 // topics.
-func checkListed(l kadm.ListedOffsets, topics []string) error {
+func checkListed(l kadm.ListedOffsets, topics []string, pos lang.Pos) error {
 	for _, t := range topics {
 		ps, ok := l[t]
 		if !ok {
-			return &UnknownTopicError{Topic: t}
+			return &UnknownTopicError{Topic: t, Pos: pos}
 		}
 		for _, o := range ps {
 			if errors.Is(o.Err, kerr.UnknownTopicOrPartition) {
-				return &UnknownTopicError{Topic: t}
+				return &UnknownTopicError{Topic: t, Pos: pos}
 			}
 			if o.Err != nil {
 				return fmt.Errorf("list offsets of %s-%d: %w", t, o.Partition, o.Err)

@@ -144,6 +144,11 @@ func TestResolveUnknownTopic(t *testing.T) {
 	if !errors.As(err, &ute) || ute.Topic != "nope" || !errors.Is(err, ErrUnknownTopic) {
 		t.Fatalf("got %v, want an UnknownTopicError for nope", err)
 	}
+	// It points at the source, as a *lang.Error for the CLI's caret.
+	var le *lang.Error
+	if !errors.As(err, &le) || le.Pos.Line != 1 || le.Pos.Column != 15 || le.Msg != `unknown topic "nope"` {
+		t.Fatalf("got %#v, want a *lang.Error at 1:15", le)
+	}
 }
 
 func TestResolveStartTimestampNoMatch(t *testing.T) {

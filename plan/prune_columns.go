@@ -10,8 +10,8 @@ import (
 // anywhere: select lists, WHERE (pushed conjuncts too: they stay in the
 // SQL), GROUP BY, HAVING, ORDER BY, JOIN ON/USING, window clauses, and
 // subqueries (which may refer to outer columns). A column counts for a
-// scan when it is unqualified or qualified by the scan's alias; * or
-// alias.* in the SELECT reading the scan keeps every column. With a JSON
+// scan when it is unqualified or qualified by the scan's name (Scan.Name);
+// * or name.* in the SELECT reading the scan keeps every column. With a JSON
 // value or key format, names that are not metadata columns are taken as
 // decoded fields (Scan.Fields: a bare name or value.<field> for the value,
 // key.<field> for the key; a bare name counts for the key too when only
@@ -40,7 +40,7 @@ func PruneColumns(root Node) Node {
 		json := s.Options.ValueFormat == FormatJSON || s.Options.KeyFormat == FormatJSON
 		for _, id := range u.idents {
 			parts := id.Parts
-			if len(parts) >= 2 && s.Alias != "" && strings.EqualFold(parts[0], s.Alias) {
+			if len(parts) >= 2 && strings.EqualFold(parts[0], s.Name()) {
 				parts = parts[1:]
 			} else if len(parts) >= 2 && !isFormatted(parts[0]) {
 				continue // another source's column
@@ -169,7 +169,7 @@ func (u *usage) items(items []Item, input Node) {
 			continue
 		}
 		for _, s := range fromScans(skipFilters(input)) {
-			if it.Table == "" || strings.EqualFold(it.Table, s.Alias) {
+			if it.Table == "" || strings.EqualFold(it.Table, s.Name()) {
 				u.star[s] = true
 			}
 		}

@@ -12,7 +12,8 @@ import (
 // kafka() source into that source's scan: Partitions, Offsets and
 // Timestamp. An OR is pushed only when every branch constrains the same
 // column of the same source. A column is the source's when it is
-// qualified by the source's alias, or unqualified when the source is the
+// qualified by the source's name (Scan.Name: its alias, else its one
+// topic), or unqualified when the source is the
 // only FROM item. Conjuncts the scan takes exactly leave the Filter (and
 // are listed in Scan.Pushed); the others stay.
 func PushFilter(root Node) Node {
@@ -33,7 +34,7 @@ func PushFilter(root Node) Node {
 				scan = scans[0]
 			case len(id.Parts) == 2:
 				for _, s := range scans {
-					if s.Alias != "" && strings.EqualFold(s.Alias, id.Parts[0]) {
+					if strings.EqualFold(s.Name(), id.Parts[0]) {
 						scan = s
 					}
 				}

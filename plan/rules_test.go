@@ -119,6 +119,7 @@ func TestPushFilterSources(t *testing.T) {
 	}{
 		{"alias qualified", "SELECT o.key FROM kafka('orders') AS o WHERE o.partition = 1", []string{"o.partition = 1"}},
 		{"alias case-insensitive", "SELECT o.key FROM kafka('orders') AS O WHERE o.offset > 3", []string{"o.offset > 3"}},
+		{"topic as qualifier", "SELECT orders.key FROM kafka('orders') WHERE orders.partition = 1", []string{"orders.partition = 1"}},
 		{"other qualifier", "SELECT o.key FROM kafka('orders') AS o WHERE x.partition = 1", []string{""}},
 		{"unqualified in a join", "SELECT 1 FROM kafka('orders') AS o JOIN t ON o.key = t.key WHERE partition = 1", []string{""}},
 		{"qualified in a join", "SELECT 1 FROM kafka('orders') AS o LEFT JOIN kafka('payments') AS p ON o.key = p.key WHERE p.offset < 9 AND o.partition = 0",
@@ -196,6 +197,8 @@ func TestPruneColumns(t *testing.T) {
 		{"SELECT * FROM kafka('orders')", "key, value, topic, partition, offset, timestamp, timestampType", ""},
 		{"SELECT * FROM kafka('orders') WITH (includeHeaders=true)", "key, value, topic, partition, offset, timestamp, timestampType, headers", ""},
 		{"SELECT 1 FROM kafka('orders')", "partition", ""},
+		{"SELECT orders.offset FROM kafka('orders')", "offset", ""},
+		{"SELECT orders.* FROM kafka('orders') JOIN t ON true", "key, value, topic, partition, offset, timestamp, timestampType", ""},
 		{"SELECT o.key FROM kafka('orders') o WHERE o.partition = 1 ORDER BY o.\"timestamp\"", "key, partition, timestamp", ""},
 		{"SELECT length(value) FROM kafka('orders') GROUP BY topic HAVING max(offset) > 1", "value, topic, offset", ""},
 		{"SELECT SUM(offset) OVER (PARTITION BY key ORDER BY timestamp) FROM kafka('orders')", "key, offset, timestamp", ""},

@@ -80,6 +80,19 @@ type Scan struct {
 	AllFields bool
 }
 
+// Name is the name the source has in the SQL the executor runs, by which
+// columns may be qualified: its alias, else its topic when it reads one
+// topic (kafka('orders') is orders), else "kafka".
+func (n *Scan) Name() string {
+	switch {
+	case n.Alias != "":
+		return n.Alias
+	case len(n.Topics) == 1:
+		return n.Topics[0]
+	}
+	return "kafka"
+}
+
 // Children implements Node.
 func (n *Scan) Children() []Node { return nil }
 

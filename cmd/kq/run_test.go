@@ -54,7 +54,7 @@ func TestRunScripts(t *testing.T) {
 		{name: "empty stdin", args: []string{"--demo"}, code: exitUsage, stderrPrefix: "kq: no query given"},
 		{name: "unknown flag", args: []string{"--nope", "SELECT 1"}, code: exitUsage, stderrPrefix: "kq: unknown flag --nope"},
 		{name: "bad format", args: []string{"--format", "xml", "SELECT 1"}, code: exitUsage, stderrPrefix: "kq: --format must be one of"},
-		{name: "unknown topic", args: []string{"--demo", "SELECT COUNT(*) FROM kafka('nope')"}, code: exitError, stderrPrefix: "kq: unknown topic \"nope\"\n"},
+		{name: "unknown topic", args: []string{"--demo", "SELECT COUNT(*) FROM kafka('nope')"}, code: exitError, stderrPrefix: "kq: 1:22: unknown topic \"nope\"\nSELECT COUNT(*) FROM kafka('nope')\n                     ^\n"},
 		{name: "unreachable broker", args: []string{"-b", "127.0.0.1:1", "SELECT COUNT(*) FROM kafka('x')"}, code: exitError,
 			stderrPrefix: "kq: cannot reach Kafka at 127.0.0.1:1: "},
 		{name: "-o with two statements", args: []string{"--demo", "-o", filepath.Join(dir, "x.csv"), "SELECT COUNT(*) FROM kafka('a'); SELECT 1"}, code: exitUsage,

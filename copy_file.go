@@ -20,10 +20,12 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 	if fi, err := os.Stat(c.Path); err == nil && fi.IsDir() {
 		return nil, lang.Errorf(c.Pos, "COPY target %s is a directory (use PER_TASK true to write parts into it)", c.Path)
 	}
-	if opts.format == "parquet" {
-		if st, ok, err := e.copyNative(ctx, c, opts); ok {
-			return st, err
-		}
+	pq, err := e.planStatement(ctx, c.Query)
+	if err != nil {
+		return nil, err
+	}
+	if _, isProj := pq.Root.(*plan.Project); isProj && exec.Native(pq.Root) && opts.format == "parquet" {
+		return e.copyNative(ctx, c, pq, opts)
 	}
 	dir, name := filepath.Split(c.Path)
 	if dir == "" {
@@ -45,7 +47,7 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 		}
 	}()
 
-	b, err := e.bind(ctx, c.Query)
+	b, err := e.bind(ctx, pq, c.Query)
 	if err != nil {
 		return nil, err
 	}
@@ -81,39 +83,25 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 }
 
 // copyNative writes a Parquet COPY of a plain projection of one kafka()
-// source straight from the scan with arrow-go's writer (ok true), without
-// DuckDB: BenchmarkParquet measured it faster than DuckDB's COPY for such
-// rows. ok is false for any other query. The file is written under a
-// temporary name and renamed (sink.ParquetFile).
-func (e *Engine) copyNative(ctx context.Context, c *lang.Copy, opts copyOptions) (st *ExecStats, ok bool, err error) {
-	sel, isSel := c.Query.(*lang.Select)
-	if !isSel {
-		return nil, false, nil
-	}
-	root, err := plan.Build(sel)
-	if err != nil {
-		return nil, false, nil
-	}
-	root = plan.Optimize(root)
-	if _, isProj := root.(*plan.Project); !isProj || !exec.Native(root) {
-		return nil, false, nil
-	}
+// source (pq, which exec.Native runs) straight from the scan with
+// arrow-go's writer, without DuckDB: BenchmarkParquet measured it faster
+// than DuckDB's COPY for such rows. The file is written under a temporary
+// name and renamed (sink.ParquetFile).
+func (e *Engine) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, opts copyOptions) (*ExecStats, error) {
 	comp, err := sink.ParseCompression(opts.compression)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	if root, err = plan.Resolve(ctx, root, e.admin, e.workers); err != nil {
-		return nil, true, err
-	}
+	root := pq.Root
 	var scan *Stats
 	rr, err := exec.Run(ctx, root, e.execConfig(), func(s *Stats) { scan = s })
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	defer rr.Release()
 	pf, err := sink.CreateParquet(c.Path, rr.Schema(), comp, e.cfg.allocator)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	for rr.Next() {
 		if err = pf.Write(rr.RecordBatch()); err != nil {
@@ -131,10 +119,10 @@ func (e *Engine) copyNative(ctx context.Context, c *lang.Copy, opts copyOptions)
 	}
 	if err != nil {
 		pf.Abort()
-		return nil, true, err
+		return nil, err
 	}
 	if err := pf.Commit(); err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	return &ExecStats{Statement: "COPY", Rows: pf.Rows(), Files: []string{c.Path}, Scan: scan}, true, nil
+	return &ExecStats{Statement: "COPY", Rows: pf.Rows(), Files: []string{c.Path}, Scan: scan}, nil
 }

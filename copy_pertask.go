@@ -21,20 +21,13 @@ import (
 // filter, join or aggregate would mix.
 func (e *Engine) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions) (*ExecStats, error) {
 	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns> FROM kafka(...) without WHERE, joins, aggregates or LIMIT")
-	sel, ok := c.Query.(*lang.Select)
-	if !ok {
-		return nil, notPerTask
-	}
-	root, err := plan.Build(sel)
+	pq, err := e.planStatement(ctx, c.Query)
 	if err != nil {
 		return nil, err
 	}
-	root = plan.Optimize(root)
+	root := pq.Root
 	if _, ok := root.(*plan.Project); !ok || !exec.Native(root) {
 		return nil, notPerTask
-	}
-	if root, err = plan.Resolve(ctx, root, e.admin, e.workers); err != nil {
-		return nil, err
 	}
 	proj := root.(*plan.Project)
 	scan := proj.Input.(*plan.Scan)

@@ -22,22 +22,29 @@ func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
 // names bare that kq allows but DuckDB reserves, such as offset).
 func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
-// query runs a query (SELECT, set operation). When the scan alone computes it (COUNT(*) over
-// pushed-down predicates, a projection of source columns) it streams from
-// the scan; everything else runs in DuckDB over the scans' Arrow streams.
+// planStatement plans stmt (a query, or a statement that writes one):
+// options validated, predicates and LIMIT pushed into the scans, columns
+// pruned, offsets resolved into tasks.
+func (e *Engine) planStatement(ctx context.Context, stmt lang.Statement) (*plan.Query, error) {
+	return plan.Plan(ctx, stmt, e.admin, plan.WithWorkers(e.workers))
+}
+
+// query runs a query (SELECT, set operation). When the scan alone
+// computes it (COUNT(*) over pushed-down predicates, a projection of
+// source columns) it streams from the scan; everything else runs in
+// DuckDB over the scans' Arrow streams.
 func (e *Engine) query(ctx context.Context, q lang.Query) (array.RecordReader, error) {
-	if sel, ok := q.(*lang.Select); ok {
-		if root, err := plan.Build(sel); err == nil {
-			if root = plan.Optimize(root); exec.Native(root) {
-				root, err = plan.Resolve(ctx, root, e.admin, e.workers)
-				if err != nil {
-					return nil, err
-				}
-				return exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
-			}
-		}
+	pq, err := e.planStatement(ctx, q)
+	if err != nil {
+		return nil, err
 	}
-	b, err := e.bind(ctx, q)
+	if pq.CountOnly {
+		return e.count(ctx, pq.Root)
+	}
+	if exec.Native(pq.Root) {
+		return exec.Run(ctx, pq.Root, e.execConfig(), e.cfg.stats)
+	}
+	b, err := e.bind(ctx, pq, q)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +56,32 @@ func (e *Engine) query(ctx context.Context, q lang.Query) (array.RecordReader, e
 		return nil, err
 	}
 	return rr, nil
+}
+
+// count runs a count-only plan: COUNT(*) items over one scan, under
+// LIMIT/ORDER BY wrappers that a one-row result only feels through LIMIT 0
+// or an OFFSET.
+func (e *Engine) count(ctx context.Context, root plan.Node) (array.RecordReader, error) {
+	empty := false
+	for {
+		switch n := root.(type) {
+		case *plan.Limit:
+			empty = empty || n.N == 0 || n.Offset > 0
+			root = n.Input
+			continue
+		case *plan.Sort:
+			root = n.Input
+			continue
+		}
+		break
+	}
+	rr, err := exec.Run(ctx, root, e.execConfig(), e.cfg.stats)
+	if err != nil || !empty {
+		return rr, err
+	}
+	schema := rr.Schema()
+	rr.Release()
+	return array.NewRecordReader(schema, nil)
 }
 
 // bound is a statement rendered as DuckDB SQL with its kafka() sources
@@ -89,35 +122,32 @@ func (b *bound) report(fn func(*Stats)) {
 	}
 }
 
-// bind renders stmt for DuckDB with every kafka() source replaced by a
-// view over its scan, and starts the scans. Nothing of the user's text is
-// spliced: the SQL is printed from the AST.
-func (e *Engine) bind(ctx context.Context, stmt lang.Statement) (*bound, error) {
-	sources := lang.KafkaSources(stmt)
-	views := make(map[*lang.KafkaSource]string, len(sources))
-	scans := make([]*plan.Scan, len(sources))
-	for i, ks := range sources {
-		scan, err := e.scanOf(ctx, ks)
-		if err != nil {
-			return nil, err
-		}
-		scans[i] = scan
-		views[ks] = e.db.ViewName()
+// bind renders stmt (planned as pq) for DuckDB with every kafka() source
+// replaced by a view over its scan, and starts the scans. Nothing of the
+// user's text is spliced: lang.Render prints the SQL from the AST.
+func (e *Engine) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement) (*bound, error) {
+	views := make(map[*plan.Scan]string, len(pq.Scans))
+	for _, s := range pq.Scans {
+		views[s] = e.db.ViewName()
 	}
 	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
-		return quoteIdent(views[ks]) + " AS " + quoteIdent(sourceAlias(ks))
+		s := pq.ScanOf(ks)
+		if s == nil {
+			return "" // Render reports the source it cannot replace
+		}
+		return quoteIdent(views[s]) + " AS " + quoteIdent(sourceAlias(ks))
 	}})
 	if err != nil {
 		return nil, err
 	}
 	b := &bound{sql: text}
-	for i, ks := range sources {
-		st, err := exec.Start(ctx, scans[i], e.execConfig())
+	for _, s := range pq.Scans {
+		st, err := exec.Start(ctx, s, e.execConfig())
 		if err != nil {
 			b.release()
 			return nil, err
 		}
-		b.srcs = append(b.srcs, exec.Source{Name: views[ks], Reader: st})
+		b.srcs = append(b.srcs, exec.Source{Name: views[s], Reader: st})
 		b.streams = append(b.streams, st)
 	}
 	return b, nil
@@ -135,8 +165,8 @@ func sourceAlias(ks *lang.KafkaSource) string {
 	return "kafka"
 }
 
-// scanOf plans and resolves the scan of one kafka() source, with every
-// source column.
+// scanOf plans and resolves the scan of one kafka() source alone, with
+// every column and decoded field (for DESCRIBE).
 func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
 	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
 	if err != nil {
@@ -150,7 +180,6 @@ func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, 
 	if len(scans) != 1 {
 		return nil, errors.New("kq: internal error: a kafka() source planned to no scan")
 	}
-	// DuckDB may use any column of the source, decoded JSON fields too.
 	s := *scans[0]
 	s.AllFields = true
 	return &s, nil

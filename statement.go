@@ -56,7 +56,11 @@ func (e *Engine) exec(ctx context.Context, stmt lang.Statement) (*ExecStats, err
 
 // write runs CREATE TABLE AS or INSERT INTO in DuckDB, in one transaction.
 func (e *Engine) write(ctx context.Context, stmt lang.Statement, kind string) (*ExecStats, error) {
-	b, err := e.bind(ctx, stmt)
+	pq, err := e.planStatement(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.bind(ctx, pq, stmt)
 	if err != nil {
 		return nil, err
 	}

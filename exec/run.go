@@ -3,11 +3,12 @@ package exec
 import (
 	"context"
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/kq-sql/kq/lang"
 	"github.com/kq-sql/kq/plan"
 )
 
@@ -73,7 +74,7 @@ func runProject(ctx context.Context, proj *plan.Project, scan *plan.Scan, cfg *C
 	idx := make([]int, len(proj.Items))
 	fields := make([]arrow.Field, len(proj.Items))
 	for i, it := range proj.Items {
-		col := plan.ColumnOf(it.Expr)
+		col := scanColumn(it.Expr, scan)
 		idx[i] = -1
 		for j, c := range scan.Columns {
 			if c == col {
@@ -139,27 +140,43 @@ func (p *projection) Release() {
 }
 
 // Native reports whether Run computes root from the scan alone, without
-// DuckDB: a count-only aggregate, or a projection of source columns
-// (under a LIMIT the scan enforces).
+// DuckDB: a count-only aggregate, or a projection of the metadata columns
+// of one scan with neither WHERE nor decoded JSON fields (under a LIMIT
+// the scan enforces).
 func Native(root plan.Node) bool {
 	switch n := root.(type) {
 	case *plan.Limit:
 		scans := plan.Scans(n)
-		return len(scans) == 1 && scans[0].Limit >= 0 && scans[0].Limit <= n.N && Native(n.Input)
+		return n.Offset == 0 && len(scans) == 1 && scans[0].Limit >= 0 && scans[0].Limit <= n.N && Native(n.Input)
 	case *plan.Aggregate:
 		scan, ok := n.Input.(*plan.Scan)
-		return ok && scan.CountOnly
+		return ok && scan.CountOnly && len(n.GroupBy) == 0 && len(n.Subqueries) == 0
 	case *plan.Project:
 		scan, ok := n.Input.(*plan.Scan)
-		if !ok {
+		if !ok || len(n.Subqueries) > 0 || scan.AllFields || len(scan.Fields) > 0 {
 			return false
 		}
 		for _, it := range n.Items {
-			if !slices.Contains(scan.Columns, plan.ColumnOf(it.Expr)) {
+			if it.Star || scanColumn(it.Expr, scan) == "" {
 				return false
 			}
 		}
 		return true
 	}
 	return false
+}
+
+// scanColumn returns the metadata column of scan that e names (bare, or
+// qualified by the scan's alias), or "".
+func scanColumn(e lang.Expr, scan *plan.Scan) string {
+	id, ok := e.(*lang.Ident)
+	if !ok || len(id.Parts) > 2 || (len(id.Parts) == 2 && !strings.EqualFold(id.Parts[0], scan.Alias)) {
+		return ""
+	}
+	for _, c := range scan.Columns {
+		if strings.EqualFold(c, id.Name()) {
+			return c
+		}
+	}
+	return ""
 }

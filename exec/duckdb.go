@@ -42,6 +42,13 @@ func OpenDB(path string) (*DB, error) {
 	}
 	c, err := duckdb.NewConnector(path, func(ex driver.ExecerContext) error {
 		_, err := ex.ExecContext(context.Background(), "SET disabled_optimizers = '"+DisabledOptimizers+"'", nil)
+		if err != nil {
+			return err
+		}
+		// Timestamps without a zone mean UTC, as kq's timestamp column and
+		// plan's pushdown of timestamp predicates read them, whatever the
+		// machine's zone.
+		_, err = ex.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
 		return err
 	})
 	if err != nil {

@@ -47,7 +47,10 @@
 //
 // PushFilter takes the WHERE conjuncts on partition (=, IN, BETWEEN),
 // offset (comparisons, BETWEEN) and timestamp (comparisons, BETWEEN with
-// TIMESTAMP literals, zone-less strings or epoch-ms integers) of one source
+// TIMESTAMP/TIMESTAMPTZ literals or timestamp strings; a time without a
+// zone is UTC, and the executor's DuckDB session runs with TimeZone UTC so
+// that it reads them alike; integers are not pushed, as DuckDB rejects
+// comparing them with a timestamp) of one source
 // (qualified by its alias, or unqualified when it is the only FROM item);
 // an OR is pushed only when every branch constrains the same column.
 // PushLimit moves LIMIT into a scan under a plain projection. PruneColumns

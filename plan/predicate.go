@@ -104,8 +104,8 @@ func analyze(e lang.Expr, resolve columnResolver) (bound, bool) {
 type value struct{ v int64 }
 
 // constant reads literal e as a value for column col: integers for
-// partition and offset; TIMESTAMP literals, strings without a zone, or
-// epoch-millisecond integers for timestamp (in microseconds).
+// partition and offset; TIMESTAMP/TIMESTAMPTZ literals and timestamp
+// strings for timestamp (in microseconds since the epoch).
 func constant(e lang.Expr, col string) (value, bool) {
 	neg := false
 	for {
@@ -136,13 +136,12 @@ func constant(e lang.Expr, col string) (value, bool) {
 			n = -n
 		}
 		if col == ColTimestamp {
-			if n > math.MaxInt64/1000 || n < math.MinInt64/1000 {
-				return value{}, false
-			}
-			n *= 1000
+			// DuckDB cannot compare a timestamp with an integer: the
+			// statement fails there, so the scan must not answer it.
+			return value{}, false
 		}
 		return value{n}, true
-	case lang.LitTimestamp, lang.LitString:
+	case lang.LitTimestamp, lang.LitTimestampTZ, lang.LitString:
 		if col != ColTimestamp || neg {
 			return value{}, false
 		}
@@ -155,17 +154,22 @@ func constant(e lang.Expr, col string) (value, bool) {
 	return value{}, false
 }
 
-// naiveLayouts are the timestamp texts pushed down: without a zone, read
-// as UTC like the timestamp column, at most microsecond precision.
-var naiveLayouts = []string{
+// timestampLiteralLayouts are the timestamp texts pushed down, at most
+// microsecond precision: with a zone (an instant), or without one, read as
+// UTC, which the executor's SQL session uses too.
+var timestampLiteralLayouts = []string{
 	"2006-01-02 15:04:05.999999",
 	"2006-01-02T15:04:05.999999",
 	"2006-01-02",
+	"2006-01-02 15:04:05.999999Z07:00",
+	"2006-01-02T15:04:05.999999Z07:00",
+	"2006-01-02 15:04:05.999999Z07",
+	"2006-01-02T15:04:05.999999Z07",
 }
 
 func parseNaiveTimestamp(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	for _, layout := range naiveLayouts {
+	for _, layout := range timestampLiteralLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}

@@ -8,7 +8,8 @@ import (
 
 // PushFilter pushes the WHERE conjuncts that constrain partition (=, IN),
 // offset (comparisons, BETWEEN) or timestamp (comparisons, BETWEEN with
-// TIMESTAMP literals, zone-less strings or epoch milliseconds) of one
+// TIMESTAMP/TIMESTAMPTZ literals or timestamp strings, UTC unless they
+// have a zone) of one
 // kafka() source into that source's scan: Partitions, Offsets and
 // Timestamp. An OR is pushed only when every branch constrains the same
 // column of the same source. A column is the source's when it is

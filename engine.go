@@ -102,16 +102,6 @@ func (e *Engine) execConfig() *exec.Config {
 	}
 }
 
-// prepare parses, builds, optimizes and resolves a SELECT.
-func (e *Engine) prepare(ctx context.Context, sel *lang.Select) (plan.Node, error) {
-	root, err := plan.Build(sel)
-	if err != nil {
-		return nil, err
-	}
-	root = plan.Optimize(root)
-	return plan.Resolve(ctx, root, e.admin, e.workers)
-}
-
 // Query runs a statement and streams its rows. The caller must Release the
 // reader; releasing it early stops the scan.
 //

@@ -12,7 +12,9 @@ import (
 	"github.com/kq-sql/kq/plan"
 )
 
-// Run executes a resolved plan and returns its rows as a stream. The caller
+// Run executes a resolved plan that Native accepts (a count-only
+// aggregate, or a projection of one scan) and returns its rows as a
+// stream; any other plan runs in DuckDB (DB). The caller
 // owns the reader and must Release it. stats, when not nil, receives the
 // scan statistics once the reader is exhausted.
 func Run(ctx context.Context, root plan.Node, cfg *Config, stats func(*Stats)) (array.RecordReader, error) {
@@ -35,7 +37,7 @@ func Run(ctx context.Context, root plan.Node, cfg *Config, stats func(*Stats)) (
 			return runProject(ctx, n, scan, cfg, stats)
 		}
 	}
-	return nil, fmt.Errorf("exec: cannot run plan node %q yet", root.String())
+	return nil, fmt.Errorf("exec: plan node %q needs DuckDB (see Native)", root.String())
 }
 
 // runCount runs a count-only scan and returns one row with the count in

@@ -317,3 +317,33 @@ func TestDuckDBPathReleasesMemory(t *testing.T) {
 	}
 	mem.AssertSize(t, 0)
 }
+
+// TestDuckDBTypesRender renders DuckDB's result types in the text formats.
+func TestDuckDBTypesRender(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	sql := `SELECT CAST(1.5 AS DECIMAL(10,2)) AS d, CAST('2024-01-02' AS DATE) AS dt, TIMESTAMP '2024-01-02 03:04:05.123456' AS ts,
+	  CAST('2024-01-02 03:04:05+02' AS TIMESTAMPTZ) AS tz, INTERVAL '1 day 2 hours' AS iv, list_value(1, 2) AS l, row(1, 'x') AS s,
+	  map(list_value('k'), list_value(1)) AS m, NULL AS n, CAST('123456789012345678901234567890' AS HUGEINT) AS h,
+	  CAST('x' AS BLOB) AS b, from_hex('ff00') AS hex, CAST('01:02:03' AS TIME) AS t, CAST(1 AS TINYINT) AS ti, CAST(2 AS UBIGINT) AS ub,
+	  CAST(1.25 AS FLOAT) AS fl, 'a' AS v`
+	for format, want := range map[kq.Format]string{
+		"ndjson": `{"d":1.50,"dt":"2024-01-02","ts":"2024-01-02T03:04:05.123456Z","tz":"2024-01-02T01:04:05.000000Z","iv":"P1DT2H","l":[1,2],"s":{"":1,"":"x"},"m":{"k":1},"n":null,"h":123456789012345678901234567890,"b":"x","hex":"\\xff00","t":"01:02:03.000000","ti":1,"ub":2,"fl":1.25,"v":"a"}` + "\n",
+		"csv": "d,dt,ts,tz,iv,l,s,m,n,h,b,hex,t,ti,ub,fl,v\n" +
+			`1.50,2024-01-02,2024-01-02T03:04:05.123456Z,2024-01-02T01:04:05.000000Z,P1DT2H,"[1,2]","{"""":1,"""":""x""}","{""k"":1}",,123456789012345678901234567890,x,\xff00,01:02:03.000000,1,2,1.25,a` + "\n",
+	} {
+		rr, err := eng.Query(context.Background(), sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		_, err = kq.WriteResult(&out, format, rr)
+		rr.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want {
+			t.Errorf("%s:\n got %s\nwant %s", format, out.String(), want)
+		}
+	}
+}

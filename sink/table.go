@@ -57,10 +57,12 @@ func writeTable(w io.Writer, rr array.RecordReader) (int64, error) {
 	return n, tw.w.Flush()
 }
 
-// cell makes s fit on one line: control characters are escaped.
+// cell makes s fit on one line (control characters escaped) and owns its
+// bytes: Text may return a string that aliases the batch's buffer, which
+// is gone once the reader moves on, and the table holds a block of rows.
 func cell(s string) string {
 	if !strings.ContainsAny(s, "\n\r\t") {
-		return s
+		return strings.Clone(s)
 	}
 	return strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
 }

@@ -131,3 +131,49 @@ func TestTableBlocks(t *testing.T) {
 		t.Fatalf("unexpected rows %q ... %q", lines[3], lines[len(lines)-2])
 	}
 }
+
+// scribbleReader overwrites each batch's string bytes once the reader has
+// moved past it, as a reader that reuses or frees its buffers would.
+type scribbleReader struct {
+	array.RecordReader
+	prev arrow.RecordBatch
+}
+
+func (r *scribbleReader) Next() bool {
+	if r.prev != nil {
+		data := r.prev.Column(0).(*array.String).ValueBytes()
+		for i := range data {
+			data[i] = '#'
+		}
+		r.prev.Release()
+		r.prev = nil
+	}
+	if !r.RecordReader.Next() {
+		return false
+	}
+	r.prev = r.RecordReader.RecordBatch()
+	r.prev.Retain()
+	return true
+}
+
+func TestTableOwnsCells(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	var recs []arrow.RecordBatch
+	for _, v := range []string{"abc", "def"} {
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		b.Append(v)
+		col := b.NewArray()
+		recs = append(recs, array.NewRecordBatch(schema, []arrow.Array{col}, 1))
+		col.Release()
+		b.Release()
+	}
+	rr, _ := array.NewRecordReader(schema, recs)
+	defer rr.Release()
+	var out bytes.Buffer
+	if _, err := Write(&out, Table, &scribbleReader{RecordReader: rr}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "│ abc │\n│ def │\n"; !strings.Contains(out.String(), want) {
+		t.Fatalf("got\n%s", out.String())
+	}
+}

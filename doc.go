@@ -13,6 +13,13 @@
 //	defer rr.Release()
 //	for rr.Next() { ... rr.RecordBatch() ... }
 //
+// Queries the scan cannot compute alone (filters, aggregates, joins with
+// tables and files, ORDER BY, windows) run in an embedded DuckDB database
+// fed with the scans' Arrow streams: in-memory, or the file given
+// WithDB. Exec runs the statements that write: COPY to Parquet, CSV or
+// JSON (PER_TASK true for one Parquet part per scan task), CREATE TABLE AS
+// and INSERT INTO, each all or nothing.
+//
 // StartDemo starts an in-process Kafka broker seeded with demo data, for
 // trying kq and for tests.
 package kq

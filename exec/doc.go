@@ -19,4 +19,12 @@
 // Records below the log start offset are data loss: *DataLossError under
 // failOnDataLoss=true, else a warning once per partition and a count in
 // Stats.DataLoss. Statistics per task and per query are in Stats.
+//
+// Relational execution: Run computes what the scan alone can (Native:
+// count-only aggregates, projections of source columns); everything else
+// runs in DuckDB. DB is a session's DuckDB database; DB.Query and DB.Exec
+// register each Source (a scan's Stream) as an Arrow view on the
+// statement's own connection, with DisabledOptimizers set so that DuckDB
+// reads the views correctly (SPEC §11), and DB.Exec commits in one
+// transaction or not at all.
 package exec

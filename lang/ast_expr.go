@@ -1,7 +1,8 @@
 package lang
 
 // Expr is an expression: *Ident, *Literal, *Call, *Binary, *Unary, *In,
-// *Between, *IsNull, *Paren, *Case, *Cast, *Index, *Subquery or *Exists.
+// *Between, *IsNull, *Paren, *Case, *Cast, *Index, *List, *Struct,
+// *Subquery or *Exists.
 type Expr interface {
 	Node
 	expr()
@@ -42,6 +43,7 @@ type Literal struct {
 }
 
 // Call is a function call. Star is set for COUNT(*); Name keeps its case.
+// OrderBy orders an aggregate's input (string_agg(x, ',' ORDER BY y)).
 // Filter is the FILTER (WHERE ...) condition and Over the window of a
 // window function; both are nil when absent.
 type Call struct {
@@ -50,6 +52,7 @@ type Call struct {
 	Star     bool
 	Distinct bool
 	Args     []Expr
+	OrderBy  []*OrderItem
 	Filter   Expr
 	Over     *Window
 }
@@ -83,7 +86,8 @@ type FrameBound struct {
 // Binary is a binary operation. Op is upper-case for word operators ("AND",
 // "OR", "LIKE", "ILIKE", "NOT LIKE", "NOT ILIKE") and the symbol otherwise
 // ("=", "<>", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "||", "->",
-// "->>"). Printing adds the parentheses precedence needs.
+// "->>", "IS DISTINCT FROM", "IS NOT DISTINCT FROM"). Printing adds the
+// parentheses precedence needs.
 type Binary struct {
 	Pos   Pos
 	Op    string
@@ -173,6 +177,25 @@ type Index struct {
 	Index Expr
 }
 
+// List is a list literal, [a, b, c], as DuckDB writes it.
+type List struct {
+	Pos   Pos
+	Items []Expr
+}
+
+// Struct is a struct literal, {'key': value, ...}, as DuckDB writes it.
+type Struct struct {
+	Pos    Pos
+	Fields []*StructField
+}
+
+// StructField is one key: value entry of a Struct; Key is unquoted.
+type StructField struct {
+	Pos   Pos
+	Key   string
+	Value Expr
+}
+
 // Subquery is a scalar subquery, (SELECT ...), in an expression.
 type Subquery struct {
 	Pos   Pos
@@ -197,6 +220,8 @@ func (*Paren) expr()    {}
 func (*Case) expr()     {}
 func (*Cast) expr()     {}
 func (*Index) expr()    {}
+func (*List) expr()     {}
+func (*Struct) expr()   {}
 func (*Subquery) expr() {}
 func (*Exists) expr()   {}
 
@@ -250,6 +275,15 @@ func (n *Type) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *Index) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *List) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Struct) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *StructField) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *Subquery) Position() Pos { return n.Pos }

@@ -174,6 +174,7 @@ var grammarNames = map[string]string{
 	"GFrame":        "ROWS or RANGE",
 	"GFrameBound":   "a frame bound (UNBOUNDED PRECEDING, CURRENT ROW, n PRECEDING ...)",
 	"GLiteral":      "a literal",
+	"GStructField":  "a field (key: value)",
 }
 
 // friendlyExpect turns participle's description of what it expected (the

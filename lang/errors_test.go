@@ -56,6 +56,8 @@ var errorCases = []struct{ query, want string }{
 	{"WITH over AS (SELECT 1) SELECT 1", `1:6: unexpected "over", expected a name`},
 	{"SELECT (((1", `1:12: unexpected end of query, expected ")", "," or an operator`},
 	{"SELECT a FROM t ORDER BY a NULLS MIDDLE", `1:34: unexpected "MIDDLE", expected "FIRST" or "LAST"`},
+	{"SELECT {'a' 1}", `1:13: unexpected "1", expected ":"`},
+	{"SELECT [1, 2", `1:13: unexpected end of query, expected "]"`},
 	{"SELECT INTERVAL 5", `1:18: unexpected end of query, expected a unit such as DAY or HOUR`},
 }
 

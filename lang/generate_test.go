@@ -87,6 +87,14 @@ func (g *gen) expr() string {
 		return g.pick("EXISTS (", "NOT EXISTS (") + g.query() + ")"
 	case 15:
 		return g.expr() + g.pick(" IN (", " NOT IN (") + g.query() + ")"
+	case 17:
+		return "[" + g.expr() + ", " + g.expr() + "]"
+	case 18:
+		return "{'k': " + g.expr() + ", " + g.name() + ": " + g.expr() + "}"
+	case 19:
+		return g.expr() + g.pick(" IS DISTINCT FROM ", " IS NOT DISTINCT FROM ") + g.expr()
+	case 20:
+		return "string_agg(" + g.expr() + ", ',' ORDER BY " + g.expr() + g.pick("", " DESC") + ")"
 	case 16:
 		return g.expr() + " " + g.pick("=", "+", "AND", "||") + " (" + g.expr() + " " + g.pick("OR", "-", "=", "->") + " " + g.expr() + ")"
 	default:

@@ -47,13 +47,20 @@ type gCmp struct {
 
 // gCmpTail is one comparison-level operation applied to what precedes it.
 type gCmpTail struct {
-	Pos     Pos
-	Op      string    `parser:"  @('=' | '<>' | '!=' | '<=' | '>=' | '<' | '>')"`
-	Right   *gOther   `parser:"  @@"`
-	IsNull  *gIsNull  `parser:"| @@"`
-	In      *gIn      `parser:"| @@"`
-	Between *gBetween `parser:"| @@"`
-	Like    *gLike    `parser:"| @@"`
+	Pos      Pos
+	Op       string       `parser:"  @('=' | '<>' | '!=' | '<=' | '>=' | '<' | '>')"`
+	Right    *gOther      `parser:"  @@"`
+	Distinct *gIsDistinct `parser:"| @@"`
+	IsNull   *gIsNull     `parser:"| @@"`
+	In       *gIn         `parser:"| @@"`
+	Between  *gBetween    `parser:"| @@"`
+	Like     *gLike       `parser:"| @@"`
+}
+
+type gIsDistinct struct {
+	Pos   Pos
+	Not   bool    `parser:"'IS' @'NOT'? 'DISTINCT' 'FROM'"`
+	Right *gOther `parser:"@@"`
 }
 
 type gIsNull struct {
@@ -145,10 +152,28 @@ type gPrimary struct {
 	Typed    *gTyped    `parser:"| @@"`
 	Interval *gInterval `parser:"| @@"`
 	Literal  *gLiteral  `parser:"| @@"`
+	List     *gList     `parser:"| @@"`
+	Struct   *gStruct   `parser:"| @@"`
 	Subquery *gQuery    `parser:"| (?= '(' ('SELECT' | 'WITH')) '(' @@ ')'"`
 	Paren    *gExpr     `parser:"| '(' @@ ')'"`
 	Call     *gCall     `parser:"| @@"`
 	Column   *gQName    `parser:"| @@"`
+}
+
+type gList struct {
+	Pos   Pos
+	Items []*gExpr `parser:"'[' (@@ (',' @@)*)? ']'"`
+}
+
+type gStruct struct {
+	Pos    Pos
+	Fields []*gStructField `parser:"'{' (@@ (',' @@)*)? '}'"`
+}
+
+type gStructField struct {
+	Pos   Pos
+	Key   string `parser:"@(String | Ident | QIdent) ':'"`
+	Value *gExpr `parser:"@@"`
 }
 
 type gCase struct {
@@ -201,12 +226,13 @@ type gInterval struct {
 
 type gCall struct {
 	Pos      Pos
-	Name     string   `parser:"@(Ident | QIdent | 'LEFT' | 'RIGHT') '('"`
-	Star     bool     `parser:"( @'*'"`
-	Distinct bool     `parser:"| @'DISTINCT'?"`
-	Args     []*gExpr `parser:"  @@ (',' @@)* )? ')'"`
-	Filter   *gExpr   `parser:"('FILTER' '(' 'WHERE' @@ ')')?"`
-	Over     *gWindow `parser:"('OVER' @@)?"`
+	Name     string        `parser:"@(Ident | QIdent | 'LEFT' | 'RIGHT') '('"`
+	Star     bool          `parser:"( @'*'"`
+	Distinct bool          `parser:"| @'DISTINCT'?"`
+	Args     []*gExpr      `parser:"  @@ (',' @@)*"`
+	OrderBy  []*gOrderItem `parser:"  ('ORDER' 'BY' @@ (',' @@)*)? )? ')'"`
+	Filter   *gExpr        `parser:"('FILTER' '(' 'WHERE' @@ ')')?"`
+	Over     *gWindow      `parser:"('OVER' @@)?"`
 }
 
 type gWindow struct {

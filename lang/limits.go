@@ -36,9 +36,9 @@ func checkLimits(query string) error {
 			continue
 		}
 		switch strings.ToUpper(t.Value) {
-		case "(", "[", "CASE":
+		case "(", "[", "{", "CASE":
 			depth++
-		case ")", "]", "END":
+		case ")", "]", "}", "END":
 			depth--
 		}
 		if v := strings.ToUpper(t.Value); v == "NOT" || v == "-" || v == "+" {

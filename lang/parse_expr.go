@@ -42,6 +42,12 @@ func (c *converter) cmp(g *gCmp) Expr {
 				op = "<>"
 			}
 			x = &Binary{Pos: g.Pos, Op: op, Left: x, Right: c.other(t.Right)}
+		case t.Distinct != nil:
+			op := "IS DISTINCT FROM"
+			if t.Distinct.Not {
+				op = "IS NOT DISTINCT FROM"
+			}
+			x = &Binary{Pos: g.Pos, Op: op, Left: x, Right: c.other(t.Distinct.Right)}
 		case t.IsNull != nil:
 			x = &IsNull{Pos: g.Pos, X: x, Not: t.IsNull.Not}
 		case t.In != nil:
@@ -138,6 +144,25 @@ func (c *converter) primary(g *gPrimary) Expr {
 		return &Literal{Pos: g.Pos, Kind: LitInterval, Value: v}
 	case g.Literal != nil:
 		return convertLiteral(g.Literal)
+	case g.List != nil:
+		l := &List{Pos: g.Pos}
+		for _, e := range g.List.Items {
+			l.Items = append(l.Items, c.expr(e))
+		}
+		return l
+	case g.Struct != nil:
+		st := &Struct{Pos: g.Pos}
+		for _, f := range g.Struct.Fields {
+			key := f.Key
+			switch {
+			case strings.HasPrefix(key, "'"):
+				key = unquote(key, '\'')
+			case strings.HasPrefix(key, `"`):
+				key = unquote(key, '"')
+			}
+			st.Fields = append(st.Fields, &StructField{Pos: f.Pos, Key: key, Value: c.expr(f.Value)})
+		}
+		return st
 	case g.Subquery != nil:
 		return &Subquery{Pos: g.Pos, Query: c.query(g.Subquery)}
 	case g.Paren != nil:
@@ -153,6 +178,9 @@ func (c *converter) call(g *gCall) *Call {
 	call := &Call{Pos: g.Pos, Name: identText(g.Name), Star: g.Star, Distinct: g.Distinct}
 	for _, a := range g.Args {
 		call.Args = append(call.Args, c.expr(a))
+	}
+	for _, o := range g.OrderBy {
+		call.OrderBy = append(call.OrderBy, c.orderItem(o))
 	}
 	if g.Filter != nil {
 		call.Filter = c.expr(g.Filter)

@@ -148,6 +148,8 @@ func (p *printer) node(n Node) {
 		p.frame(n)
 	case *FrameBound:
 		p.frameBound(n)
+	case *StructField:
+		p.structField(n)
 	case *When:
 		p.w("WHEN ")
 		p.expr(n.Cond, 0)

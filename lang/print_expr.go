@@ -24,6 +24,7 @@ var binaryPrec = map[string]int{
 	"OR": precOr, "AND": precAnd,
 	"=": precCmp, "<>": precCmp, "<": precCmp, "<=": precCmp, ">": precCmp, ">=": precCmp,
 	"LIKE": precCmp, "ILIKE": precCmp, "NOT LIKE": precCmp, "NOT ILIKE": precCmp,
+	"IS DISTINCT FROM": precCmp, "IS NOT DISTINCT FROM": precCmp,
 	"||": precOther, "->": precOther, "->>": precOther,
 	"+": precAdd, "-": precAdd,
 	"*": precMul, "/": precMul, "%": precMul,
@@ -184,6 +185,19 @@ func (p *printer) bare(e Expr) {
 		p.w("[")
 		p.expr(e.Index, 0)
 		p.w("]")
+	case *List:
+		p.w("[")
+		p.exprList(e.Items)
+		p.w("]")
+	case *Struct:
+		p.w("{")
+		for i, f := range e.Fields {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.structField(f)
+		}
+		p.w("}")
 	case *Subquery:
 		p.w("(")
 		p.query(e.Query)
@@ -219,6 +233,10 @@ func (p *printer) call(c *Call) {
 		p.w("DISTINCT ")
 	}
 	p.exprList(c.Args)
+	if len(c.OrderBy) > 0 {
+		p.w(" ORDER BY ")
+		p.orderItems(c.OrderBy)
+	}
 	p.w(")")
 	if c.Filter != nil {
 		p.w(" FILTER (WHERE ")
@@ -229,6 +247,11 @@ func (p *printer) call(c *Call) {
 		p.w(" OVER ")
 		p.window(c.Over)
 	}
+}
+
+func (p *printer) structField(f *StructField) {
+	p.w(QuoteString(f.Key), ": ")
+	p.expr(f.Value, 0)
 }
 
 func (p *printer) window(w *Window) {

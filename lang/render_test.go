@@ -116,6 +116,8 @@ func TestRenderRunsInDuckDB(t *testing.T) {
 		{`SELECT "col ""x""" FROM "we""ird"`, ""},
 		{"SELECT x FROM (SELECT offset AS x FROM kafka('orders') LIMIT 2) AS s CROSS JOIN customers AS c WHERE c.id = 'k1' ORDER BY x", `SELECT x FROM (SELECT "offset" AS x FROM kq_orders LIMIT 2) AS s CROSS JOIN customers AS c WHERE c.id = 'k1' ORDER BY x`},
 		{"SELECT l[2], l[1 + 2] * 10, m['a'] FROM lists AS t", ""},
+		{"SELECT [1, 2, 3][2], {'a': 1, 'b c': [2]}['b c'][1], 1 IS DISTINCT FROM NULL, NULL IS NOT DISTINCT FROM NULL AND TRUE", ""},
+		{"SELECT string_agg(key, ',' ORDER BY offset DESC) FROM kafka('orders') WHERE offset < 4", `SELECT string_agg(key, ',' ORDER BY "offset" DESC) FROM kq_orders WHERE "offset" < 4`},
 	} {
 		s, err := Parse(tc.kq)
 		if err != nil {

@@ -116,3 +116,12 @@ func (n *Subquery) String() string { return format(n) }
 
 // String prints the node as SQL.
 func (n *Exists) String() string { return format(n) }
+
+// String prints the node as SQL.
+func (n *List) String() string { return format(n) }
+
+// String prints the node as SQL.
+func (n *Struct) String() string { return format(n) }
+
+// String prints the node as SQL.
+func (n *StructField) String() string { return format(n) }

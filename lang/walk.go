@@ -77,6 +77,9 @@ func Children(n Node) []Node {
 		for _, a := range n.Args {
 			add(a)
 		}
+		for _, o := range n.OrderBy {
+			add(o)
+		}
 		add(n.Filter, n.Over)
 	case *Window:
 		for _, e := range n.PartitionBy {
@@ -118,6 +121,16 @@ func Children(n Node) []Node {
 		add(n.X, n.Type)
 	case *Index:
 		add(n.X, n.Index)
+	case *List:
+		for _, e := range n.Items {
+			add(e)
+		}
+	case *Struct:
+		for _, f := range n.Fields {
+			add(f)
+		}
+	case *StructField:
+		add(n.Value)
 	case *Subquery:
 		add(n.Query)
 	case *Exists:

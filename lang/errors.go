@@ -77,7 +77,30 @@ func fromParticiple(query string, err error) error {
 	if expect != "" {
 		msg += ", expected " + expect
 	}
-	return &Error{Pos: tok.Pos, Msg: msg}
+	pos = tok.Pos
+	if tok.EOF() {
+		// Point just past the last token rather than at trailing blank
+		// lines, so the caret lands on a line the user wrote.
+		if prev := previousToken(query, pos); prev.Value != "" {
+			pos = endOf(prev)
+		}
+	}
+	return &Error{Pos: pos, Msg: msg}
+}
+
+// endOf returns the position just after tok.
+func endOf(tok lexer.Token) Pos {
+	pos := tok.Pos
+	pos.Offset += len(tok.Value)
+	for _, r := range tok.Value {
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+	}
+	return pos
 }
 
 // lexMessage describes text the lexer could not read at pos.

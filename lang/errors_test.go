@@ -84,6 +84,8 @@ func TestCaret(t *testing.T) {
 		{"SELECT *\nFROM kafka('o') LIMIT x", "FROM kafka('o') LIMIT x\n                      ^"},
 		{"SELECT *\n\tFROM kafka('o') LIMIT x", "\tFROM kafka('o') LIMIT x\n\t                      ^"},
 		{"SELECT a FROM", "SELECT a FROM\n             ^"},
+		{"SELECT a FROM   \n\n  -- nothing\n", "SELECT a FROM   \n             ^"},
+		{"SELECT 'a\nb' ||", "b' ||\n     ^"},
 	} {
 		_, err := Parse(tc.q)
 		if got := Caret(tc.q, err); got != tc.caret {

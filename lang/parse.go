@@ -162,13 +162,11 @@ type modifiers struct {
 }
 
 func modifiersOf(q Query) modifiers {
-	switch q := q.(type) {
-	case *Select:
-		return modifiers{&q.With, &q.OrderBy, &q.Limit, &q.Offset}
-	case *SetOp:
-		return modifiers{&q.With, &q.OrderBy, &q.Limit, &q.Offset}
+	if s, ok := q.(*SetOp); ok {
+		return modifiers{&s.With, &s.OrderBy, &s.Limit, &s.Offset}
 	}
-	panic("lang: unknown query type")
+	s := q.(*Select) // the only other Query
+	return modifiers{&s.With, &s.OrderBy, &s.Limit, &s.Offset}
 }
 
 func (c *converter) count(g *gInteger, clause string) *int64 {

@@ -145,3 +145,14 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	q := "SELECT key, count(*) AS n, sum(CAST(value ->> 'amount' AS DOUBLE)) FROM kafka('orders') WITH (minPartitions = 8) AS o " +
+		"WHERE partition IN (0, 1) AND offset BETWEEN 100 AND 2000 AND o.value ->> 'country' = 'DE' GROUP BY key HAVING count(*) > 1 ORDER BY n DESC LIMIT 10"
+	b.SetBytes(int64(len(q)))
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -102,8 +102,8 @@ type Options struct {
 	JSONSampleSize int
 	// Kafka holds the kafka.* options with the prefix stripped, values as
 	// text, for the Kafka client. Nil when none are given. Values may be
-	// secrets: print them only through RedactedKafka.
-	Kafka map[string]string
+	// secrets: the type prints them redacted.
+	Kafka ClientSettings
 
 	// pos holds where each given option is, by canonical name, so that
 	// errors found later (while resolving offsets) point at it too.

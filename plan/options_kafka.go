@@ -37,7 +37,7 @@ func (o *Options) setKafka(opt *lang.Option) error {
 		return lang.Errorf(opt.Value.Pos, "option %s: %v", opt.Key, errNull)
 	}
 	if o.Kafka == nil {
-		o.Kafka = map[string]string{}
+		o.Kafka = ClientSettings{}
 	}
 	o.Kafka[key] = opt.Value.Value
 	return nil
@@ -58,12 +58,15 @@ func IsSecretSetting(key string) bool {
 	return false
 }
 
-// RedactedKafka returns the kafka.* settings as "kafka.key=value" strings,
-// sorted, with the value of every setting that may be a secret replaced by
-// "***".
-func (o Options) RedactedKafka() []string {
-	out := make([]string, 0, len(o.Kafka))
-	for k, v := range o.Kafka {
+// ClientSettings are Kafka client settings (kafka.* options without the
+// prefix). Printed with fmt, values that may be secrets show as "***".
+type ClientSettings map[string]string
+
+// Redacted returns the settings as "kafka.key=value" strings, sorted, with
+// the value of every setting that may be a secret replaced by "***".
+func (s ClientSettings) Redacted() []string {
+	out := make([]string, 0, len(s))
+	for k, v := range s {
 		if IsSecretSetting(k) {
 			v = "***"
 		}
@@ -72,3 +75,12 @@ func (o Options) RedactedKafka() []string {
 	sort.Strings(out)
 	return out
 }
+
+// String prints the settings redacted.
+func (s ClientSettings) String() string { return "[" + strings.Join(s.Redacted(), " ") + "]" }
+
+// GoString prints the settings redacted, also for %#v.
+func (s ClientSettings) GoString() string { return "plan.ClientSettings" + s.String() }
+
+// RedactedKafka returns o.Kafka.Redacted().
+func (o Options) RedactedKafka() []string { return o.Kafka.Redacted() }

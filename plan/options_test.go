@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -91,7 +92,8 @@ func TestParseOptionsValues(t *testing.T) {
 		}},
 		{`onDecodeError='FAIL', jsonSampleSize=10`, func(o Options) bool { return o.OnDecodeError == OnDecodeErrorFail && o.JSONSampleSize == 10 }},
 		{`kafka.bootstrap.servers='b:9092', "kafka.sasl.password"='hunter2', "kafka.request.timeout.ms"=500`, func(o Options) bool {
-			return reflect.DeepEqual(o.Kafka, map[string]string{"bootstrap.servers": "b:9092", "sasl.password": "hunter2", "request.timeout.ms": "500"}) &&
+			return reflect.DeepEqual(o.Kafka, ClientSettings{"bootstrap.servers": "b:9092", "sasl.password": "hunter2", "request.timeout.ms": "500"}) &&
+				!strings.Contains(fmt.Sprintf("%v %+v %#v %s", o, o, o, o.Kafka), "hunter2") &&
 				reflect.DeepEqual(o.RedactedKafka(), []string{"kafka.bootstrap.servers=b:9092", "kafka.request.timeout.ms=500", "kafka.sasl.password=***"})
 		}},
 	} {

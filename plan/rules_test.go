@@ -179,12 +179,22 @@ func TestPushLimit(t *testing.T) {
 		{"SELECT approx_count_distinct(key) FROM kafka('orders') LIMIT 1", -1},
 		{"SELECT row_number() OVER (ORDER BY offset) FROM kafka('orders') LIMIT 5", -1},
 		{"SELECT key FROM kafka('orders') OFFSET 5", -1},
+		{"SELECT key FROM (SELECT * FROM kafka('orders')) s LIMIT 5", 5},
+		{"SELECT * FROM (SELECT key FROM kafka('orders') LIMIT 4 OFFSET 2) s LIMIT 1", 3},
+		{"SELECT * FROM (SELECT key FROM kafka('orders') LIMIT 4 OFFSET 2) s LIMIT 10", 6},
+		{"SELECT * FROM (SELECT key FROM kafka('orders') OFFSET 2) s LIMIT 10", 12},
+		{"SELECT key FROM kafka('orders') UNION ALL SELECT key FROM kafka('payments') LIMIT 3", 3},
+		{"SELECT key FROM kafka('orders') UNION SELECT key FROM kafka('payments') LIMIT 3", -1},
+		{"SELECT key FROM (SELECT key FROM kafka('orders') ORDER BY key) s LIMIT 3", -1},
+		{"SELECT key FROM (SELECT key FROM kafka('orders') WHERE key > 'a') s LIMIT 3", -1},
 		{"SELECT key FROM kafka('orders') WHERE offset IN (SELECT offset FROM t) LIMIT 5", -1},
 	} {
 		t.Run(tc.sql, func(t *testing.T) {
 			root := optimized(t, tc.sql)
-			if s := Scans(root)[0]; s.Limit != tc.limit {
-				t.Errorf("scan limit %d, want %d\n%s", s.Limit, tc.limit, Format(root))
+			for _, s := range Scans(root) {
+				if s.Limit != tc.limit {
+					t.Errorf("scan limit %d, want %d\n%s", s.Limit, tc.limit, Format(root))
+				}
 			}
 		})
 	}

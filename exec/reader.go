@@ -27,7 +27,7 @@ const (
 	// fetchMaxWait is how long a broker may hold a fetch with no data.
 	fetchMaxWait = 500 * time.Millisecond
 	// maxAttempts bounds retries of one fetch or offset lookup.
-	maxAttempts = 12
+	maxAttempts = 20
 	// maxIdleFetches bounds fetches in a row that return nothing while the
 	// range is not done (each waits up to fetchMaxWait at the broker).
 	maxIdleFetches = 20
@@ -51,8 +51,9 @@ type worker struct {
 	emit func(context.Context, arrow.RecordBatch) error
 	rec  record
 
-	limit *limiter // nil without LIMIT
-	meter *meter   // nil when sampling
+	limit  *limiter  // nil without LIMIT
+	meter  *meter    // nil when sampling
+	warned *warnOnce // data-loss warnings of the scan
 	// visit, when set, receives every record read instead of a row
 	// builder (schema sampling).
 	visit func(r *record)
@@ -161,6 +162,15 @@ func (w *worker) read(ctx context.Context, ts *taskState) error {
 		end := p.HighWatermark
 		if w.readCommitted && p.LastStableOffset >= 0 {
 			end = p.LastStableOffset
+		}
+		if end <= ts.pos && w.readCommitted && p.HighWatermark > ts.pos {
+			// Not loss: an open transaction holds the last stable offset
+			// below the range's end (an explicit endingOffsets past it).
+			// Wait for it to end, a bounded number of fetches.
+			if idle++; idle > maxIdleFetches {
+				return fmt.Errorf("fetch %s-%d at offset %d: the offsets up to %d are not committed yet (an open transaction holds the last stable offset at %d)", t.Topic, t.Partition, ts.pos, t.Until, end)
+			}
+			continue
 		}
 		if end <= ts.pos {
 			if err := w.lost(ts, t.Until); err != nil {
@@ -396,7 +406,10 @@ func (w *worker) outOfRange(ctx context.Context, ts *taskState) error {
 func (w *worker) lost(ts *taskState, to int64) error {
 	t := ts.t
 	if !w.scan.Options.FailOnDataLoss {
-		w.cfg.warnDataLoss(t.Topic, t.Partition, ts.pos, to)
+		if w.warned == nil {
+			w.warned = &warnOnce{}
+		}
+		w.warned.dataLoss(w.cfg, t.Topic, t.Partition, ts.pos, to)
 		ts.st.RecordsLost += to - ts.pos
 		if ts.pos == ts.st.AdjustedFrom {
 			ts.st.AdjustedFrom = to
@@ -409,13 +422,16 @@ func (w *worker) lost(ts *taskState, to int64) error {
 
 func (w *worker) listOffsets(ctx context.Context, list func(context.Context, ...string) (kadm.ListedOffsets, error), topic string, partition int32) (int64, error) {
 	var lastErr error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	deadline := time.Now().Add(w.cfg.RetryTimeout)
+	for attempt := 0; attempt < maxAttempts && (attempt == 0 || time.Now().Before(deadline)); attempt++ {
 		if attempt > 0 {
 			if err := sleep(ctx, backoff(attempt)); err != nil {
 				return 0, err
 			}
 		}
-		l, err := list(ctx, topic)
+		actx, cancel := context.WithDeadline(ctx, deadline.Add(fetchMaxWait))
+		l, err := list(actx, topic)
+		cancel()
 		if err != nil {
 			lastErr = err
 			if ctx.Err() != nil {
@@ -436,20 +452,25 @@ func (w *worker) listOffsets(ctx context.Context, list func(context.Context, ...
 		}
 		return o.Offset, nil
 	}
-	return 0, fmt.Errorf("list offsets of %s-%d: giving up after %d attempts: %w", topic, partition, maxAttempts, lastErr)
+	return 0, fmt.Errorf("list offsets of %s-%d: giving up after %v: %w", topic, partition, w.cfg.RetryTimeout, lastErr)
 }
 
 // fetch issues one fetch of (topic, partition) at offset to the
 // partition's leader, retrying connection failures and retriable errors.
 func (w *worker) fetch(ctx context.Context, topic string, partition int32, offset int64, maxBytes int32) (*kmsg.FetchResponseTopicPartition, error) {
 	var lastErr error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
+	deadline := time.Now().Add(w.cfg.RetryTimeout)
+	for attempt := 0; attempt < maxAttempts && (attempt == 0 || time.Now().Before(deadline)); attempt++ {
 		if attempt > 0 {
 			if err := sleep(ctx, backoff(attempt)); err != nil {
 				return nil, err
 			}
 		}
-		p, err := w.fetchOnce(ctx, topic, partition, offset, maxBytes)
+		// One attempt may not outlast the retry budget (a broker that
+		// accepts connections but never answers).
+		actx, cancel := context.WithDeadline(ctx, deadline.Add(fetchMaxWait))
+		p, err := w.fetchOnce(actx, topic, partition, offset, maxBytes)
+		cancel()
 		if err == nil {
 			return p, nil
 		}
@@ -457,12 +478,12 @@ func (w *worker) fetch(ctx context.Context, topic string, partition int32, offse
 			return nil, ctx.Err()
 		}
 		lastErr = err
-		if !retriable(err) {
+		if !retriable(err) && !errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
 		}
 		delete(w.meta, topic) // the leader may have moved
 	}
-	return nil, fmt.Errorf("fetch %s-%d at offset %d: giving up after %d attempts: %w", topic, partition, offset, maxAttempts, lastErr)
+	return nil, fmt.Errorf("fetch %s-%d at offset %d: giving up after %v: %w", topic, partition, offset, w.cfg.RetryTimeout, lastErr)
 }
 
 func (w *worker) fetchOnce(ctx context.Context, topic string, partition int32, offset int64, maxBytes int32) (*kmsg.FetchResponseTopicPartition, error) {

@@ -52,8 +52,10 @@ type Config struct {
 	// stream, which then yields no rows. It is called by the worker that
 	// starts the task.
 	PerTask func(ctx context.Context, t plan.Task) (TaskWriter, error)
-
-	warned sync.Map // "topic-partition" -> true, for warn-once
+	// RetryTimeout bounds how long one fetch or offset lookup is retried
+	// (dropped connections, retriable errors, an unreachable broker)
+	// before the scan fails; default 10 s.
+	RetryTimeout time.Duration
 }
 
 func (c *Config) withDefaults() {
@@ -69,6 +71,9 @@ func (c *Config) withDefaults() {
 	if c.BatchRows <= 0 {
 		c.BatchRows = 8192
 	}
+	if c.RetryTimeout <= 0 {
+		c.RetryTimeout = 10 * time.Second
+	}
 	if c.FetchBytes <= 0 {
 		c.FetchBytes = partitionMaxBytes
 	}
@@ -77,9 +82,12 @@ func (c *Config) withDefaults() {
 	}
 }
 
-func (c *Config) warnDataLoss(topic string, partition int32, from, to int64) {
+// warnOnce remembers the partitions a scan has warned about.
+type warnOnce struct{ seen sync.Map } // "topic-partition" -> true
+
+func (o *warnOnce) dataLoss(c *Config, topic string, partition int32, from, to int64) {
 	key := fmt.Sprintf("%s-%d", topic, partition)
-	if _, dup := c.warned.LoadOrStore(key, true); dup {
+	if _, dup := o.seen.LoadOrStore(key, true); dup {
 		return
 	}
 	c.Logger.Warn("data loss: records are no longer available in Kafka; skipping them (failOnDataLoss=false)",
@@ -150,6 +158,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 	}
 	stats := &Stats{Tasks: make([]TaskStats, len(s.Tasks))}
 	m := &meter{tasks: len(s.Tasks)}
+	warned := &warnOnce{}
 	for i, t := range s.Tasks {
 		stats.Tasks[i] = emptyTaskStats(t)
 		m.estimated += t.Size()
@@ -181,6 +190,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 				limit:         lim,
 				emit:          st.send,
 				meter:         m,
+				warned:        warned,
 			}
 			if !s.CountOnly {
 				w.rows = newRowBuilder(cfg.Allocator, st.layout)

@@ -281,11 +281,28 @@ func (st *Stream) Record() arrow.RecordBatch { return st.cur }
 
 // Err returns the error that ended the scan, if any. It is valid once Next
 // has returned false.
-func (st *Stream) Err() error { return st.err }
+//
+// Before the scan has ended Err returns nil; it is safe to call from any
+// goroutine at any time.
+func (st *Stream) Err() error {
+	select {
+	case <-st.done:
+		return st.err
+	default:
+		return nil
+	}
+}
 
 // Stats returns the scan's statistics once Next has returned false (or
 // after Wait); nil before.
-func (st *Stream) Stats() *Stats { return st.stats }
+func (st *Stream) Stats() *Stats {
+	select {
+	case <-st.done:
+		return st.stats
+	default:
+		return nil
+	}
+}
 
 // Wait reads the scan to its end, discarding rows, and returns its error.
 // It is how count-only scans are run.

@@ -92,6 +92,26 @@ type session struct {
 	release []func()
 	names   []string
 	srcErr  error // the first source error, once dropViews has run
+	watched []*watched
+}
+
+// watched is a source as DuckDB reads it: it records the error that ended
+// the stream, when one did, for the goroutine that runs the statement
+// (DuckDB calls Next on its own threads).
+type watched struct {
+	array.RecordReader
+	err atomic.Pointer[error]
+}
+
+// Next implements array.RecordReader.
+func (w *watched) Next() bool {
+	if w.RecordReader.Next() {
+		return true
+	}
+	if err := w.RecordReader.Err(); err != nil {
+		w.err.Store(&err)
+	}
+	return false
 }
 
 // open takes a connection from the pool and registers srcs as views on it.
@@ -115,7 +135,9 @@ func (d *DB) open(ctx context.Context, srcs []Source) (*session, error) {
 		return nil, fmt.Errorf("duckdb: arrow interface: %w", err)
 	}
 	for _, src := range srcs {
-		rel, err := s.arrow.RegisterView(src.Reader, src.Name)
+		w := &watched{RecordReader: src.Reader}
+		s.watched = append(s.watched, w)
+		rel, err := s.arrow.RegisterView(w, src.Name)
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("duckdb: register source %s: %w", src.Name, err)
@@ -142,10 +164,14 @@ func (s *session) dropViews() {
 		rel()
 	}
 	s.release = nil
-	for _, src := range s.srcs {
-		if err := src.Reader.Err(); err != nil && s.srcErr == nil {
-			s.srcErr = err
+	for _, w := range s.watched {
+		// Only an error that ended the stream while DuckDB read it counts:
+		// a stream stopped by the releases here ends with context.Canceled.
+		if err := w.err.Load(); err != nil && s.srcErr == nil {
+			s.srcErr = *err
 		}
+	}
+	for _, src := range s.srcs {
 		src.Reader.Release()
 	}
 	s.srcs = nil

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,6 +39,14 @@ func (p *printer) invalid(n Node, format string, args ...any) {
 	if p.render && p.err == nil {
 		p.err = Errorf(n.Position(), "cannot render: "+format, args...)
 	}
+}
+
+// missing writes a placeholder for a nil node; Render reports it.
+func (p *printer) missing() {
+	if p.render && p.err == nil {
+		p.err = errors.New("lang: cannot render: the tree has a nil node where one is required")
+	}
+	p.w("<nil>")
 }
 
 // ident writes one name part.
@@ -79,6 +88,10 @@ func (p *printer) funcName(name string, scalar bool) {
 }
 
 func (p *printer) node(n Node) {
+	if isNil(n) {
+		p.missing()
+		return
+	}
 	switch n := n.(type) {
 	case Expr:
 		p.expr(n, 0)
@@ -158,14 +171,21 @@ func (p *printer) node(n Node) {
 	case *Type:
 		p.typ(n)
 	case nil:
-		p.w("<nil>")
+		p.missing()
 	default:
+		if p.render && p.err == nil {
+			p.err = fmt.Errorf("lang: cannot render: unknown node type %T", n)
+		}
 		p.w(fmt.Sprintf("<%T>", n))
 	}
 }
 
 // query writes a SELECT or set operation with its WITH and modifiers.
 func (p *printer) query(q Query) {
+	if isNil(q) {
+		p.missing()
+		return
+	}
 	switch q := q.(type) {
 	case *Select:
 		p.with(q.With)
@@ -186,7 +206,7 @@ func (p *printer) query(q Query) {
 		p.setOperand(q.Right, lvl, true)
 		p.modifiers(q.OrderBy, q.Limit, q.Offset)
 	case nil:
-		p.w("<nil>")
+		p.missing()
 	}
 }
 
@@ -239,6 +259,10 @@ func (p *printer) with(w *With) {
 }
 
 func (p *printer) cte(c *CTE) {
+	if c == nil {
+		p.missing()
+		return
+	}
 	p.ident(c.Name)
 	if len(c.Columns) > 0 {
 		p.w("(")
@@ -303,6 +327,10 @@ func (p *printer) modifiers(order []*OrderItem, limit, offset *int64) {
 }
 
 func (p *printer) selectItem(it *SelectItem) {
+	if it == nil {
+		p.missing()
+		return
+	}
 	switch {
 	case it.Star && it.Table != "":
 		p.ident(it.Table)
@@ -325,6 +353,10 @@ func (p *printer) orderItems(items []*OrderItem) {
 }
 
 func (p *printer) orderItem(o *OrderItem) {
+	if o == nil {
+		p.missing()
+		return
+	}
 	p.expr(o.Expr, 0)
 	if o.Desc {
 		p.w(" DESC")
@@ -340,6 +372,10 @@ func (p *printer) orderItem(o *OrderItem) {
 
 // table writes a FROM item.
 func (p *printer) table(t TableExpr) {
+	if isNil(t) {
+		p.missing()
+		return
+	}
 	switch t := t.(type) {
 	case *KafkaSource:
 		if p.render {
@@ -415,12 +451,16 @@ func (p *printer) table(t TableExpr) {
 			p.w(")")
 		}
 	case nil:
-		p.w("<nil>")
+		p.missing()
 	}
 }
 
 // option writes key<sep>value; a nil value writes the key alone.
 func (p *printer) option(o *Option, sep string) {
+	if o == nil {
+		p.missing()
+		return
+	}
 	p.optionKey(o)
 	if o.Value == nil {
 		return
@@ -459,6 +499,10 @@ func (p *printer) copyStmt(c *Copy) {
 	for i, o := range c.Options {
 		if i > 0 {
 			p.w(", ")
+		}
+		if o == nil {
+			p.missing()
+			continue
 		}
 		p.optionKey(o)
 		if o.Value == nil {

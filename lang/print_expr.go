@@ -59,6 +59,10 @@ func precedence(e Expr) int {
 // render mode every operation that is an operand (min > 0) is
 // parenthesised, so the SQL engine's own precedence rules never matter.
 func (p *printer) expr(e Expr, min int) {
+	if isNil(e) {
+		p.missing()
+		return
+	}
 	prec := precedence(e)
 	if prec < min || (p.render && min > 0 && prec < precPrimary) {
 		p.w("(")
@@ -79,6 +83,10 @@ func (p *printer) exprList(es []Expr) {
 }
 
 func (p *printer) bare(e Expr) {
+	if isNil(e) {
+		p.missing()
+		return
+	}
 	switch e := e.(type) {
 	case *Ident:
 		p.qname(e.Parts)
@@ -153,6 +161,10 @@ func (p *printer) bare(e Expr) {
 			p.invalid(e, "CASE without WHEN")
 		}
 		for _, w := range e.Whens {
+			if w == nil {
+				p.missing()
+				continue
+			}
 			p.w(" WHEN ")
 			p.expr(w.Cond, 0)
 			p.w(" THEN ")
@@ -207,7 +219,7 @@ func (p *printer) bare(e Expr) {
 		p.query(e.Query)
 		p.w(")")
 	case nil:
-		p.w("<nil>")
+		p.missing()
 	}
 }
 
@@ -250,11 +262,19 @@ func (p *printer) call(c *Call) {
 }
 
 func (p *printer) structField(f *StructField) {
+	if f == nil {
+		p.missing()
+		return
+	}
 	p.w(QuoteString(f.Key), ": ")
 	p.expr(f.Value, 0)
 }
 
 func (p *printer) window(w *Window) {
+	if w == nil {
+		p.missing()
+		return
+	}
 	p.w("(")
 	sep := ""
 	if len(w.PartitionBy) > 0 {
@@ -275,6 +295,10 @@ func (p *printer) window(w *Window) {
 }
 
 func (p *printer) frame(f *Frame) {
+	if f == nil {
+		p.missing()
+		return
+	}
 	switch f.Unit {
 	case "ROWS", "RANGE", "GROUPS":
 	default:
@@ -293,7 +317,7 @@ func (p *printer) frame(f *Frame) {
 
 func (p *printer) frameBound(b *FrameBound) {
 	if b == nil {
-		p.w("<nil>")
+		p.missing()
 		return
 	}
 	switch b.Kind {
@@ -316,7 +340,7 @@ var (
 
 func (p *printer) typ(t *Type) {
 	if t == nil {
-		p.w("<nil>")
+		p.missing()
 		return
 	}
 	if !typeName.MatchString(t.Name) {
@@ -344,6 +368,10 @@ var typedPrefix = map[LiteralKind]string{
 }
 
 func (p *printer) literal(l *Literal) {
+	if l == nil {
+		p.missing()
+		return
+	}
 	switch l.Kind {
 	case LitString:
 		p.w(QuoteString(l.Value))

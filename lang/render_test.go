@@ -53,6 +53,10 @@ func TestRenderRejects(t *testing.T) {
 		{sel(&Cast{X: a, Type: &Type{Name: "INT); DROP TABLE x; --"}}), `cannot render: type name "INT); DROP TABLE x; --"`},
 		{sel(&Unary{Op: "!", X: a}), `cannot render: unary operator "!"`},
 		{&Select{Items: []*SelectItem{{Star: true}}, From: []TableExpr{&KafkaSource{Topics: []string{"o"}}}}, `cannot render: no replacement for kafka('o')`},
+		{sel(nil), `cannot render: the tree has a nil node where one is required`},
+		{sel(&Binary{Op: "+", Left: a, Right: (*Ident)(nil)}), `cannot render: the tree has a nil node where one is required`},
+		{&Explain{Stmt: (*Select)(nil)}, `cannot render: the tree has a nil node where one is required`},
+		{sel(&Case{Whens: []*When{nil}}), `cannot render: the tree has a nil node where one is required`},
 		{&Select{Items: []*SelectItem{{Star: true}}, From: []TableExpr{&Join{Kind: "SIDEWAYS", Left: &Table{Name: []string{"a"}}, Right: &Table{Name: []string{"b"}}}}}, `cannot render: join kind "SIDEWAYS"`},
 	} {
 		_, err := Render(tc.stmt, RenderOptions{})

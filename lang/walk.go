@@ -6,6 +6,9 @@ import "reflect"
 // walk visits below n. Absent optional parts are left out, so no element is
 // nil. It returns nil for leaves (*Ident, *Literal, *Show, *Table, ...).
 func Children(n Node) []Node {
+	if isNil(n) {
+		return nil
+	}
 	var out []Node
 	add := func(ns ...Node) {
 		for _, c := range ns {

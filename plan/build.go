@@ -38,7 +38,7 @@ func BuildStatement(stmt lang.Statement) (Node, error) {
 	case *lang.Insert:
 		return b.write(s.Query, "insert", qualifiedName(s.Table))
 	}
-	return nil, lang.Errorf(stmt.Position(), "%s reads no kafka() source to plan", statementWord(stmt))
+	return nil, lang.Errorf(stmt.Position(), "cannot plan %s: plans are made for queries, COPY, CREATE TABLE AS and INSERT", statementWord(stmt))
 }
 
 func statementWord(stmt lang.Statement) string {

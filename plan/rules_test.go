@@ -282,7 +282,7 @@ func TestCountOnly(t *testing.T) {
 
 func TestBuildStatementErrors(t *testing.T) {
 	for _, tc := range []struct{ sql, want string }{
-		{"SHOW TOPICS", "SHOW reads no kafka() source to plan"},
+		{"SHOW TOPICS", "cannot plan SHOW: plans are made for queries, COPY, CREATE TABLE AS and INSERT"},
 		{"SELECT * FROM kafka('a,,b')", "1:15: kafka(): empty topic name in 'a,,b'"},
 		{"SELECT * FROM kafka('a', 'a')", `kafka(): topic "a" is named twice`},
 		{"SELECT * FROM kafka('a') o JOIN kafka('b') WITH (minPartitions=0) p ON true", "option minPartitions"},

@@ -36,7 +36,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	exited := -1
 	parser, err := kong.New(&c,
 		kong.Name("kq"),
-		kong.Description("Run SQL over Apache Kafka topics as bounded, parallel, exact batch scans."),
+		kong.Description(`Run SQL over Apache Kafka topics as bounded, parallel, exact batch scans.
+
+  kq [flags] 'QUERY'          run a query (several may be separated by ';')
+  kq [flags] -f FILE          run the statements in FILE (or pipe them on stdin)
+  kq [flags]                  REPL on a terminal
+  kq --demo 'QUERY'           run against an embedded broker with demo data
+  kq demo-broker --port N     run the demo broker for other clients`),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 	)

@@ -188,7 +188,7 @@ func (s *session) fail(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
-	return fmt.Errorf("duckdb: %w", err)
+	return sqlError(err)
 }
 
 func (s *session) close() {

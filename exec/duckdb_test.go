@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -189,4 +190,18 @@ func TestArrowViewRegression(t *testing.T) {
 		})
 	}
 	mem.AssertSize(t, 0)
+}
+
+func TestSQLErrorMessage(t *testing.T) {
+	db, err := OpenDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Query(context.Background(), `SELECT nope FROM range(3)`, nil)
+	var se *SQLError
+	if !errors.As(err, &se) || strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "LINE 1") ||
+		!strings.Contains(err.Error(), `Referenced column "nope" not found`) {
+		t.Fatalf("error %q (%T)", err, err)
+	}
 }

@@ -6,11 +6,13 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
-// PruneColumns narrows every scan to the columns the statement uses
-// anywhere: select lists, WHERE (pushed conjuncts too: they stay in the
-// SQL), GROUP BY, HAVING, ORDER BY, JOIN ON/USING, window clauses, and
-// subqueries (which may refer to outer columns). A column counts for a
-// scan when it is unqualified or qualified by the scan's name (Scan.Name);
+// PruneColumns narrows every scan to the columns its SELECT uses: select
+// list, WHERE (pushed conjuncts too: they stay in the SQL), GROUP BY,
+// HAVING, ORDER BY, JOIN ON/USING, window clauses, and the subqueries in
+// those expressions (which may refer to the outer columns). Other SELECTs
+// (UNION branches, CTEs, FROM subqueries) cannot name its columns and do
+// not count. A column counts for a scan when it is unqualified or
+// qualified by the scan's name (Scan.Name);
 // * or name.* in the SELECT reading the scan keeps every column. With a JSON
 // value or key format, names that are not metadata columns are taken as
 // decoded fields (Scan.Fields: a bare name or value.<field> for the value,
@@ -19,13 +21,14 @@ import (
 // column: a name shared with another source keeps it in both. A scan
 // that needs no column keeps partition, so that its rows still exist.
 func PruneColumns(root Node) Node {
-	u := &usage{}
-	u.collect(root)
+	u := &usage{star: map[*Scan]bool{}, aliases: map[string]bool{}, blockOf: map[*Scan]*block{}}
+	u.collect(root, &block{})
 	return Transform(root, func(n Node) Node {
 		scan, ok := n.(*Scan)
 		if !ok || scan.CountOnly {
 			return n
 		}
+		b := u.blockOf[scan]
 		s := *scan
 		all := u.star[scan]
 		used := map[string]bool{}
@@ -38,7 +41,7 @@ func PruneColumns(root Node) Node {
 			}
 		}
 		json := s.Options.ValueFormat == FormatJSON || s.Options.KeyFormat == FormatJSON
-		for _, id := range u.idents {
+		for _, id := range b.idents {
 			parts := id.Parts
 			if len(parts) >= 2 && strings.EqualFold(parts[0], s.Name()) {
 				parts = parts[1:]
@@ -93,22 +96,28 @@ func sourceColumn(name string) string {
 	return ""
 }
 
-// usage is every column reference of a tree, and the scans a * reaches.
+// usage is what the SELECTs of a tree use: the column references of
+// each SELECT (block), the scans a * reaches, the output aliases.
 type usage struct {
-	idents []*lang.Ident
-	star   map[*Scan]bool
+	blockOf map[*Scan]*block
+	star    map[*Scan]bool
 	// aliases are the output names given with AS, which ORDER BY and
 	// others may use; they are not decoded fields.
 	aliases map[string]bool
 }
 
-func (u *usage) collect(n Node) {
-	if u.star == nil {
-		u.star, u.aliases = map[*Scan]bool{}, map[string]bool{}
-	}
+// block is one SELECT's scope: its column references, including those in
+// its expressions' subqueries.
+type block struct {
+	idents []*lang.Ident
+}
+
+// collect walks n, which belongs to SELECT b.
+func (u *usage) collect(n Node, b *block) {
 	var exprs []lang.Node
 	switch n := n.(type) {
 	case *Scan:
+		u.blockOf[n] = b
 		for _, p := range n.Pushed {
 			exprs = append(exprs, p)
 		}
@@ -142,19 +151,34 @@ func (u *usage) collect(n Node) {
 			exprs = append(exprs, n.On)
 		}
 		for _, name := range n.Using {
-			u.idents = append(u.idents, &lang.Ident{Parts: []string{name}})
+			b.idents = append(b.idents, &lang.Ident{Parts: []string{name}})
 		}
 	}
+	// Inspect also walks the subqueries inside the expressions: their
+	// references to this SELECT's columns count here.
 	for _, e := range exprs {
 		lang.Inspect(e, func(m lang.Node) bool {
 			if id, ok := m.(*lang.Ident); ok {
-				u.idents = append(u.idents, id)
+				b.idents = append(b.idents, id)
 			}
 			return true
 		})
 	}
 	for _, c := range n.Children() {
-		u.collect(c)
+		switch n.(type) {
+		case *Subquery, *SetOp, *With:
+			if w, ok := n.(*With); ok && c == w.Input {
+				u.collect(c, b) // the body of WITH is this SELECT
+				continue
+			}
+			u.collect(c, &block{}) // another SELECT
+		default:
+			if _, ok := c.(*Subquery); ok {
+				u.collect(c, &block{})
+				continue
+			}
+			u.collect(c, b)
+		}
 	}
 }
 

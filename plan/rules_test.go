@@ -222,6 +222,10 @@ func TestPruneColumns(t *testing.T) {
 		{"SELECT key.id, offset FROM kafka('orders') WITH (keyFormat='json')", "key, offset", "key.id"},
 		{"SELECT * FROM kafka('orders') WITH (valueFormat='json')", "key, value, topic, partition, offset, timestamp, timestampType", "*"},
 		{"SELECT COUNT(*) FROM kafka('orders') WITH (valueFormat='json')", "", ""},
+		{"SELECT key FROM kafka('orders') UNION ALL SELECT offset FROM kafka('payments')", "key", ""},
+		{"SELECT key FROM kafka('orders') o WHERE EXISTS (SELECT 1 FROM t WHERE t.x = o.offset)", "key, offset", ""},
+		{"WITH x AS (SELECT key FROM kafka('orders')) SELECT offset FROM x", "key", ""},
+		{"SELECT s.offset FROM (SELECT offset FROM kafka('orders')) s WHERE s.key = 'a'", "offset", ""},
 	} {
 		t.Run(tc.sql, func(t *testing.T) {
 			root := optimized(t, tc.sql)

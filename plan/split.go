@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"sort"
 )
 
 // Split strategies, the values of the splitStrategy option.
@@ -24,10 +25,11 @@ type SplitOptions struct {
 	MaxRecordsPerPartition int64
 }
 
-// Split turns ranges into tasks. Empty ranges are dropped. Under
-// SplitBalanced the ranges are first sorted by (topic, partition, from) and
-// so are the tasks; under SplitSpark the input order is kept, as Spark does.
-// PreferredWorker is left zero; see AssignWorkers.
+// Split turns ranges into tasks, ordered by (topic, partition, from).
+// Empty ranges are dropped. Both strategies see the ranges sorted; Spark's
+// getRanges keeps its input order and does not otherwise depend on it, so
+// SplitSpark gives Spark's ranges in that order (SparkGetRanges keeps the
+// caller's order). PreferredWorker is left zero; see AssignWorkers.
 func Split(ranges []Range, o SplitOptions) ([]Task, error) {
 	if o.MinPartitions < 0 {
 		return nil, fmt.Errorf("minPartitions must be positive, got %d", o.MinPartitions)
@@ -35,6 +37,9 @@ func Split(ranges []Range, o SplitOptions) ([]Task, error) {
 	if o.MaxRecordsPerPartition < 0 {
 		return nil, fmt.Errorf("maxRecordsPerPartition must be positive, got %d", o.MaxRecordsPerPartition)
 	}
+	sorted := append([]Range(nil), ranges...)
+	sort.SliceStable(sorted, func(i, j int) bool { return rangeLess(sorted[i], sorted[j]) })
+	ranges = sorted
 	var out []Range
 	switch o.Strategy {
 	case "", SplitBalanced:

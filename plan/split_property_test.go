@@ -101,14 +101,14 @@ func TestSplitProperties(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkCover(t, in, tasks, o.MaxRecordsPerPartition)
-			if strategy != SplitBalanced {
-				continue
-			}
 			// Ordered by (topic, partition, from).
 			for j := 1; j < len(tasks); j++ {
 				if !rangeLess(tasks[j-1].Range, tasks[j].Range) {
-					t.Fatalf("case %d: tasks %v and %v out of order", i, tasks[j-1].Range, tasks[j].Range)
+					t.Fatalf("case %d %s: tasks %v and %v out of order", i, strategy, tasks[j-1].Range, tasks[j].Range)
 				}
+			}
+			if strategy != SplitBalanced {
+				continue
 			}
 			// Exactly as many tasks as the caps need, raised to
 			// minPartitions as far as the records allow.

@@ -78,6 +78,16 @@ func fromParticiple(query string, err error) error {
 		msg += ", expected " + expect
 	}
 	pos = tok.Pos
+	// A misspelled clause keyword is an identifier to the parser: it trips
+	// over it, or reads it as an implicit alias and trips over what follows.
+	for _, t := range []lexer.Token{tok, previousToken(query, pos)} {
+		if t.Type != sqlLexer.Symbols()["Ident"] {
+			continue
+		}
+		if kw := nearKeyword(t.Value); kw != "" {
+			return &Error{Pos: t.Pos, Msg: fmt.Sprintf("%q is not a keyword here (did you mean %s?)", t.Value, kw)}
+		}
+	}
 	if tok.EOF() {
 		// Point just past the last token rather than at trailing blank
 		// lines, so the caret lands on a line the user wrote.
@@ -86,6 +96,58 @@ func fromParticiple(query string, err error) error {
 		}
 	}
 	return &Error{Pos: pos, Msg: msg}
+}
+
+// clauseKeywords are the words nearKeyword suggests.
+var clauseKeywords = []string{"SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "JOIN", "UNION", "WITH"}
+
+// nearKeyword returns the clause keyword word is one edit away from
+// (LIMT, WEHRE), or "" when there is none or word is itself a keyword.
+func nearKeyword(word string) string {
+	w := strings.ToUpper(word)
+	if len(w) < 4 {
+		return ""
+	}
+	for _, kw := range clauseKeywords {
+		if w != kw && editDistance(w, kw) == 1 || w != kw && isTransposition(w, kw) {
+			return kw
+		}
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance of two short ASCII words.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// isTransposition reports whether a is b with two adjacent letters swapped.
+func isTransposition(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
 }
 
 // endOf returns the position just after tok.

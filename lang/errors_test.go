@@ -58,6 +58,9 @@ var errorCases = []struct{ query, want string }{
 	{"SELECT a FROM t ORDER BY a NULLS MIDDLE", `1:34: unexpected "MIDDLE", expected "FIRST" or "LAST"`},
 	{"SELECT {'a' 1}", `1:13: unexpected "1", expected ":"`},
 	{"SELECT [1, 2", `1:13: unexpected end of query, expected "]"`},
+	{"SELECT * FROM kafka('orders') LIMT 5", `1:31: "LIMT" is not a keyword here (did you mean LIMIT?)`},
+	{"SELECT *\nFROM kafka('orders') o\nWEHRE offset > 5", `3:1: "WEHRE" is not a keyword here (did you mean WHERE?)`},
+	{"SELECT key FROM kafka('o') ORDR BY key", `1:28: "ORDR" is not a keyword here (did you mean ORDER?)`},
 	{"SELECT INTERVAL 5", `1:18: unexpected end of query, expected a unit such as DAY or HOUR`},
 }
 

@@ -48,7 +48,7 @@ type gCmp struct {
 // gCmpTail is one comparison-level operation applied to what precedes it.
 type gCmpTail struct {
 	Pos      Pos
-	Op       string       `parser:"  @('=' | '<>' | '!=' | '<=' | '>=' | '<' | '>')"`
+	Op       string       `parser:"  @('=' | '==' | '<>' | '!=' | '<=' | '>=' | '<' | '>')"`
 	Right    *gOther      `parser:"  @@"`
 	Distinct *gIsDistinct `parser:"| @@"`
 	IsNull   *gIsNull     `parser:"| @@"`

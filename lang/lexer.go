@@ -46,7 +46,7 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "QIdent", Pattern: `"(?:[^"]|"")*"`},
 	{Name: "String", Pattern: `'(?:[^']|'')*'`},
 	{Name: "Number", Pattern: `(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`},
-	{Name: "Operator", Pattern: `->>|->|::|\|\||<>|!=|<=|>=|[-+*/%,.()=<>;\[\]{}:]`},
+	{Name: "Operator", Pattern: `->>|->|::|\|\||<>|!=|==|<=|>=|[-+*/%,.()=<>;\[\]{}:]`},
 })
 
 // plainIdent matches the names QuoteIdent may leave bare. It is narrower

@@ -38,8 +38,11 @@ func (c *converter) cmp(g *gCmp) Expr {
 		switch {
 		case t.Op != "":
 			op := t.Op
-			if op == "!=" {
+			switch op {
+			case "!=":
 				op = "<>"
+			case "==":
+				op = "="
 			}
 			x = &Binary{Pos: g.Pos, Op: op, Left: x, Right: c.other(t.Right)}
 		case t.Distinct != nil:

@@ -90,6 +90,7 @@ var parseCases = []struct {
 	{"concat", "SELECT 'a' || key || 'b'", ""},
 	{"comparisons", "SELECT a = 1, a <> 1, a != 1, a < 1, a <= 1, a > 1, a >= 1",
 		"SELECT a = 1, a <> 1, a <> 1, a < 1, a <= 1, a > 1, a >= 1"},
+	{"double equals", "SELECT a == 1", "SELECT a = 1"},
 	{"logic", "SELECT a AND b OR c AND NOT d", ""},
 	{"logic parens", "SELECT (a OR b) AND c, NOT (a AND b)", ""},
 	{"is null", "SELECT a IS NULL, a IS NOT NULL, a = b IS NULL", ""},

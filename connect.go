@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"syscall"
 )
 
 // connect checks, within the engine's timeout, that the cluster answers, so
@@ -33,6 +35,12 @@ func (e *Engine) connect(ctx context.Context) error {
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("cannot reach Kafka at %s within %s", where, e.cfg.timeout)
+		}
+		if e.cfg.sasl != nil && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
+			// Some brokers answer a failed login by closing the
+			// connection; say what was being attempted (never the
+			// password).
+			return fmt.Errorf("cannot reach Kafka at %s: the broker closed the connection during SASL authentication (%s): check the mechanism, user and password: %w", where, e.cfg.sasl, err)
 		}
 		return fmt.Errorf("cannot reach Kafka at %s: %w", where, err)
 	}

@@ -14,9 +14,9 @@ import (
 )
 
 // produce writes perPartition[p] records to each partition p of topic.
-func produce(t *testing.T, brokers []string, topic string, perPartition []int) {
+func produce(t *testing.T, brokers []string, topic string, perPartition []int, opts ...kgo.Opt) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

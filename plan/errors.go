@@ -17,12 +17,21 @@ var ErrUnknownTopic = errors.New("unknown topic")
 type UnknownTopicError struct {
 	Topic string
 	Pos   lang.Pos
+	// Suggestion is the existing topic with the closest name, or "".
+	Suggestion string
 }
 
 // Error implements error.
 func (e *UnknownTopicError) Error() string {
 	if e.Pos.Line > 0 {
-		return fmt.Sprintf("%d:%d: unknown topic %q", e.Pos.Line, e.Pos.Column, e.Topic)
+		return fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Column, e.msg())
+	}
+	return e.msg()
+}
+
+func (e *UnknownTopicError) msg() string {
+	if e.Suggestion != "" {
+		return fmt.Sprintf("unknown topic %q (did you mean %q?)", e.Topic, e.Suggestion)
 	}
 	return fmt.Sprintf("unknown topic %q", e.Topic)
 }
@@ -36,6 +45,6 @@ func (e *UnknownTopicError) As(target any) bool {
 	if !ok || e.Pos.Line < 1 {
 		return false
 	}
-	*le = lang.Errorf(e.Pos, "unknown topic %q", e.Topic)
+	*le = &lang.Error{Pos: e.Pos, Msg: e.msg()}
 	return true
 }

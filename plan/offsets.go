@@ -66,7 +66,7 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 		return nil, fmt.Errorf("list earliest offsets of %s: %w", joined, err)
 	}
 	if err := checkListed(r.earliest, r.topics, r.pos); err != nil {
-		return nil, err
+		return nil, r.suggest(ctx, err)
 	}
 	list, what := r.l.ListCommittedOffsets, "last stable"
 	if r.opts.IsolationLevel == ReadUncommitted {
@@ -215,6 +215,36 @@ func (r *resolver) after(ctx context.Context, tp TopicPartition, ms int64) (int6
 		return 0, false, nil
 	}
 	return max(lo.Offset, r.earliest[tp.Topic][tp.Partition].Offset), true, nil
+}
+
+// topicLister lists the cluster's topics; *kadm.Client satisfies it. An
+// OffsetLister that does too gets topic name suggestions.
+type topicLister interface {
+	ListTopics(ctx context.Context, topics ...string) (kadm.TopicDetails, error)
+}
+
+// suggest adds the closest existing topic name to an *UnknownTopicError.
+func (r *resolver) suggest(ctx context.Context, err error) error {
+	var ute *UnknownTopicError
+	tl, ok := r.l.(topicLister)
+	if !ok || !errors.As(err, &ute) {
+		return err
+	}
+	details, lerr := tl.ListTopics(ctx)
+	if lerr != nil {
+		return err
+	}
+	best, bestDist := "", max(2, len(ute.Topic)/3)+1
+	for _, name := range details.Names() {
+		if details[name].Err != nil || name == ute.Topic {
+			continue
+		}
+		if d := editDistance(strings.ToLower(ute.Topic), strings.ToLower(name)); d < bestDist || (d == bestDist && best != "" && name < best) {
+			best, bestDist = name, d
+		}
+	}
+	ute.Suggestion = best
+	return ute
 }
 
 // startName and endName name the options that set the start and the end.

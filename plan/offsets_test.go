@@ -149,6 +149,10 @@ func TestResolveUnknownTopic(t *testing.T) {
 	if !errors.As(err, &le) || le.Pos.Line != 1 || le.Pos.Column != 15 || le.Msg != `unknown topic "nope"` {
 		t.Fatalf("got %#v, want a *lang.Error at 1:15", le)
 	}
+	_, err = resolveWith(t, `'order'`, ``, nil)
+	if !errors.As(err, &ute) || ute.Suggestion != "orders" || !strings.HasSuffix(err.Error(), `unknown topic "order" (did you mean "orders"?)`) {
+		t.Fatalf("got %v, want a suggestion of orders", err)
+	}
 }
 
 func TestResolveStartTimestampNoMatch(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 // rowBuilder appends records to Arrow builders for the projected columns.
 // It is owned by one worker and is not safe for concurrent use.
 type rowBuilder struct {
-	schema  *arrow.Schema
+	mem     memory.Allocator
+	layout  *layout
 	b       *array.RecordBuilder
 	appends []func(r *record)
 	value   *partDecoder // nil when the value is neither projected nor decoded
@@ -25,7 +26,7 @@ type rowBuilder struct {
 }
 
 func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
-	rb := &rowBuilder{schema: l.schema, b: array.NewRecordBuilder(mem, l.schema)}
+	rb := &rowBuilder{mem: mem, layout: l, b: array.NewRecordBuilder(mem, l.physSchema)}
 	part := func(name, format string) *partDecoder {
 		if name == plan.ColKey {
 			if rb.key == nil {
@@ -38,11 +39,13 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 		}
 		return rb.value
 	}
-	for i, c := range l.cols {
+	for i, c := range l.phys {
 		fb := rb.b.Field(i)
 		switch {
 		case c.part != "":
-			part(c.part, c.format).addField(c.field, fb)
+			d := part(c.part, c.format)
+			d.addField(c.field, fb)
+			d.track = true // the struct's validity
 			continue
 		case c.name == plan.ColKey || c.name == plan.ColValue:
 			part(c.name, c.format).setWhole(fb)
@@ -118,8 +121,48 @@ func (rb *rowBuilder) flush() arrow.RecordBatch {
 	if rb.rows == 0 {
 		return nil
 	}
+	n := rb.rows
 	rb.rows = 0
-	return rb.b.NewRecordBatch()
+	phys := rb.b.NewRecordBatch()
+	if rb.layout.identity() {
+		return phys
+	}
+	defer phys.Release()
+	cols := make([]arrow.Array, len(rb.layout.out))
+	for i, o := range rb.layout.out {
+		if o.phys >= 0 {
+			cols[i] = phys.Column(o.phys)
+			cols[i].Retain()
+			continue
+		}
+		d := rb.value
+		if o.part == plan.ColKey {
+			d = rb.key
+		}
+		children := make([]arrow.Array, len(o.fields))
+		for j, k := range o.fields {
+			children[j] = phys.Column(k)
+		}
+		bitmap, nulls := d.validity(rb.mem, n)
+		st, err := array.NewStructArrayWithFieldsAndNulls(children, rb.layout.structs[o.part].Fields(), bitmap, nulls, 0)
+		if bitmap != nil {
+			bitmap.Release()
+		}
+		if err != nil {
+			panic(err) // the layout built the types; a mismatch is a bug
+		}
+		cols[i] = st
+	}
+	for _, d := range []*partDecoder{rb.value, rb.key} {
+		if d != nil {
+			d.valid = d.valid[:0]
+		}
+	}
+	rec := array.NewRecordBatch(rb.layout.schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
 }
 
 func (rb *rowBuilder) release() { rb.b.Release() }

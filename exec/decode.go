@@ -10,6 +10,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/kq-sql/kq/plan"
 )
@@ -266,6 +268,36 @@ type partDecoder struct {
 	posKey []string
 	posIdx []int
 	pos    int
+
+	// track keeps valid, one entry per row since the last flush: the
+	// value decoded (false for a null or undecodable value), for the
+	// validity of the part's STRUCT column.
+	track bool
+	valid []bool
+}
+
+// validity returns the validity bitmap of the last n rows (nil when all
+// are valid) and the number of nulls.
+func (d *partDecoder) validity(mem memory.Allocator, n int) (*memory.Buffer, int) {
+	nulls := 0
+	for _, v := range d.valid[:n] {
+		if !v {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(int(bitutil.BytesForBits(int64(n))))
+	bits := buf.Bytes()
+	clear(bits)
+	for i, v := range d.valid[:n] {
+		if v {
+			bitutil.SetBit(bits, i)
+		}
+	}
+	return buf, nulls
 }
 
 func newPartDecoder(part, format string) *partDecoder {
@@ -318,6 +350,14 @@ func (d *partDecoder) addField(f plan.Field, b array.Builder) {
 // returns the decode error, if any, after appending NULLs for what did
 // not decode.
 func (d *partDecoder) append(data []byte) error {
+	err := d.appendData(data)
+	if d.track {
+		d.valid = append(d.valid, data != nil && err == nil)
+	}
+	return err
+}
+
+func (d *partDecoder) appendData(data []byte) error {
 	var err error
 	switch {
 	case d.raw != nil:

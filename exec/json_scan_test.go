@@ -72,14 +72,31 @@ func TestJSONDecode(t *testing.T) {
 	}{
 		{"inferred", "valueFormat='json', keyFormat='json', minPartitions=5", map[string]arrow.DataType{
 			"order_id": arrow.PrimitiveTypes.Int64, "customer": arrow.BinaryTypes.String, "amount": arrow.PrimitiveTypes.Float64,
-			"status": arrow.BinaryTypes.String, "created_at": exec.TimestampType, "value.offset": arrow.PrimitiveTypes.Int64,
-			"meta": arrow.BinaryTypes.String, "key.customer": arrow.BinaryTypes.String, "offset": arrow.PrimitiveTypes.Int64,
-			"value": arrow.BinaryTypes.String, "partition": arrow.PrimitiveTypes.Int32,
+			"status": arrow.BinaryTypes.String, "created_at": exec.TimestampType,
+			"meta": arrow.BinaryTypes.String, "offset": arrow.PrimitiveTypes.Int64,
+			"value": arrow.StructOf(
+				arrow.Field{Name: "order_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+				arrow.Field{Name: "customer", Type: arrow.BinaryTypes.String, Nullable: true},
+				arrow.Field{Name: "amount", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+				arrow.Field{Name: "status", Type: arrow.BinaryTypes.String, Nullable: true},
+				arrow.Field{Name: "created_at", Type: exec.TimestampType, Nullable: true},
+				arrow.Field{Name: "offset", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+				arrow.Field{Name: "meta", Type: arrow.BinaryTypes.String, Nullable: true}),
+			// The key's customer is shadowed by the value's: key.customer only.
+			"key":       arrow.StructOf(arrow.Field{Name: "customer", Type: arrow.BinaryTypes.String, Nullable: true}),
+			"partition": arrow.PrimitiveTypes.Int32,
 		}},
 		{"given", "valueSchema='status VARCHAR, amount DOUBLE, order_id INTEGER, created_at TIMESTAMP, meta JSON, offset BIGINT', maxRecordsPerPartition=700", map[string]arrow.DataType{
 			"order_id": arrow.PrimitiveTypes.Int32, "amount": arrow.PrimitiveTypes.Float64, "status": arrow.BinaryTypes.String,
-			"created_at": exec.TimestampType, "meta": arrow.BinaryTypes.String, "value.offset": arrow.PrimitiveTypes.Int64,
-			"value": arrow.BinaryTypes.String, "key": arrow.BinaryTypes.Binary, "offset": arrow.PrimitiveTypes.Int64, "partition": arrow.PrimitiveTypes.Int32,
+			"created_at": exec.TimestampType, "meta": arrow.BinaryTypes.String,
+			"value": arrow.StructOf(
+				arrow.Field{Name: "status", Type: arrow.BinaryTypes.String, Nullable: true},
+				arrow.Field{Name: "amount", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+				arrow.Field{Name: "order_id", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+				arrow.Field{Name: "created_at", Type: exec.TimestampType, Nullable: true},
+				arrow.Field{Name: "meta", Type: arrow.BinaryTypes.String, Nullable: true},
+				arrow.Field{Name: "offset", Type: arrow.PrimitiveTypes.Int64, Nullable: true}),
+			"key": arrow.BinaryTypes.Binary, "offset": arrow.PrimitiveTypes.Int64, "partition": arrow.PrimitiveTypes.Int32,
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,16 +125,22 @@ func TestJSONDecode(t *testing.T) {
 				status := col(rec, "status").(*array.String)
 				amount := col(rec, "amount").(*array.Float64)
 				offs := col(rec, "offset").(*array.Int64)
-				voffs := col(rec, "value.offset").(*array.Int64)
+				value := col(rec, "value").(*array.Struct)
+				vst := value.Data().DataType().(*arrow.StructType)
+				vi, _ := vst.FieldIdx("offset")
+				voffs := value.Field(vi).(*array.Int64)
 				created := col(rec, "created_at").(*array.Timestamp)
 				meta := col(rec, "meta").(*array.String)
 				for i := range int(rec.NumRows()) {
 					rows++
 					if status.IsNull(i) {
-						if !amount.IsNull(i) || !created.IsNull(i) {
+						if !amount.IsNull(i) || !created.IsNull(i) || value.IsValid(i) {
 							t.Fatalf("offset %d: status NULL but other fields set", offs.Value(i))
 						}
 						continue
+					}
+					if !value.IsValid(i) {
+						t.Fatalf("offset %d: value struct NULL but fields set", offs.Value(i))
 					}
 					gotCount[strings.Clone(status.Value(i))]++
 					gotSum[strings.Clone(status.Value(i))] += amount.Value(i)
@@ -177,7 +200,7 @@ func TestJSONPruning(t *testing.T) {
 		want   []string
 	}{
 		{[]string{"STATUS", "amount"}, []string{"partition", "amount", "status"}},
-		{[]string{"value.offset", "key.customer"}, []string{"partition", "value.offset", "key.customer"}},
+		{[]string{"value.offset", "key.customer"}, []string{"partition", "customer"}},
 		{nil, []string{"partition"}},
 	} {
 		t.Run(fmt.Sprint(tc.fields), func(t *testing.T) {

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/kq-sql/kq/plan"
@@ -43,7 +44,18 @@ func scanLayout(ctx context.Context, s *plan.Scan, cfg *Config) (*layout, error)
 	if keyFormat != plan.FormatJSON {
 		keyFields = nil
 	}
-	return newLayout(s.Columns, valueFormat, keyFormat, usedFields(s, plan.ColValue, valueFields), usedFields(s, plan.ColKey, keyFields))
+	return newLayout(s.Columns, valueFormat, keyFormat, partFields(s, plan.ColValue, valueFields), partFields(s, plan.ColKey, keyFields))
+}
+
+// partFields returns the fields of part to decode: those the query uses,
+// or all of them when the query reads the part's column itself (SELECT
+// value: the whole STRUCT).
+func partFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+	used := usedFields(s, part, fields)
+	if len(used) == 0 && slices.Contains(s.Columns, part) {
+		return fields
+	}
+	return used
 }
 
 // formatOf is the effective format of a part: a schema implies json.
@@ -60,7 +72,7 @@ func formatOf(format string, schema []plan.Field) string {
 // needsFields reports whether the query uses any decoded field of part,
 // so that a schema must be inferred.
 func needsFields(s *plan.Scan, part string) bool {
-	if s.AllFields {
+	if s.AllFields || slices.Contains(s.Columns, part) {
 		return true
 	}
 	for _, name := range s.Fields {

@@ -7,7 +7,7 @@ GOFLAGS := -tags=$(TAGS)
 BIN     := bin/kq
 DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 
-.PHONY: build test check fmt vet race demo fuzz clean
+.PHONY: build test check fmt vet race demo fuzz clean bench bench-go
 
 ## build: compile the kq binary into bin/kq
 build:
@@ -33,6 +33,21 @@ fuzz:
 ## demo: run kq on the embedded demo broker
 demo: build
 	./$(BIN) --demo "$(DEMO_QUERY)"
+
+## bench: SPEC §10 on a local broker process seeded with N records (default
+## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY and Parquet
+## export, RUNS runs each (median), every count checked; CPU profiles of
+## kq's three queries into bin/profiles. Not part of test. See BENCHMARKS.md.
+N    ?= 2000000
+RUNS ?= 3
+bench: build
+	$(GO) build $(GOFLAGS) -o bin/kqbench ./bench/cmd/kqbench
+	$(GO) test $(GOFLAGS) -c -o bin/bench.test ./bench
+	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json
+
+## bench-go: the Go micro-benchmarks (planner, JSON decoder, Arrow builder, scan)
+bench-go:
+	$(GO) test $(GOFLAGS) -run '^$$' -bench 'Split|Plan|Decode|Builder|Scan' -benchmem ./plan ./exec ./bench
 
 clean:
 	rm -rf bin

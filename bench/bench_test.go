@@ -1,0 +1,107 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOrderValue(t *testing.T) {
+	var buf []byte
+	for _, i := range []int64{0, 1, 99_999, 1_999_999, 9_999_999} {
+		buf = OrderValue(buf[:0], i)
+		var v struct {
+			OrderID   int64   `json:"order_id"`
+			Customer  string  `json:"customer"`
+			Amount    float64 `json:"amount"`
+			Status    string  `json:"status"`
+			Country   string  `json:"country"`
+			CreatedAt string  `json:"created_at"`
+		}
+		if err := json.Unmarshal(buf, &v); err != nil {
+			t.Fatalf("record %d: %s: %v", i, buf, err)
+		}
+		if v.OrderID != i || v.Customer != string(OrderKey(nil, i)) || v.Status != Status(i) {
+			t.Errorf("record %d: %s", i, buf)
+		}
+		if got := int64(v.Amount*100 + 0.5); got != Amount(i) {
+			t.Errorf("record %d: amount %v, want %d cents", i, v.Amount, Amount(i))
+		}
+		if _, err := time.Parse(time.RFC3339, v.CreatedAt); err != nil {
+			t.Errorf("record %d: created_at: %v", i, err)
+		}
+		if len(buf) < 100 || len(buf) > 130 {
+			t.Errorf("record %d: %d bytes, want about 100-130", i, len(buf))
+		}
+	}
+}
+
+func TestSeedAndRawCount(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const n = 5000
+	b, err := StartBroker(ctx, 0, "t", 3, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if b.Seed.Records != n || b.Seed.Bytes == 0 {
+		t.Fatalf("seed: %+v", b.Seed)
+	}
+	for _, clients := range []int{1, 2} {
+		res, err := RawCount(ctx, b.Addrs(), "t", RawOptions{Clients: clients, FetchMaxPartitionBytes: 64 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Records != n || res.Bytes != b.Seed.Bytes {
+			t.Errorf("clients=%d: read %d records, %d bytes; want %d, %d", clients, res.Records, res.Bytes, n, b.Seed.Bytes)
+		}
+	}
+	if _, err := RawCount(ctx, b.Addrs(), "missing", RawOptions{}); err == nil {
+		t.Error("RawCount of a missing topic: no error")
+	}
+}
+
+func TestChecks(t *testing.T) {
+	if err := CheckCountCSV([]byte("COUNT(*)\n42\n"), 42); err != nil {
+		t.Error(err)
+	}
+	for _, out := range []string{"COUNT(*)\n41\n", "COUNT(*)\n", "rows\nx\n", ""} {
+		if err := CheckCountCSV([]byte(out), 42); err == nil {
+			t.Errorf("CheckCountCSV(%q, 42): no error", out)
+		}
+	}
+	want := ExpectedByStatus(1000)
+	var sb strings.Builder
+	sb.WriteString("status,count_star(),sum(amount)\n")
+	var total int64
+	for s, v := range want {
+		fmt.Fprintf(&sb, "%s,%d,%d.%02d\n", s, v.Count, v.Cents/100, v.Cents%100)
+		total += v.Count
+	}
+	if total != 1000 {
+		t.Fatalf("ExpectedByStatus counts %d records", total)
+	}
+	good := sb.String()
+	if err := CheckGroupByCSV([]byte(good), want); err != nil {
+		t.Error(err)
+	}
+	var s0 string
+	for s := range want {
+		s0 = s
+		break
+	}
+	bad := strings.Replace(good, fmt.Sprintf("%s,%d,", s0, want[s0].Count), fmt.Sprintf("%s,%d,", s0, want[s0].Count-1), 1)
+	if err := CheckGroupByCSV([]byte(bad), want); err == nil {
+		t.Error("CheckGroupByCSV of a wrong count: no error")
+	}
+	if err := CheckLines([]byte("\n\n\n"), 3); err != nil {
+		t.Error(err)
+	}
+	if err := CheckLines([]byte("\n\n"), 3); err == nil {
+		t.Error("CheckLines short: no error")
+	}
+}

@@ -1,0 +1,408 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Config says what Run measures. Required: KQ and Self.
+type Config struct {
+	// N is the number of records in the bulk topic; default 2,000,000.
+	N int64
+	// Partitions of the bulk topic; default 6.
+	Partitions int
+	// Topic is the bulk topic's name; default "bulk".
+	Topic string
+	// Runs is how many times each measurement runs (the figure is the
+	// median); default 3.
+	Runs int
+	// KQ is the path of the kq binary to measure.
+	KQ string
+	// Self is the path of the kqbench binary, whose broker and raw
+	// subcommands Run starts as child processes.
+	Self string
+	// Kcat is the kcat binary; default: "kcat" on PATH, skipped when
+	// absent.
+	Kcat string
+	// Raw tunes the raw loop (see RawOptions); passed to `kqbench raw`.
+	Raw RawOptions
+	// TestBin, when set with ProfileDir, is the compiled test binary of
+	// this package (go test -c ./bench); Run profiles BenchmarkEngine's
+	// count, groupby and parquet cases on the same broker with it and
+	// writes <case>.cpu.prof and <case>.top.txt (go tool pprof -top)
+	// into ProfileDir.
+	TestBin    string
+	ProfileDir string
+	// Only, when not empty, limits the measurements to these names
+	// (raw, kcat, kq-count, kq-groupby, kq-parquet).
+	Only []string
+	// Out receives the report; Log the progress lines. Default
+	// os.Stdout and os.Stderr.
+	Out, Log io.Writer
+
+	cleanup []func()
+}
+
+func (c *Config) defaults() error {
+	if c.N <= 0 {
+		c.N = 2_000_000
+	}
+	if c.Partitions <= 0 {
+		c.Partitions = DefaultPartitions
+	}
+	if c.Topic == "" {
+		c.Topic = DefaultTopic
+	}
+	if c.Runs <= 0 {
+		c.Runs = 3
+	}
+	c.Raw = c.Raw.WithDefaults()
+	if c.Out == nil {
+		c.Out = os.Stdout
+	}
+	if c.Log == nil {
+		c.Log = os.Stderr
+	}
+	if c.KQ == "" || c.Self == "" {
+		return errors.New("bench: Config.KQ and Config.Self are required")
+	}
+	if c.Kcat == "" {
+		if p, err := exec.LookPath("kcat"); err == nil {
+			c.Kcat = p
+		}
+	}
+	return nil
+}
+
+// measurement is one thing Run times: a command and a check of its
+// output.
+type measurement struct {
+	name  string
+	what  string
+	argv  []string
+	check func(stdout []byte) error
+	after func() error // untimed, after each run (readback checks, cleanup)
+	runs  []runResult
+}
+
+// runResult is one run of a measurement.
+type runResult struct {
+	Wall    time.Duration `json:"wallNs"`
+	MaxRSS  int64         `json:"maxRssBytes"`
+	LoadAvg string        `json:"loadAvg"`
+}
+
+// Result is a measurement's figures: the median wall time of its runs and
+// the largest peak RSS of any run.
+type Result struct {
+	Name    string        `json:"name"`
+	What    string        `json:"what"`
+	Command string        `json:"command"`
+	Median  time.Duration `json:"medianNs"`
+	MaxRSS  int64         `json:"maxRssBytes"`
+	RowsPS  float64       `json:"rowsPerSec"`
+	MBPS    float64       `json:"mbPerSec"`
+	VsRaw   float64       `json:"vsRaw,omitempty"`
+	VsKcat  float64       `json:"vsKcat,omitempty"`
+	Runs    []runResult   `json:"runs"`
+}
+
+// Report is everything one Run measured.
+type Report struct {
+	Start   time.Time `json:"start"`
+	Machine Machine   `json:"machine"`
+	Seed    SeedStats `json:"seed"`
+	// LoadBefore and LoadAfter are the load averages before seeding and
+	// after the last run.
+	LoadBefore string   `json:"loadBefore"`
+	LoadAfter  string   `json:"loadAfter"`
+	Results    []Result `json:"results"`
+	Profiles   []string `json:"profiles,omitempty"`
+}
+
+// brokerHello is the line `kqbench broker` prints once its topic is
+// seeded.
+type brokerHello struct {
+	Addr string    `json:"addr"`
+	Seed SeedStats `json:"seed"`
+}
+
+// Run starts `Self broker` seeded with N records, runs every measurement
+// Runs times as separate processes (round robin, so that load drifts
+// spread over all of them), checks every run's result against the
+// generator and fails on the first wrong one, prints the table to Out
+// and returns the report.
+func Run(ctx context.Context, c Config) (*Report, error) {
+	if err := c.defaults(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Start: time.Now().UTC(), Machine: ThisMachine(), LoadBefore: LoadAvg()}
+	fmt.Fprintf(c.Log, "kqbench: seeding %d records into %s (%d partitions); load %s\n", c.N, c.Topic, c.Partitions, rep.LoadBefore)
+	broker, hello, err := startBroker(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer broker.stop()
+	rep.Seed = hello.Seed
+	fmt.Fprintf(c.Log, "kqbench: broker %s seeded in %v (%.0f records/s, %.1f MB)\n",
+		hello.Addr, hello.Seed.Elapsed.Round(time.Millisecond),
+		float64(hello.Seed.Records)/hello.Seed.Elapsed.Seconds(), float64(hello.Seed.Bytes)/1e6)
+
+	ms, err := c.measurements(hello.Addr)
+	defer func() {
+		for _, fn := range c.cleanup {
+			fn()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	for run := 1; run <= c.Runs; run++ {
+		for _, m := range ms {
+			r, err := c.runOnce(ctx, m)
+			if err != nil {
+				return nil, fmt.Errorf("%s, run %d: %w", m.name, run, err)
+			}
+			m.runs = append(m.runs, r)
+			fmt.Fprintf(c.Log, "kqbench: %-10s run %d/%d %8.3fs  rss %4d MiB  load %s\n",
+				m.name, run, c.Runs, r.Wall.Seconds(), r.MaxRSS>>20, r.LoadAvg)
+		}
+	}
+	rep.Results = summarize(ms, hello.Seed)
+	if c.TestBin != "" && c.ProfileDir != "" {
+		if rep.Profiles, err = c.profile(ctx, hello.Addr); err != nil {
+			return rep, err
+		}
+	}
+	rep.LoadAfter = LoadAvg()
+	rep.Print(c.Out)
+	return rep, nil
+}
+
+func (c *Config) want(name string) bool {
+	return len(c.Only) == 0 || slices.Contains(c.Only, name)
+}
+
+func (c *Config) measurements(addr string) ([]*measurement, error) {
+	kafka := fmt.Sprintf("kafka('%s')", c.Topic)
+	kq := func(sql string) []string {
+		return []string{c.KQ, "-b", addr, "--format", "csv", "--progress", "never", sql}
+	}
+	countCheck := func(out []byte) error { return CheckCountCSV(out, c.N) }
+	var ms []*measurement
+	if c.want("raw") {
+		ms = append(ms, &measurement{
+			name: "raw",
+			what: "franz-go consume loop (client-side limit)",
+			argv: []string{c.Self, "raw", "-b", addr, "-topic", c.Topic,
+				"-clients", strconv.Itoa(c.Raw.Clients),
+				"-fetch-max-bytes", strconv.Itoa(int(c.Raw.FetchMaxBytes)),
+				"-fetch-max-partition-bytes", strconv.Itoa(int(c.Raw.FetchMaxPartitionBytes))},
+			check: func(out []byte) error {
+				var r RawResult
+				if err := json.Unmarshal(out, &r); err != nil {
+					return fmt.Errorf("raw output %q: %w", excerpt(out), err)
+				}
+				if r.Records != c.N {
+					return fmt.Errorf("counted %d records, want %d", r.Records, c.N)
+				}
+				return nil
+			},
+		})
+	}
+	if c.want("kcat") && c.Kcat != "" {
+		ms = append(ms, &measurement{
+			name: "kcat",
+			what: "kcat -C ... -e -f '\\n' (read_committed)",
+			argv: []string{c.Kcat, "-C", "-b", addr, "-t", c.Topic, "-o", "beginning", "-e", "-q",
+				"-X", "isolation.level=read_committed", "-f", `\n`},
+			check: func(out []byte) error { return CheckLines(out, c.N) },
+		})
+	}
+	if c.want("kq-count") {
+		ms = append(ms, &measurement{
+			name:  "kq-count",
+			what:  "SELECT COUNT(*) FROM " + kafka,
+			argv:  kq("SELECT COUNT(*) FROM " + kafka),
+			check: countCheck,
+		})
+	}
+	if c.want("kq-groupby") {
+		want := ExpectedByStatus(c.N)
+		sql := "SELECT status, COUNT(*), SUM(amount) FROM " + kafka + " WITH (valueFormat='json') GROUP BY status"
+		ms = append(ms, &measurement{
+			name:  "kq-groupby",
+			what:  sql,
+			argv:  kq(sql),
+			check: func(out []byte) error { return CheckGroupByCSV(out, want) },
+		})
+	}
+	if c.want("kq-parquet") {
+		dir, err := os.MkdirTemp("", "kqbench-")
+		if err != nil {
+			return nil, err
+		}
+		c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
+		path := filepath.Join(dir, "bulk.parquet")
+		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", kafka, path)
+		ms = append(ms, &measurement{
+			name:  "kq-parquet",
+			what:  strings.Replace(sql, path, "/tmp/x.parquet", 1),
+			argv:  kq(sql),
+			check: countCheck,
+			after: func() error {
+				defer os.Remove(path)
+				// Read the file back, untimed: its row count
+				// must be N too.
+				out, err := exec.Command(c.KQ, "-b", addr, "--format", "csv",
+					fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s')", path)).CombinedOutput()
+				if err != nil {
+					return fmt.Errorf("reading the export back: %v: %s", err, excerpt(out))
+				}
+				if err := CheckCountCSV(out, c.N); err != nil {
+					return fmt.Errorf("the exported file: %w", err)
+				}
+				return nil
+			},
+		})
+	}
+	if len(ms) == 0 {
+		return nil, errors.New("bench: nothing to measure")
+	}
+	return ms, nil
+}
+
+// runOnce runs m once as a child process and checks its output.
+func (c *Config) runOnce(ctx context.Context, m *measurement) (runResult, error) {
+	r := runResult{LoadAvg: LoadAvg()}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	r.Wall = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("%s: %w: %s", m.argv[0], err, excerpt(stderr.Bytes()))
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
+	}
+	if err := m.check(stdout.Bytes()); err != nil {
+		return r, err
+	}
+	if m.after != nil {
+		if err := m.after(); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func summarize(ms []*measurement, seed SeedStats) []Result {
+	var out []Result
+	rate := map[string]float64{}
+	for _, m := range ms {
+		walls := make([]time.Duration, len(m.runs))
+		res := Result{Name: m.name, What: m.what, Command: shellQuote(m.argv), Runs: m.runs}
+		for i, r := range m.runs {
+			walls[i] = r.Wall
+			res.MaxRSS = max(res.MaxRSS, r.MaxRSS)
+		}
+		slices.Sort(walls)
+		res.Median = walls[len(walls)/2]
+		if len(walls)%2 == 0 {
+			res.Median = (walls[len(walls)/2-1] + walls[len(walls)/2]) / 2
+		}
+		res.RowsPS = float64(seed.Records) / res.Median.Seconds()
+		res.MBPS = float64(seed.Bytes) / 1e6 / res.Median.Seconds()
+		rate[m.name] = res.RowsPS
+		out = append(out, res)
+	}
+	for i := range out {
+		if !strings.HasPrefix(out[i].Name, "kq-") {
+			continue
+		}
+		if r := rate["raw"]; r > 0 {
+			out[i].VsRaw = out[i].RowsPS / r
+		}
+		if r := rate["kcat"]; r > 0 {
+			out[i].VsKcat = out[i].RowsPS / r
+		}
+	}
+	return out
+}
+
+func shellQuote(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		if a != "" && !strings.ContainsAny(a, " '\"\\$*()`;&|<>") {
+			q[i] = a
+			continue
+		}
+		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
+}
+
+// brokerProc is the running `kqbench broker` child.
+type brokerProc struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+func startBroker(ctx context.Context, c Config) (*brokerProc, *brokerHello, error) {
+	cmd := exec.CommandContext(ctx, c.Self, "broker", "-n", strconv.FormatInt(c.N, 10),
+		"-partitions", strconv.Itoa(c.Partitions), "-topic", c.Topic)
+	cmd.Stderr = c.Log
+	// The broker exits when its stdin closes, or with its parent.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start broker: %w", err)
+	}
+	b := &brokerProc{cmd: cmd, stdin: stdin}
+	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	if err != nil {
+		b.stop()
+		return nil, nil, fmt.Errorf("broker: no address: %w", err)
+	}
+	var h brokerHello
+	if err := json.Unmarshal(line, &h); err != nil || h.Addr == "" {
+		b.stop()
+		return nil, nil, fmt.Errorf("broker: bad hello %q: %v", excerpt(line), err)
+	}
+	go io.Copy(io.Discard, stdout)
+	return b, &h, nil
+}
+
+func (b *brokerProc) stop() {
+	b.stdin.Close()
+	done := make(chan struct{})
+	go func() { b.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		b.cmd.Process.Kill()
+		<-done
+	}
+}

@@ -1,0 +1,46 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+)
+
+// profile runs BenchmarkEngine's cases once each under the CPU profiler
+// (the test binary c.TestBin, against the broker at addr) and writes each
+// profile and its `go tool pprof -top` into c.ProfileDir. It returns the
+// files written.
+func (c *Config) profile(ctx context.Context, addr string) ([]string, error) {
+	if err := os.MkdirAll(c.ProfileDir, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, name := range []string{"count", "groupby", "parquet"} {
+		if !c.want("kq-" + name) {
+			continue
+		}
+		prof := filepath.Join(c.ProfileDir, name+".cpu.prof")
+		cmd := exec.CommandContext(ctx, c.TestBin, "-test.run", "^$",
+			"-test.bench", "^BenchmarkEngine/"+name+"$", "-test.benchtime", "1x",
+			"-test.cpuprofile", prof)
+		cmd.Env = append(os.Environ(), "KQ_BENCH_BROKERS="+addr, "KQ_BENCH_TOPIC="+c.Topic,
+			"KQ_BENCH_N="+strconv.FormatInt(c.N, 10))
+		fmt.Fprintf(c.Log, "kqbench: profiling %s (load %s)\n", name, LoadAvg())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return files, fmt.Errorf("profile %s: %w: %s", name, err, excerpt(out))
+		}
+		top := filepath.Join(c.ProfileDir, name+".top.txt")
+		out, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount=30", c.TestBin, prof).Output()
+		if err != nil {
+			return files, fmt.Errorf("pprof %s: %w", name, err)
+		}
+		if err := os.WriteFile(top, out, 0o644); err != nil {
+			return files, err
+		}
+		files = append(files, prof, top)
+	}
+	return files, nil
+}

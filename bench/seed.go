@@ -1,0 +1,172 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Topic and partitions of the bulk topic `make bench` reads.
+const (
+	DefaultTopic      = "bulk"
+	DefaultPartitions = 6
+)
+
+var (
+	statuses  = []string{"created", "paid", "shipped", "delivered", "cancelled"}
+	countries = []string{"DE", "FR", "US", "GB", "JP", "BR", "IN", "NL"}
+	epoch     = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// mix is splitmix64, for reproducible values.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Status returns the status field of record i, for checks of GROUP BY
+// results.
+func Status(i int64) string { return statuses[mix(uint64(i))>>32%uint64(len(statuses))] }
+
+// OrderKey appends the key of record i (a customer id such as "c-0042")
+// to dst.
+func OrderKey(dst []byte, i int64) []byte {
+	h := mix(uint64(i))
+	dst = append(dst, "c-"...)
+	c := h % 5000
+	for _, d := range []uint64{1000, 100, 10, 1} {
+		dst = append(dst, byte('0'+c/d%10))
+	}
+	return dst
+}
+
+// OrderValue appends the JSON value of record i to dst: an order shaped
+// like the demo data's (order_id, customer, amount, status, country,
+// created_at), 110–120 bytes.
+func OrderValue(dst []byte, i int64) []byte {
+	h := mix(uint64(i))
+	dst = append(dst, `{"order_id":`...)
+	dst = strconv.AppendInt(dst, i, 10)
+	dst = append(dst, `,"customer":"`...)
+	dst = OrderKey(dst, i)
+	dst = append(dst, `","amount":`...)
+	cents := h>>13%50000 + 100
+	dst = strconv.AppendUint(dst, cents/100, 10)
+	dst = append(dst, '.', byte('0'+cents/10%10), byte('0'+cents%10))
+	dst = append(dst, `,"status":"`...)
+	dst = append(dst, statuses[h>>32%uint64(len(statuses))]...)
+	dst = append(dst, `","country":"`...)
+	dst = append(dst, countries[h>>40%uint64(len(countries))]...)
+	dst = append(dst, `","created_at":"`...)
+	dst = epoch.Add(time.Duration(i)*time.Second).AppendFormat(dst, time.RFC3339)
+	return append(dst, `"}`...)
+}
+
+// SeedStats describes a seeded topic.
+type SeedStats struct {
+	Topic      string        `json:"topic"`
+	Partitions int           `json:"partitions"`
+	Records    int64         `json:"records"`
+	Bytes      int64         `json:"bytes"` // keys plus values
+	Elapsed    time.Duration `json:"elapsedNs"`
+}
+
+// Seed creates topic with the given number of partitions and produces n
+// order records to it (record i to partition i mod partitions, with the
+// key OrderKey(i), the value OrderValue(i) and timestamp epoch+i s),
+// uncompressed in batches of up to 1 MiB, and waits until every record is
+// acknowledged. It returns the first produce error.
+func Seed(ctx context.Context, brokers []string, topic string, partitions int, n int64) (SeedStats, error) {
+	start := time.Now()
+	st := SeedStats{Topic: topic, Partitions: partitions, Records: n}
+	cl, err := kgo.NewClient(
+		kgo.SeedBrokers(brokers...),
+		kgo.ProducerBatchMaxBytes(1<<20),
+		kgo.ProducerLinger(2*time.Millisecond),
+		kgo.MaxBufferedRecords(256<<10),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.RequiredAcks(kgo.LeaderAck()),
+		kgo.DisableIdempotentWrite(),
+	)
+	if err != nil {
+		return st, err
+	}
+	defer cl.Close()
+	resp, err := kadm.NewClient(cl).CreateTopic(ctx, int32(partitions), 1, nil, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil {
+		return st, fmt.Errorf("create topic %s: %w", topic, err)
+	}
+	var (
+		firstErr atomic.Pointer[error]
+		bytes    atomic.Int64
+		wg       sync.WaitGroup
+	)
+	promise := func(_ *kgo.Record, err error) {
+		if err != nil {
+			firstErr.CompareAndSwap(nil, &err)
+		}
+	}
+	// Two producers build records in parallel; each record owns its
+	// key and value slices (kgo holds them until acknowledged), carved
+	// from a shared chunk to keep allocations few.
+	const gens = 2
+	for g := 0; g < gens; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var chunk []byte
+			var sum int64
+			for i := int64(g); i < n; i += gens {
+				if firstErr.Load() != nil || ctx.Err() != nil {
+					break
+				}
+				if cap(chunk)-len(chunk) < 256 {
+					chunk = make([]byte, 0, 1<<20)
+				}
+				k0 := len(chunk)
+				chunk = OrderKey(chunk, i)
+				v0 := len(chunk)
+				chunk = OrderValue(chunk, i)
+				r := &kgo.Record{
+					Topic:     topic,
+					Partition: int32(i % int64(partitions)),
+					Key:       chunk[k0:v0:v0],
+					Value:     chunk[v0:len(chunk):len(chunk)],
+					Timestamp: epoch.Add(time.Duration(i) * time.Second),
+				}
+				sum += int64(len(chunk) - k0)
+				cl.Produce(ctx, r, promise)
+			}
+			bytes.Add(sum)
+		}()
+	}
+	wg.Wait()
+	if err := cl.Flush(ctx); err != nil {
+		return st, err
+	}
+	if p := firstErr.Load(); p != nil {
+		return st, fmt.Errorf("produce: %w", *p)
+	}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	st.Bytes = bytes.Load()
+	st.Elapsed = time.Since(start)
+	return st, nil
+}
+
+// errNoRecords is returned for a topic size below one.
+var errNoRecords = errors.New("records must be at least 1")

@@ -99,20 +99,11 @@ type projector struct {
 }
 
 func newProjector(proj *plan.Project, scan *plan.Scan, in *arrow.Schema) (*projector, error) {
-	p := &projector{idx: make([]int, len(proj.Items))}
-	fields := make([]arrow.Field, len(proj.Items))
-	for i, it := range proj.Items {
-		col := plan.ColumnOf(it.Expr)
-		idx := in.FieldIndices(col)
-		if len(idx) != 1 {
-			return nil, lang.Errorf(it.Expr.Position(), "column %s is not in the scan", it.Expr)
-		}
-		p.idx[i] = idx[0]
-		fields[i] = in.Field(idx[0])
-		fields[i].Name = it.Name
+	idx, schema, err := exec.Projection(proj, scan, in)
+	if err != nil {
+		return nil, err
 	}
-	p.schema = arrow.NewSchema(fields, nil)
-	return p, nil
+	return &projector{schema: schema, idx: idx}, nil
 }
 
 // projectedPart writes projected batches to a task's part.

@@ -347,3 +347,52 @@ func TestDuckDBTypesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeJSONProjection checks that projections of decoded JSON fields
+// and SELECT * stream from the scan (Arrow types of the scan, not of
+// DuckDB) with the right columns and values.
+func TestNativeJSONProjection(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	ctx := context.Background()
+	var amount float64
+	for _, o := range f.orders {
+		amount += o.amount
+	}
+	for _, tc := range []struct {
+		sql  string
+		cols string
+	}{
+		{`SELECT * FROM kafka('orders') WITH (valueFormat='json')`, "key value topic partition offset timestamp timestampType order_id customer amount status"},
+		{`SELECT o.offset, status, value.amount AS a, o.amount FROM kafka('orders') WITH (valueFormat='json') AS o`, "offset status a amount"},
+	} {
+		rr, err := eng.Query(ctx, tc.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, fl := range rr.Schema().Fields() {
+			names = append(names, fl.Name)
+		}
+		if strings.Join(names, " ") != tc.cols {
+			t.Fatalf("%s: columns %v, want %s", tc.sql, names, tc.cols)
+		}
+		var n int64
+		var sum float64
+		col := slices.Index(names, "amount")
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			n += rec.NumRows()
+			a := rec.Column(col).(*array.Float64)
+			for i := 0; i < a.Len(); i++ {
+				sum += a.Value(i)
+			}
+		}
+		err = rr.Err()
+		_, native := rr.(interface{ Stats() *kq.Stats })
+		rr.Release()
+		if err != nil || n != fixtureOrders || sum != amount || !native {
+			t.Fatalf("%s: %d rows, amount %g (want %d, %g), native %v, err %v", tc.sql, n, sum, fixtureOrders, amount, native, err)
+		}
+	}
+}

@@ -307,3 +307,26 @@ func TestFailedInsertLeavesTableUnchanged(t *testing.T) {
 		t.Fatalf("reopened database: %v", got)
 	}
 }
+
+func TestCopyPerTaskJSONFields(t *testing.T) {
+	f := orders(t)
+	eng := f.open(t)
+	dir := filepath.Join(t.TempDir(), "json")
+	st, err := eng.Exec(context.Background(), `COPY (SELECT offset, status, amount FROM kafka('orders') WITH (valueFormat='json', minPartitions=4)) TO '`+dir+`' (PER_TASK true)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rows != fixtureOrders || len(st.Files) != 5 {
+		t.Fatalf("stats %+v", st)
+	}
+	var rows, offsets int64
+	for _, p := range st.Files[:4] {
+		n, sums := parquetSums(t, p)
+		rows += n
+		offsets += sums["offset"]
+	}
+	want, _, _ := fixtureSums(f)
+	if rows != fixtureOrders || offsets != want {
+		t.Fatalf("parts hold %d rows, offset sum %d; want %d, %d", rows, offsets, fixtureOrders, want)
+	}
+}

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -70,33 +71,49 @@ func runCount(ctx context.Context, agg *plan.Aggregate, scan *plan.Scan, cfg *Co
 	return array.NewRecordReader(schema, []arrow.RecordBatch{rec})
 }
 
-// runProject streams a scan, mapping its columns to the projection's items
-// (each a plain column reference).
+// runProject streams a scan, mapping its columns to the projection's
+// items (see Native), or passing every column on for SELECT * over a scan
+// that decodes all JSON fields.
 func runProject(ctx context.Context, proj *plan.Project, scan *plan.Scan, cfg *Config, stats func(*Stats)) (array.RecordReader, error) {
-	idx := make([]int, len(proj.Items))
-	fields := make([]arrow.Field, len(proj.Items))
-	for i, it := range proj.Items {
-		col := scanColumn(it.Expr, scan)
-		idx[i] = -1
-		for j, c := range scan.Columns {
-			if c == col {
-				idx[i] = j
-			}
-		}
-		if idx[i] < 0 {
-			return nil, fmt.Errorf("exec: projection %s is not a scanned column", it.Expr)
-		}
+	if !Native(proj) {
+		return nil, fmt.Errorf("exec: projection %s needs DuckDB", proj)
 	}
 	st, err := Start(ctx, scan, cfg)
 	if err != nil {
 		return nil, err
 	}
-	for i, it := range proj.Items {
-		f := st.Schema().Field(idx[i])
-		f.Name = it.Name
-		fields[i] = f
+	idx, schema, err := Projection(proj, scan, st.Schema())
+	if err != nil {
+		st.Release()
+		return nil, err
 	}
-	return &projection{Stream: st, schema: arrow.NewSchema(fields, nil), idx: idx, stats: stats}, nil
+	return &projection{Stream: st, schema: schema, idx: idx, stats: stats}, nil
+}
+
+// Projection maps a projection that Native accepts onto the schema of its
+// scan's stream: the stream column of each output column, and the output
+// schema (items renamed as the query names them; every column for SELECT *
+// over a scan that decodes all JSON fields).
+func Projection(proj *plan.Project, scan *plan.Scan, in *arrow.Schema) ([]int, *arrow.Schema, error) {
+	if allFromStar(proj.Items) && scan.AllFields {
+		idx := make([]int, in.NumFields())
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, in, nil
+	}
+	idx := make([]int, len(proj.Items))
+	fields := make([]arrow.Field, len(proj.Items))
+	for i, it := range proj.Items {
+		found := in.FieldIndices(streamColumn(it.Expr, scan))
+		if len(found) != 1 {
+			return nil, nil, fmt.Errorf("exec: projection %s is not a column of the scan", it.Expr)
+		}
+		idx[i] = found[0]
+		fields[i] = in.Field(found[0])
+		fields[i].Name = it.Name
+	}
+	return idx, arrow.NewSchema(fields, nil), nil
 }
 
 // projection reorders and renames a stream's columns.
@@ -142,9 +159,10 @@ func (p *projection) Release() {
 }
 
 // Native reports whether Run computes root from the scan alone, without
-// DuckDB: a count-only aggregate, or a projection of the metadata columns
-// of one scan with neither WHERE nor decoded JSON fields (under a LIMIT
-// the scan enforces).
+// DuckDB: a count-only aggregate, or a projection of one scan without
+// WHERE whose items are its metadata columns and decoded JSON value fields
+// (bare or qualified by the scan's alias; value.<field>), or SELECT * (all
+// columns and fields), under a LIMIT the scan enforces.
 func Native(root plan.Node) bool {
 	switch n := root.(type) {
 	case *plan.Limit:
@@ -155,11 +173,17 @@ func Native(root plan.Node) bool {
 		return ok && scan.CountOnly && len(n.GroupBy) == 0 && len(n.Subqueries) == 0
 	case *plan.Project:
 		scan, ok := n.Input.(*plan.Scan)
-		if !ok || len(n.Subqueries) > 0 || scan.AllFields || len(scan.Fields) > 0 {
+		if !ok || len(n.Subqueries) > 0 || len(n.Items) == 0 {
 			return false
 		}
+		if allFromStar(n.Items) {
+			return true
+		}
+		if scan.AllFields {
+			return false // a use of fields the planner could not see through
+		}
 		for _, it := range n.Items {
-			if it.Star || scanColumn(it.Expr, scan) == "" {
+			if it.Star || streamColumn(it.Expr, scan) == "" {
 				return false
 			}
 		}
@@ -168,16 +192,41 @@ func Native(root plan.Node) bool {
 	return false
 }
 
-// scanColumn returns the metadata column of scan that e names (bare, or
-// qualified by the scan's alias), or "".
-func scanColumn(e lang.Expr, scan *plan.Scan) string {
+func allFromStar(items []plan.Item) bool {
+	for _, it := range items {
+		if !it.FromStar {
+			return false
+		}
+	}
+	return len(items) > 0
+}
+
+// streamColumn returns the column of scan's stream that e names — a
+// metadata column, or a decoded JSON value field the scan decodes — or "".
+// e may be qualified by the scan's alias.
+func streamColumn(e lang.Expr, scan *plan.Scan) string {
 	id, ok := e.(*lang.Ident)
-	if !ok || len(id.Parts) > 2 || (len(id.Parts) == 2 && !strings.EqualFold(id.Parts[0], scan.Alias)) {
+	if !ok {
 		return ""
 	}
-	for _, c := range scan.Columns {
-		if strings.EqualFold(c, id.Name()) {
-			return c
+	parts := id.Parts
+	if len(parts) >= 2 && scan.Alias != "" && strings.EqualFold(parts[0], scan.Alias) {
+		parts = parts[1:]
+	}
+	valueJSON := scan.Options.ValueFormat == plan.FormatJSON
+	switch len(parts) {
+	case 1:
+		for _, c := range scan.Columns {
+			if strings.EqualFold(c, parts[0]) {
+				return c
+			}
+		}
+		if valueJSON && slices.Contains(scan.Fields, parts[0]) {
+			return FieldColumn(plan.ColValue, parts[0])
+		}
+	case 2:
+		if valueJSON && strings.EqualFold(parts[0], plan.ColValue) && slices.Contains(scan.Fields, plan.ColValue+"."+parts[1]) {
+			return FieldColumn(plan.ColValue, parts[1])
 		}
 	}
 	return ""

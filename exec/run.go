@@ -160,8 +160,8 @@ func (p *projection) Release() {
 
 // Native reports whether Run computes root from the scan alone, without
 // DuckDB: a count-only aggregate, or a projection of one scan without
-// WHERE whose items are its metadata columns and decoded JSON value fields
-// (bare or qualified by the scan's alias; value.<field>), or SELECT * (all
+// WHERE whose items are its metadata columns and top-level decoded JSON
+// value fields (bare or qualified by the scan's alias), or SELECT * (all
 // columns and fields), under a LIMIT the scan enforces.
 func Native(root plan.Node) bool {
 	switch n := root.(type) {
@@ -213,21 +213,16 @@ func streamColumn(e lang.Expr, scan *plan.Scan) string {
 	if len(parts) >= 2 && scan.Alias != "" && strings.EqualFold(parts[0], scan.Alias) {
 		parts = parts[1:]
 	}
-	valueJSON := scan.Options.ValueFormat == plan.FormatJSON
-	switch len(parts) {
-	case 1:
-		for _, c := range scan.Columns {
-			if strings.EqualFold(c, parts[0]) {
-				return c
-			}
+	if len(parts) != 1 {
+		return "" // value.<field> is a field of the value STRUCT: DuckDB
+	}
+	for _, c := range scan.Columns {
+		if strings.EqualFold(c, parts[0]) {
+			return c
 		}
-		if valueJSON && slices.Contains(scan.Fields, parts[0]) {
-			return FieldColumn(plan.ColValue, parts[0])
-		}
-	case 2:
-		if valueJSON && strings.EqualFold(parts[0], plan.ColValue) && slices.Contains(scan.Fields, plan.ColValue+"."+parts[1]) {
-			return FieldColumn(plan.ColValue, parts[1])
-		}
+	}
+	if scan.Options.ValueFormat == plan.FormatJSON && slices.Contains(scan.Fields, parts[0]) {
+		return FieldColumn(plan.ColValue, parts[0], nil)
 	}
 	return ""
 }

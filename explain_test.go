@@ -138,6 +138,8 @@ func TestCountOnlyPushdownExact(t *testing.T) {
 		keep  func(r rec) bool
 	}{
 		{"timestamp >= '1970-01-01 00:19:10'", func(r rec) bool { return r.ts >= 1_150_000 }},
+		{"timestamp > '1970-01-01 00:19:09.9995'", func(r rec) bool { return r.ts >= 1_150_000 }},
+		{"timestamp <= '1970-01-01 00:19:10.0005' AND timestamp > '1970-01-01 00:18:59.999'", func(r rec) bool { return r.ts <= 1_150_000 && r.ts >= 1_140_000 }},
 		{"timestamp < TIMESTAMPTZ '1970-01-01 01:18:20+01'", func(r rec) bool { return r.ts < 1_100_000 }},
 		{"timestamp BETWEEN TIMESTAMP '1970-01-01 00:18:00' AND TIMESTAMP '1970-01-01 00:19:00'", func(r rec) bool { return r.ts >= 1_080_000 && r.ts <= 1_140_000 }},
 		{"partition = 1 AND offset >= 100 AND timestamp > '1970-01-01T00:20:00.000Z'", func(r rec) bool { return r.p == 1 && r.off >= 100 && r.ts > 1_200_000 }},

@@ -169,6 +169,19 @@ var timestampLiteralLayouts = []string{
 
 func parseNaiveTimestamp(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		// More than microseconds: DuckDB's rounding is not ours to guess.
+		digits := 0
+		for _, c := range s[i+1:] {
+			if c < '0' || c > '9' {
+				break
+			}
+			digits++
+		}
+		if digits > 6 {
+			return time.Time{}, false
+		}
+	}
 	for _, layout := range timestampLiteralLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true

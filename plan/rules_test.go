@@ -85,6 +85,7 @@ func TestPushFilter(t *testing.T) {
 		{"timestamp >= '2026-01-01T00:00:00Z'", nil, all, all.AtLeast(ts("2026-01-01T00:00:00Z")), ""},
 		{"timestamp < '2026-01-01 01:00:00.5+01:00'", nil, all, all.Below(ts("2026-01-01T00:00:00.5Z")), ""},
 		{"timestamp >= 'yesterday'", nil, all, all, "timestamp >= 'yesterday'"},
+		{"timestamp >= '2026-01-01 00:00:00.1234567'", nil, all, all, "timestamp >= '2026-01-01 00:00:00.1234567'"},
 		{"key = 'x' AND partition = 2 AND value IS NULL", []int32{2}, all, all, "key = 'x' AND value IS NULL"},
 		{"PARTITION = 1 AND \"offset\" >= 3", []int32{1}, all.AtLeast(3), all, ""},
 	} {

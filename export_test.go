@@ -15,9 +15,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/exec"
 )
 
 // parquetSums reads a Parquet file with arrow-go's reader and returns its
@@ -328,5 +331,39 @@ func TestCopyPerTaskJSONFields(t *testing.T) {
 	want, _, _ := fixtureSums(f)
 	if rows != fixtureOrders || offsets != want {
 		t.Fatalf("parts hold %d rows, offset sum %d; want %d, %d", rows, offsets, fixtureOrders, want)
+	}
+}
+
+// TestDataLossInsertLeavesTableUnchanged: an INSERT whose scan hits data
+// loss under failOnDataLoss=true (the default) after other partitions'
+// rows went in fails with the *exec.DataLossError and inserts nothing.
+func TestDataLossInsertLeavesTableUnchanged(t *testing.T) {
+	f := orders(t)
+	ctx := context.Background()
+	if _, err := kadm.NewClient(newClient(t, f)).CreateTopic(ctx, 2, 1, nil, "lossy"); err != nil {
+		t.Fatal(err)
+	}
+	var recs []*kgo.Record
+	for i := range 1000 {
+		recs = append(recs, &kgo.Record{Topic: "lossy", Partition: int32(i % 2), Value: []byte("x")})
+	}
+	if err := newClient(t, f).ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cluster.DeleteRecords("lossy", 0, 300); err != nil {
+		t.Fatal(err)
+	}
+	eng := f.open(t)
+	if _, err := eng.Exec(ctx, `CREATE TABLE l AS SELECT partition, offset FROM kafka('lossy') WITH (failOnDataLoss=false) WHERE partition = 1`); err != nil {
+		t.Fatal(err)
+	}
+	before := rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM l`)
+	_, err := eng.Exec(ctx, `INSERT INTO l SELECT partition, offset FROM kafka('lossy') WITH (startingOffsets='{"lossy":{"0":0,"1":-2}}', minPartitions=4)`)
+	var dle *exec.DataLossError
+	if !errors.As(err, &dle) || dle.Topic != "lossy" || dle.Partition != 0 {
+		t.Fatalf("INSERT over lost records: %v (%T), want *exec.DataLossError for lossy-0", err, err)
+	}
+	if after := rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM l`); strings.Join(after, ";") != strings.Join(before, ";") {
+		t.Fatalf("table changed: %v, want %v", after, before)
 	}
 }

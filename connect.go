@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // connect checks, within the engine's timeout, that the cluster answers, so
@@ -25,7 +26,19 @@ func (e *Engine) connect(ctx context.Context) error {
 		pctx, cancel = context.WithTimeout(ctx, e.cfg.timeout)
 		defer cancel()
 	}
-	if err := e.client.Ping(pctx); err != nil {
+	// A connection dropped during the check is retried a few times, for
+	// about 1.5 s at most (within the timeout): a lost connection is not
+	// an unreachable cluster, and a broker that closes every connection
+	// (a failed login) is still reported quickly.
+	err := e.client.Ping(pctx)
+	for attempt := 1; err != nil && attempt < 5 && pctx.Err() == nil && retriable(err); attempt++ {
+		select {
+		case <-pctx.Done():
+		case <-time.After(100 * time.Millisecond << (attempt - 1)):
+			err = e.client.Ping(pctx)
+		}
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

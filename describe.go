@@ -51,14 +51,14 @@ func (e *Engine) showTopics(ctx context.Context) (array.RecordReader, error) {
 	b := array.NewRecordBuilder(e.cfg.allocator, schema)
 	defer b.Release()
 	if len(names) > 0 {
-		start, err := e.admin.ListStartOffsets(ctx, names...)
+		start, err := e.lister.ListStartOffsets(ctx, names...)
 		if err == nil {
 			err = start.Error()
 		}
 		if err != nil {
 			return nil, fmt.Errorf("kq: list earliest offsets: %w", err)
 		}
-		end, err := e.admin.ListCommittedOffsets(ctx, names...)
+		end, err := e.lister.ListCommittedOffsets(ctx, names...)
 		if err == nil {
 			err = end.Error()
 		}
@@ -104,7 +104,7 @@ func (e *Engine) describe(ctx context.Context, d *lang.Describe) (array.RecordRe
 	if err != nil {
 		return nil, err
 	}
-	ranges, err := plan.ResolveScanRanges(ctx, e.admin, scan)
+	ranges, err := plan.ResolveScanRanges(ctx, e.lister, scan)
 	if err != nil {
 		return nil, err
 	}

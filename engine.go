@@ -25,6 +25,7 @@ type Engine struct {
 	client  *kgo.Client // metadata and offsets
 	ownsCl  bool
 	admin   *kadm.Client
+	lister  *offsetLister // admin's offset listings with retries, for planning
 	workers int
 	db      *exec.DB // the session's DuckDB database (WithDB)
 
@@ -56,6 +57,7 @@ func Open(opts ...Option) (*Engine, error) {
 		e.client, e.ownsCl = cl, true
 	}
 	e.admin = kadm.NewClient(e.client)
+	e.lister = &offsetLister{cl: e.client, adm: e.admin, timeout: cfg.timeout}
 	db, err := exec.OpenDB(cfg.dbPath)
 	if err != nil {
 		if e.ownsCl {
@@ -99,6 +101,9 @@ func (e *Engine) execConfig() *exec.Config {
 		Allocator: e.cfg.allocator,
 		Logger:    e.cfg.logger,
 		Progress:  e.cfg.progress,
+		// The engine's timeout also bounds how long one fetch or offset
+		// lookup is retried (exec's default, 10 s, when it waits forever).
+		RetryTimeout: e.cfg.timeout,
 	}
 }
 
@@ -159,7 +164,7 @@ func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
 }
 
 func (e *Engine) explain(ctx context.Context, ex *lang.Explain) (*Plan, error) {
-	q, err := plan.Plan(ctx, ex, e.admin, plan.WithWorkers(e.workers))
+	q, err := plan.Plan(ctx, ex, e.lister, plan.WithWorkers(e.workers))
 	if err != nil {
 		return nil, err
 	}

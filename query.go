@@ -26,7 +26,7 @@ func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`,
 // options validated, predicates and LIMIT pushed into the scans, columns
 // pruned, offsets resolved into tasks.
 func (e *Engine) planStatement(ctx context.Context, stmt lang.Statement) (*plan.Query, error) {
-	return plan.Plan(ctx, stmt, e.admin, plan.WithWorkers(e.workers))
+	return plan.Plan(ctx, stmt, e.lister, plan.WithWorkers(e.workers))
 }
 
 // query runs a query (SELECT, set operation). When the scan alone
@@ -172,7 +172,7 @@ func (e *Engine) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, 
 	if err != nil {
 		return nil, err
 	}
-	root, err = plan.Resolve(ctx, plan.Optimize(root), e.admin, e.workers)
+	root, err = plan.Resolve(ctx, plan.Optimize(root), e.lister, e.workers)
 	if err != nil {
 		return nil, err
 	}

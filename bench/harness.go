@@ -103,6 +103,10 @@ type runResult struct {
 	Wall    time.Duration `json:"wallNs"`
 	MaxRSS  int64         `json:"maxRssBytes"`
 	LoadAvg string        `json:"loadAvg"`
+	// CPU is the child's user+system time; BrokerCPU the broker
+	// process's during the run (negative when unknown).
+	CPU       time.Duration `json:"cpuNs"`
+	BrokerCPU time.Duration `json:"brokerCpuNs"`
 }
 
 // Result is a measurement's figures: the median wall time of its runs and
@@ -112,12 +116,15 @@ type Result struct {
 	What    string        `json:"what"`
 	Command string        `json:"command"`
 	Median  time.Duration `json:"medianNs"`
-	MaxRSS  int64         `json:"maxRssBytes"`
-	RowsPS  float64       `json:"rowsPerSec"`
-	MBPS    float64       `json:"mbPerSec"`
-	VsRaw   float64       `json:"vsRaw,omitempty"`
-	VsKcat  float64       `json:"vsKcat,omitempty"`
-	Runs    []runResult   `json:"runs"`
+	// CPU and BrokerCPU are the medians of the runs' CPU times.
+	CPU       time.Duration `json:"cpuNs"`
+	BrokerCPU time.Duration `json:"brokerCpuNs"`
+	MaxRSS    int64         `json:"maxRssBytes"`
+	RowsPS    float64       `json:"rowsPerSec"`
+	MBPS      float64       `json:"mbPerSec"`
+	VsRaw     float64       `json:"vsRaw,omitempty"`
+	VsKcat    float64       `json:"vsKcat,omitempty"`
+	Runs      []runResult   `json:"runs"`
 }
 
 // Report is everything one Run measured.
@@ -172,18 +179,18 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	}
 	for run := 1; run <= c.Runs; run++ {
 		for _, m := range ms {
-			r, err := c.runOnce(ctx, m)
+			r, err := c.runOnce(ctx, m, broker.cpu)
 			if err != nil {
 				return nil, fmt.Errorf("%s, run %d: %w", m.name, run, err)
 			}
 			m.runs = append(m.runs, r)
-			fmt.Fprintf(c.Log, "kqbench: %-10s run %d/%d %8.3fs  rss %4d MiB  load %s\n",
-				m.name, run, c.Runs, r.Wall.Seconds(), r.MaxRSS>>20, r.LoadAvg)
+			fmt.Fprintf(c.Log, "kqbench: %-10s run %d/%d %8.3fs  cpu %6.2fs  broker cpu %6.2fs  rss %4d MiB  load %s\n",
+				m.name, run, c.Runs, r.Wall.Seconds(), r.CPU.Seconds(), r.BrokerCPU.Seconds(), r.MaxRSS>>20, r.LoadAvg)
 		}
 	}
 	rep.Results = summarize(ms, hello.Seed)
 	if c.TestBin != "" && c.ProfileDir != "" {
-		if rep.Profiles, err = c.profile(ctx, hello.Addr); err != nil {
+		if rep.Profiles, err = c.profile(ctx, hello.Addr, hello.Seed.Bytes); err != nil {
 			return rep, err
 		}
 	}
@@ -286,20 +293,27 @@ func (c *Config) measurements(addr string) ([]*measurement, error) {
 }
 
 // runOnce runs m once as a child process and checks its output.
-func (c *Config) runOnce(ctx context.Context, m *measurement) (runResult, error) {
+func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() time.Duration) (runResult, error) {
 	r := runResult{LoadAvg: LoadAvg()}
+	b0 := brokerCPU()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
 	r.Wall = time.Since(start)
+	if b1 := brokerCPU(); b0 >= 0 && b1 >= 0 {
+		r.BrokerCPU = b1 - b0
+	} else {
+		r.BrokerCPU = -1
+	}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w: %s", m.argv[0], err, excerpt(stderr.Bytes()))
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
 	}
+	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if err := m.check(stdout.Bytes()); err != nil {
 		return r, err
 	}
@@ -315,17 +329,13 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 	var out []Result
 	rate := map[string]float64{}
 	for _, m := range ms {
-		walls := make([]time.Duration, len(m.runs))
 		res := Result{Name: m.name, What: m.what, Command: shellQuote(m.argv), Runs: m.runs}
-		for i, r := range m.runs {
-			walls[i] = r.Wall
+		var walls, cpus, bcpus []time.Duration
+		for _, r := range m.runs {
+			walls, cpus, bcpus = append(walls, r.Wall), append(cpus, r.CPU), append(bcpus, r.BrokerCPU)
 			res.MaxRSS = max(res.MaxRSS, r.MaxRSS)
 		}
-		slices.Sort(walls)
-		res.Median = walls[len(walls)/2]
-		if len(walls)%2 == 0 {
-			res.Median = (walls[len(walls)/2-1] + walls[len(walls)/2]) / 2
-		}
+		res.Median, res.CPU, res.BrokerCPU = median(walls), median(cpus), median(bcpus)
 		res.RowsPS = float64(seed.Records) / res.Median.Seconds()
 		res.MBPS = float64(seed.Bytes) / 1e6 / res.Median.Seconds()
 		rate[m.name] = res.RowsPS
@@ -343,6 +353,15 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		}
 	}
 	return out
+}
+
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	if len(ds)%2 == 0 {
+		return (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+	}
+	return ds[len(ds)/2]
 }
 
 func shellQuote(argv []string) string {
@@ -393,6 +412,32 @@ func startBroker(ctx context.Context, c Config) (*brokerProc, *brokerHello, erro
 	}
 	go io.Copy(io.Discard, stdout)
 	return b, &h, nil
+}
+
+// cpu returns the broker's user+system CPU time so far from
+// /proc/<pid>/stat, or -1.
+func (b *brokerProc) cpu() time.Duration {
+	buf, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	// The fields after the command name, which is in parentheses:
+	// state is field 3, utime 14, stime 15 (in clock ticks, 100/s on
+	// Linux).
+	i := bytes.LastIndexByte(buf, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(buf[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func (b *brokerProc) stop() {

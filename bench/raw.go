@@ -22,8 +22,9 @@ type RawOptions struct {
 	// response holds; default 64 MiB.
 	FetchMaxBytes int32
 	// FetchMaxPartitionBytes is kgo.FetchMaxPartitionBytes, the most
-	// bytes per partition in one response; default 4 MiB (kq's
-	// exec.Config.FetchBytes default).
+	// bytes per partition in one response; default 1 MiB (franz-go's
+	// default, and the fastest of 256 KiB, 1, 4 and 16 MiB on the bench
+	// topic: see BENCHMARKS.md).
 	FetchMaxPartitionBytes int32
 }
 
@@ -36,7 +37,7 @@ func (o RawOptions) WithDefaults() RawOptions {
 		o.FetchMaxBytes = 64 << 20
 	}
 	if o.FetchMaxPartitionBytes <= 0 {
-		o.FetchMaxPartitionBytes = 4 << 20
+		o.FetchMaxPartitionBytes = 1 << 20
 	}
 	return o
 }

@@ -96,7 +96,7 @@ func rawFlags(fs *flag.FlagSet, o *bench.RawOptions) {
 		o.FetchMaxBytes = int32(maxBytes)
 		return err
 	})
-	fs.Func("fetch-max-partition-bytes", "raw loop: kgo.FetchMaxPartitionBytes (default 4 MiB)", func(s string) error {
+	fs.Func("fetch-max-partition-bytes", "raw loop: kgo.FetchMaxPartitionBytes (default 1 MiB)", func(s string) error {
 		_, err := fmt.Sscan(s, &partBytes)
 		o.FetchMaxPartitionBytes = int32(partBytes)
 		return err

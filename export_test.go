@@ -277,6 +277,12 @@ func TestFailedInsertLeavesTableUnchanged(t *testing.T) {
 	if st.Rows != fixtureOrders/3 {
 		t.Fatalf("CREATE TABLE AS wrote %d rows", st.Rows)
 	}
+	if got := rows(t, eng, "SHOW TABLES"); !slices.Contains(got, "t") {
+		t.Fatalf("SHOW TABLES: %v", got)
+	}
+	if got := rows(t, eng, "DESCRIBE t"); len(got) != 2 || !strings.HasPrefix(got[0], "partition|INTEGER") || !strings.HasPrefix(got[1], "offset|BIGINT") {
+		t.Fatalf("DESCRIBE t: %v", got)
+	}
 	count := func() string { return strings.Join(rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM t`), ";") }
 	before := count()
 

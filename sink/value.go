@@ -203,7 +203,12 @@ func formatFloat(f float64, bits int) string {
 	case math.IsInf(f, -1):
 		return "-Infinity"
 	}
-	return strconv.FormatFloat(f, 'g', -1, bits)
+	// Plain digits, as DuckDB and JavaScript print them, unless the
+	// exponent is extreme (JavaScript's thresholds).
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.FormatFloat(f, 'g', -1, bits)
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
 }
 
 // isoInterval prints an interval as ISO-8601: P1Y2M3DT4H5M6.5S, PT0S when

@@ -177,3 +177,16 @@ func TestTableOwnsCells(t *testing.T) {
 		t.Fatalf("got\n%s", out.String())
 	}
 }
+
+func TestFormatFloat(t *testing.T) {
+	for f, want := range map[float64]string{
+		13082625.46: "13082625.46", 0.1: "0.1", -2.5e-7: "-2.5e-07", 1e21: "1e+21", 123456789012345680000: "123456789012345680000", 0: "0",
+	} {
+		if got := formatFloat(f, 64); got != want {
+			t.Errorf("formatFloat(%v) = %q, want %q", f, got, want)
+		}
+	}
+	if got := formatFloat(float64(float32(1.1)), 32); got != "1.1" {
+		t.Errorf("float32 1.1 = %q", got)
+	}
+}

@@ -19,7 +19,7 @@ func BenchmarkDecodeOrder(b *testing.B) {
 		{Name: "status", Type: plan.TypeVarchar}, {Name: "country", Type: plan.TypeVarchar}, {Name: "created_at", Type: plan.TypeTimestamp}}
 	for _, fields := range [][]plan.Field{all, {all[2], all[3]}} {
 		b.Run(fmt.Sprintf("fields=%d", len(fields)), func(b *testing.B) {
-			l, err := newLayout(nil, plan.FormatRaw, plan.FormatRaw, fields, nil)
+			l, err := newLayout(nil, plan.FormatJSON, plan.FormatRaw, fields, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

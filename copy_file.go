@@ -27,20 +27,26 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 	if _, isProj := pq.Root.(*plan.Project); isProj && exec.Native(pq.Root) && opts.format == "parquet" {
 		return e.copyNative(ctx, c, pq, opts)
 	}
-	dir, name := filepath.Split(c.Path)
-	if dir == "" {
-		dir = "."
+	tmpName, done := c.Path, false
+	if sink.IsSpecial(c.Path) {
+		// A device or pipe (/dev/stdout, /dev/full) is written in place:
+		// renaming a file onto it would replace it.
+		done = true
+	} else {
+		dir, name := filepath.Split(c.Path)
+		if dir == "" {
+			dir = "."
+		}
+		tmp, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
+		if err != nil {
+			return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
+		}
+		tmpName = tmp.Name()
+		tmp.Close()
+		// DuckDB creates the file itself; the name is reserved above so
+		// that concurrent exports never collide.
+		os.Remove(tmpName)
 	}
-	tmp, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
-	}
-	tmpName := tmp.Name()
-	tmp.Close()
-	// DuckDB creates the file itself; the name is reserved above so that
-	// concurrent exports never collide.
-	os.Remove(tmpName)
-	done := false
 	defer func() {
 		if !done {
 			os.Remove(tmpName)
@@ -75,8 +81,10 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmpName, c.Path); err != nil {
-		return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
+	if tmpName != c.Path {
+		if err := os.Rename(tmpName, c.Path); err != nil {
+			return nil, fmt.Errorf("kq: COPY to %s: %w", c.Path, err)
+		}
 	}
 	done = true
 	return st, nil

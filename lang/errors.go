@@ -201,28 +201,47 @@ func Caret(query string, err error) string {
 	if lerr.Pos.Line > len(lines) {
 		return ""
 	}
-	line := strings.TrimRight(lines[lerr.Pos.Line-1], "\r")
+	runes := []rune(strings.TrimRight(lines[lerr.Pos.Line-1], "\r"))
 	col := lerr.Pos.Column
 	if col < 1 {
 		col = 1
 	}
+	// A line longer than caretWidth shows only a window around the column
+	// (a 1 MiB one-line query is not echoed whole).
+	var head, tail string
+	if len(runes) > caretWidth {
+		start := max(0, min(col-1-caretWidth/2, len(runes)-caretWidth))
+		end := min(len(runes), start+caretWidth)
+		if start > 0 {
+			head = "..."
+		}
+		if end < len(runes) {
+			tail = "..."
+		}
+		runes, col = runes[start:end], col-start
+	}
 	// Keep tabs so the caret lines up under tab-indented text.
-	var pad strings.Builder
-	for i, r := range []rune(line) {
+	pad := strings.Repeat(" ", len(head))
+	var b strings.Builder
+	b.WriteString(pad)
+	for i, r := range runes {
 		if i >= col-1 {
 			break
 		}
 		if r == '\t' {
-			pad.WriteByte('\t')
+			b.WriteByte('\t')
 		} else {
-			pad.WriteByte(' ')
+			b.WriteByte(' ')
 		}
 	}
-	for i := len([]rune(line)); i < col-1; i++ {
-		pad.WriteByte(' ')
+	for i := len(runes); i < col-1; i++ {
+		b.WriteByte(' ')
 	}
-	return line + "\n" + pad.String() + "^"
+	return head + string(runes) + tail + "\n" + b.String() + "^"
 }
+
+// caretWidth is the longest query line Caret shows whole.
+const caretWidth = 160
 
 const (
 	expectExpr  = "an expression"

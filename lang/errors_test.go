@@ -95,6 +95,14 @@ func TestCaret(t *testing.T) {
 			t.Errorf("Caret for %q:\n%s\nwant\n%s", tc.q, got, tc.caret)
 		}
 	}
+	// A long line shows a window of caretWidth runes around the column.
+	long := "SELECT " + strings.Repeat("a + ", 100) + "FROM FROM"
+	_, err := Parse(long)
+	got := Caret(long, err)
+	line, caret, _ := strings.Cut(got, "\n")
+	if want := "..." + long[len(long)-caretWidth:]; line != want || caret != strings.Repeat(" ", strings.Index(line, "FROM FROM"))+"^" {
+		t.Errorf("Caret of a long line:\n%s\nwant the line\n%s\nand the caret under the first FROM", got, want)
+	}
 	if Caret("x", errors.New("plain")) != "" {
 		t.Error("Caret of a plain error should be empty")
 	}

@@ -8,16 +8,36 @@ import (
 
 // AtomicFile is a file written under a temporary name beside its target
 // and renamed onto it by Commit, so that the target is whole or absent
-// (never half-written). It is not safe for concurrent use.
+// (never half-written). A target that exists and is not a regular file or
+// directory (a device such as /dev/stdout or /dev/full, a named pipe) is
+// written directly instead: renaming a file onto it would replace the
+// device. It is not safe for concurrent use.
 type AtomicFile struct {
 	*os.File
 	target string
 	done   bool
+	direct bool // writing the special file target itself
+}
+
+// IsSpecial reports whether path exists and is neither a regular file nor
+// a directory: a device, a named pipe or a socket, which writers must open
+// and write in place rather than replace.
+func IsSpecial(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
 
 // CreateAtomic starts writing path. The temporary file is
-// ".<name>.kq-tmp-<random>" in path's directory. Call Commit or Abort.
+// ".<name>.kq-tmp-<random>" in path's directory; a special file (see
+// IsSpecial) is opened for writing instead. Call Commit or Abort.
 func CreateAtomic(path string) (*AtomicFile, error) {
+	if IsSpecial(path) {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("create %s: %w", path, err)
+		}
+		return &AtomicFile{File: f, target: path, direct: true}, nil
+	}
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -39,6 +59,12 @@ func (f *AtomicFile) Commit() error {
 		return fmt.Errorf("%s: already committed or aborted", f.target)
 	}
 	f.done = true
+	if f.direct {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.target, err)
+		}
+		return nil
+	}
 	err := f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -61,5 +87,7 @@ func (f *AtomicFile) Abort() {
 	}
 	f.done = true
 	f.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }

@@ -86,7 +86,8 @@ func report(ctx context.Context, stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "kq: interrupted")
 		return exitError
 	}
-	fmt.Fprintf(stderr, "kq: %v\n", err)
+	// Errors of package kq may start with "kq: " themselves.
+	fmt.Fprintf(stderr, "kq: %s\n", strings.TrimPrefix(err.Error(), "kq: "))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return exitUsage

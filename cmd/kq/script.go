@@ -113,8 +113,24 @@ func (c *cli) format(stdout io.Writer) (kq.Format, error) {
 }
 
 // writeFile writes path through a temporary file in the same directory and
-// renames it into place, so the file is whole or absent.
+// renames it into place, so the file is whole or absent. A path that
+// exists and is not a regular file (/dev/stdout, /dev/full, a named pipe)
+// is written in place: renaming onto it would replace the device.
 func writeFile(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("output %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err // a write error names the path (*os.PathError)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("output %s: %w", path, err)
+		}
+		return nil
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)

@@ -168,7 +168,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		hello.Addr, hello.Seed.Elapsed.Round(time.Millisecond),
 		float64(hello.Seed.Records)/hello.Seed.Elapsed.Seconds(), float64(hello.Seed.Bytes)/1e6)
 
-	ms, err := c.measurements(hello.Addr)
+	ms, err := c.measurements(ctx, hello.Addr)
 	defer func() {
 		for _, fn := range c.cleanup {
 			fn()
@@ -203,7 +203,7 @@ func (c *Config) want(name string) bool {
 	return len(c.Only) == 0 || slices.Contains(c.Only, name)
 }
 
-func (c *Config) measurements(addr string) ([]*measurement, error) {
+func (c *Config) measurements(ctx context.Context, addr string) ([]*measurement, error) {
 	kafka := fmt.Sprintf("kafka('%s')", c.Topic)
 	kq := func(sql string) []string {
 		return []string{c.KQ, "-b", addr, "--format", "csv", "--progress", "never", sql}
@@ -274,7 +274,7 @@ func (c *Config) measurements(addr string) ([]*measurement, error) {
 				defer os.Remove(path)
 				// Read the file back, untimed: its row count
 				// must be N too.
-				out, err := exec.Command(c.KQ, "-b", addr, "--format", "csv",
+				out, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
 					fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s')", path)).CombinedOutput()
 				if err != nil {
 					return fmt.Errorf("reading the export back: %v: %s", err, excerpt(out))

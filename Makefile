@@ -7,7 +7,7 @@ GOFLAGS := -tags=$(TAGS)
 BIN     := bin/kq
 DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 
-.PHONY: build test check fmt vet race demo fuzz clean bench bench-go
+.PHONY: build test check fmt vet race demo fuzz fuzz-short clean bench bench-go
 
 ## build: compile the kq binary into bin/kq
 build:
@@ -17,8 +17,8 @@ build:
 test: vet
 	$(GO) test $(GOFLAGS) -race -count=1 -timeout 20m ./...
 
-## check: gofmt, vet and the tests with -race
-check: fmt test
+## check: gofmt, vet, the tests with -race, and a short fuzz run
+check: fmt test fuzz-short
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -48,6 +48,11 @@ bench: build
 ## bench-go: the Go micro-benchmarks (planner, JSON decoder, Arrow builder, scan)
 bench-go:
 	$(GO) test $(GOFLAGS) -run '^$$' -bench 'Split|Plan|DecodeJSON|Builder|Scan' -benchmem ./plan ./exec ./bench
+
+## fuzz-short: 10 s of each fuzz target (parser; planner rules), for check
+fuzz-short:
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
+	$(GO) test $(GOFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./plan
 
 clean:
 	rm -rf bin

@@ -21,7 +21,7 @@ import (
 // column: a name shared with another source keeps it in both. A scan
 // that needs no column keeps partition, so that its rows still exist.
 func PruneColumns(root Node) Node {
-	u := &usage{star: map[*Scan]bool{}, aliases: map[string]bool{}, blockOf: map[*Scan]*block{}}
+	u := &usage{star: map[*Scan]bool{}, aliases: map[string]bool{}, aliasFirst: map[*lang.Ident]bool{}, blockOf: map[*Scan]*block{}}
 	u.collect(root, &block{})
 	return Transform(root, func(n Node) Node {
 		scan, ok := n.(*Scan)
@@ -55,7 +55,10 @@ func PruneColumns(root Node) Node {
 				}
 				continue
 			}
-			if json && (len(id.Parts) > 1 || !u.aliases[strings.ToLower(parts[0])]) {
+			// In ORDER BY and HAVING a bare name that is an output alias
+			// means the alias; elsewhere (SUM(amount) AS amount) it is
+			// the field.
+			if json && (len(id.Parts) > 1 || !u.aliasFirst[id] || !u.aliases[strings.ToLower(parts[0])]) {
 				if s.Options.ValueFormat == FormatJSON {
 					addField(parts[0])
 				}
@@ -104,6 +107,9 @@ type usage struct {
 	// aliases are the output names given with AS, which ORDER BY and
 	// others may use; they are not decoded fields.
 	aliases map[string]bool
+	// aliasFirst holds the references of ORDER BY and HAVING, where an
+	// output alias takes precedence over a column of the same name.
+	aliasFirst map[*lang.Ident]bool
 }
 
 // block is one SELECT's scope: its column references, including those in
@@ -115,6 +121,7 @@ type block struct {
 // collect walks n, which belongs to SELECT b.
 func (u *usage) collect(n Node, b *block) {
 	var exprs []lang.Node
+	aliasFirst := false
 	switch n := n.(type) {
 	case *Scan:
 		u.blockOf[n] = b
@@ -139,10 +146,12 @@ func (u *usage) collect(n Node, b *block) {
 			exprs = append(exprs, g)
 		}
 	case *Filter:
+		aliasFirst = n.Having
 		for _, c := range n.Cond {
 			exprs = append(exprs, c)
 		}
 	case *Sort:
+		aliasFirst = true
 		for _, k := range n.Keys {
 			exprs = append(exprs, k.Expr)
 		}
@@ -160,6 +169,9 @@ func (u *usage) collect(n Node, b *block) {
 		lang.Inspect(e, func(m lang.Node) bool {
 			if id, ok := m.(*lang.Ident); ok {
 				b.idents = append(b.idents, id)
+				if aliasFirst {
+					u.aliasFirst[id] = true
+				}
 			}
 			return true
 		})

@@ -43,7 +43,7 @@ RUNS ?= 3
 bench: build
 	$(GO) build $(GOFLAGS) -o bin/kqbench ./bench/cmd/kqbench
 	$(GO) test $(GOFLAGS) -c -o bin/bench.test ./bench
-	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json
+	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra
 
 ## bench-go: the Go micro-benchmarks (planner, JSON decoder, Arrow builder, scan)
 bench-go:

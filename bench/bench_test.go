@@ -105,3 +105,22 @@ func TestChecks(t *testing.T) {
 		t.Error("CheckLines short: no error")
 	}
 }
+
+func TestWant(t *testing.T) {
+	for _, tc := range []struct {
+		c    Config
+		name string
+		want bool
+	}{
+		{Config{}, "raw", true},
+		{Config{}, "kq-pertask", false},
+		{Config{Extra: true}, "kq-pertask", true},
+		{Config{Only: []string{"raw"}}, "kq-count", false},
+		{Config{Only: []string{"kq-pertask"}}, "kq-pertask", true},
+		{Config{Only: []string{"raw"}, Extra: true}, "kq-pertask", false},
+	} {
+		if got := tc.c.want(tc.name); got != tc.want {
+			t.Errorf("%+v want(%s) = %v", tc.c, tc.name, got)
+		}
+	}
+}

@@ -47,8 +47,12 @@ type Config struct {
 	TestBin    string
 	ProfileDir string
 	// Only, when not empty, limits the measurements to these names
-	// (raw, kcat, kq-count, kq-groupby, kq-parquet).
+	// (raw, kcat, kq-count, kq-groupby, kq-parquet, and the extra
+	// kq-pertask).
 	Only []string
+	// Extra adds kq-pertask: the same export with PER_TASK true, one
+	// Parquet part per task written by the scan's workers in parallel.
+	Extra bool
 	// Out receives the report; Log the progress lines. Default
 	// os.Stdout and os.Stderr.
 	Out, Log io.Writer
@@ -200,7 +204,10 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 func (c *Config) want(name string) bool {
-	return len(c.Only) == 0 || slices.Contains(c.Only, name)
+	if name == "kq-pertask" && c.Extra && len(c.Only) == 0 {
+		return true
+	}
+	return slices.Contains(c.Only, name) || len(c.Only) == 0 && name != "kq-pertask"
 }
 
 func (c *Config) measurements(ctx context.Context, addr string) ([]*measurement, error) {
@@ -281,6 +288,33 @@ func (c *Config) measurements(ctx context.Context, addr string) ([]*measurement,
 				}
 				if err := CheckCountCSV(out, c.N); err != nil {
 					return fmt.Errorf("the exported file: %w", err)
+				}
+				return nil
+			},
+		})
+	}
+	if c.want("kq-pertask") {
+		dir, err := os.MkdirTemp("", "kqbench-")
+		if err != nil {
+			return nil, err
+		}
+		c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
+		out := filepath.Join(dir, "parts") + "/"
+		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet, PER_TASK true)", kafka, out)
+		ms = append(ms, &measurement{
+			name:  "kq-pertask",
+			what:  strings.Replace(sql, out, "/tmp/parts/", 1),
+			argv:  kq(sql),
+			check: countCheck,
+			after: func() error {
+				defer os.RemoveAll(out)
+				got, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
+					fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s*.parquet')", out)).CombinedOutput()
+				if err != nil {
+					return fmt.Errorf("reading the parts back: %v: %s", err, excerpt(got))
+				}
+				if err := CheckCountCSV(got, c.N); err != nil {
+					return fmt.Errorf("the exported parts: %w", err)
 				}
 				return nil
 			},

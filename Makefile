@@ -13,12 +13,12 @@ DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 build:
 	$(GO) build $(GOFLAGS) -o $(BIN) ./cmd/kq
 
-## test: what CI runs: vet, then every test with the race detector
-test: vet
+## test: what CI runs (.ci/run): gofmt, vet, then every test with the race detector
+test: fmt vet
 	$(GO) test $(GOFLAGS) -race -count=1 -timeout 20m ./...
 
 ## check: gofmt, vet, the tests with -race, and a short fuzz run
-check: fmt test fuzz-short
+check: test fuzz-short
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -477,7 +477,11 @@ func (w *worker) fetch(ctx context.Context, topic string, partition int32, offse
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		lastErr = err
+		if lastErr == nil || !errors.Is(err, context.DeadlineExceeded) {
+			// Keep the broker's failure rather than the deadline that
+			// cut the last attempt short.
+			lastErr = err
+		}
 		if !retriable(err) && !errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
 		}

@@ -57,8 +57,12 @@ const DefaultTimeout = 10 * time.Second
 
 // WithTimeout bounds how long a query waits for the cluster to answer at
 // all (connecting, authenticating, the first metadata request) before it
-// fails with an error naming the brokers. Default: DefaultTimeout (10 s);
-// 0 or less waits as long as the query's context allows.
+// fails with an error naming the brokers. It also bounds how long one
+// offset listing, fetch or offset lookup is retried while the broker
+// drops connections or answers with retriable errors, before the query
+// fails naming the topic and partition. Default: DefaultTimeout (10 s);
+// 0 or less waits as long as the query's context allows (scan retries
+// then use exec's default, 10 s).
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WithBrokers sets the seed brokers ("host:port"); a single string may hold

@@ -17,7 +17,7 @@ type cli struct {
 	DB       string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
 	Stats    string        `enum:"text,json," default:"" help:"Print scan statistics to stderr after each statement: text or json."`
 	Progress string        `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto (on a terminal, for scans longer than a second), always, never."`
-	Timeout  time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating); 0 waits forever."`
+	Timeout  time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating), or keeps failing a fetch or offset lookup for this long; 0 waits forever."`
 
 	SASLMechanism    string `name:"sasl-mechanism" env:"KQ_SASL_MECHANISM" placeholder:"MECH" help:"SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."`
 	SASLUser         string `name:"sasl-user" env:"KQ_SASL_USER" placeholder:"USER" help:"SASL user name."`

@@ -62,7 +62,7 @@ func (c *console) expect(want string) string {
 
 func TestREPLTwoLineQuery(t *testing.T) {
 	hist := filepath.Join(t.TempDir(), "history")
-	cmd := exec.Command(os.Args[0], "--demo")
+	cmd := exec.Command(os.Args[0], "--demo", "--progress", "never")
 	cmd.Env = append(os.Environ(), "KQ_TEST_MAIN=1", "KQ_HISTORY="+hist, "TERM=xterm")
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
 	if err != nil {
@@ -75,7 +75,7 @@ func TestREPLTwoLineQuery(t *testing.T) {
 	io.WriteString(tty, "SELECT COUNT(*)\r")
 	con.expect("-> ")
 	io.WriteString(tty, "FROM kafka('orders') WITH (minPartitions=8);\r")
-	if out := con.expect("260000"); !strings.Contains(out, "COUNT(*)") {
+	if out := con.expect("│ 260000"); !strings.Contains(out, "COUNT(*)") {
 		t.Errorf("no header in:\n%s", out)
 	}
 	con.expect("kq> ")

@@ -122,7 +122,7 @@ func TestFaultMatrix(t *testing.T) {
 	// (which also bounds fetch and offset retries). Transient faults get
 	// a longer one: franz-go's own retries of NOT_LEADER_OR_FOLLOWER back
 	// off 250 ms, 500 ms, 1 s... within it.
-	const timeout, transientTimeout = 2 * time.Second, 5 * time.Second
+	const timeout, transientTimeout = time.Second, 5 * time.Second
 	open := func(t *testing.T, c *kfake.Cluster, timeout time.Duration) *kq.Engine {
 		eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithTimeout(timeout), kq.WithWorkers(2))
 		if err != nil {

@@ -75,7 +75,7 @@ func TestREPLTwoLineQuery(t *testing.T) {
 	io.WriteString(tty, "SELECT COUNT(*)\r")
 	con.expect("-> ")
 	io.WriteString(tty, "FROM kafka('orders') WITH (minPartitions=8);\r")
-	if out := con.expect("│ 260000"); !strings.Contains(out, "COUNT(*)") {
+	if out := con.expect("260000 │"); !strings.Contains(out, "COUNT(*)") {
 		t.Errorf("no header in:\n%s", out)
 	}
 	con.expect("kq> ")

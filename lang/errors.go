@@ -109,15 +109,16 @@ func nearKeyword(word string) string {
 		return ""
 	}
 	for _, kw := range clauseKeywords {
-		if w != kw && editDistance(w, kw) == 1 || w != kw && isTransposition(w, kw) {
+		if w != kw && EditDistance(w, kw) == 1 || w != kw && isTransposition(w, kw) {
 			return kw
 		}
 	}
 	return ""
 }
 
-// editDistance is the Levenshtein distance of two short ASCII words.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes. kq
+// uses it to suggest the closest keyword, option or topic name in errors.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -239,7 +239,7 @@ func (r *resolver) suggest(ctx context.Context, err error) error {
 		if details[name].Err != nil || name == ute.Topic {
 			continue
 		}
-		if d := editDistance(strings.ToLower(ute.Topic), strings.ToLower(name)); d < bestDist || (d == bestDist && best != "" && name < best) {
+		if d := lang.EditDistance(strings.ToLower(ute.Topic), strings.ToLower(name)); d < bestDist || (d == bestDist && best != "" && name < best) {
 			best, bestDist = name, d
 		}
 	}

@@ -184,7 +184,7 @@ func optionNames() []string {
 func closestOption(key string) string {
 	best, bestDist := "", max(2, len(key)/3)+1
 	for _, name := range optionNames() {
-		d := editDistance(key, strings.ToLower(name))
+		d := lang.EditDistance(key, strings.ToLower(name))
 		if d < bestDist || (d == bestDist && best != "" && name < best) {
 			best, bestDist = name, d
 		}
@@ -193,27 +193,6 @@ func closestOption(key string) string {
 		return "kafka." + key
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Given returns the options written in the WITH clause as "name=value"

@@ -97,7 +97,7 @@ func (b *slowBroker) disarm() { b.pass.Store(-1) }
 // part or row behind.
 func TestInterrupt(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs kq as subprocesses")
+		t.Skip("-short: this test runs kq as subprocesses")
 	}
 	b := newSlowBroker(t)
 	brokers := strings.Join(b.c.ListenAddrs(), ",")

@@ -11,11 +11,11 @@ import (
 // TestAtomicSpecialFile: an existing device is written in place, never
 // replaced by a renamed file (as root a rename onto /dev/full succeeds and
 // would turn the device into a regular file). The devices are made with
-// mknod in a temporary directory, so the system's are never at risk.
+// mknod in a temporary directory when running as root, so the system's are
+// never at risk; an ordinary user, who cannot rename anything onto /dev,
+// uses /dev/null and /dev/full themselves.
 func TestAtomicSpecialFile(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mknod needs root")
-	}
+	root := os.Geteuid() == 0
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name  string
@@ -26,9 +26,12 @@ func TestAtomicSpecialFile(t *testing.T) {
 		{"full", 7, syscall.ENOSPC},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(dir, tc.name)
-			if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|tc.minor); err != nil {
-				t.Skipf("mknod: %v", err)
+			path := filepath.Join("/dev", tc.name)
+			if root {
+				path = filepath.Join(dir, tc.name)
+				if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|tc.minor); err != nil {
+					t.Skipf("root without the right to mknod (%v): the system's /dev/%s is not put at risk", err, tc.name)
+				}
 			}
 			if !IsSpecial(path) || IsSpecial(dir) || IsSpecial(filepath.Join(dir, "absent")) {
 				t.Fatal("IsSpecial is wrong")
@@ -52,7 +55,7 @@ func TestAtomicSpecialFile(t *testing.T) {
 			}
 		})
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+	if ents, _ := os.ReadDir(dir); root && len(ents) != 2 {
 		t.Errorf("directory holds %d entries, want the 2 devices", len(ents))
 	}
 }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/kq-sql/kq/plan"
 )
 
@@ -135,20 +132,14 @@ func inferSchemas(ctx context.Context, s *plan.Scan, cfg *Config, n int, wantVal
 	vg, kg := newGuesser(), newGuesser()
 	lim := &limiter{}
 	lim.left.Store(int64(n))
-	w := &worker{
-		cl: cl, adm: kadm.NewClient(cl), scan: s, cfg: cfg,
-		readCommitted: s.Options.IsolationLevel != plan.ReadUncommitted,
-		decomp:        kgo.DefaultDecompressor(),
-		meta:          map[string]kadm.TopicDetail{},
-		limit:         lim,
-		visit: func(r *record) {
-			if wantValue {
-				vg.add(r.Value)
-			}
-			if wantKey {
-				kg.add(r.Key)
-			}
-		},
+	w := newWorker(cl, s, cfg, lim)
+	w.visit = func(r *record) {
+		if wantValue {
+			vg.add(r.Value)
+		}
+		if wantKey {
+			kg.add(r.Key)
+		}
 	}
 	for _, t := range s.Tasks {
 		if _, err := w.run(ctx, t); err != nil {

@@ -59,6 +59,19 @@ type worker struct {
 	visit func(r *record)
 }
 
+// newWorker returns a worker that reads scan s's tasks with cl, under
+// the scan's isolation level; lim is the query's LIMIT (nil for none).
+// Callers set the output hooks (emit, visit, meter) they need.
+func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter) *worker {
+	return &worker{
+		cl: cl, adm: kadm.NewClient(cl), scan: s, cfg: cfg,
+		readCommitted: s.Options.IsolationLevel != plan.ReadUncommitted,
+		decomp:        kgo.DefaultDecompressor(),
+		meta:          map[string]kadm.TopicDetail{},
+		limit:         lim,
+	}
+}
+
 // taskState is the progress of one task.
 type taskState struct {
 	t   plan.Task

@@ -13,7 +13,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/sync/errgroup"
 
@@ -182,16 +181,8 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 				return fmt.Errorf("kafka client: %w", err)
 			}
 			defer release()
-			w := &worker{
-				cl: cl, adm: kadm.NewClient(cl), scan: s, cfg: cfg,
-				readCommitted: s.Options.IsolationLevel != plan.ReadUncommitted,
-				decomp:        kgo.DefaultDecompressor(),
-				meta:          map[string]kadm.TopicDetail{},
-				limit:         lim,
-				emit:          st.send,
-				meter:         m,
-				warned:        warned,
-			}
+			w := newWorker(cl, s, cfg, lim)
+			w.emit, w.meter, w.warned = st.send, m, warned
 			if !s.CountOnly {
 				w.rows = newRowBuilder(cfg.Allocator, st.layout)
 				defer w.rows.release()

@@ -120,14 +120,8 @@ func (p *printer) node(n Node) {
 		p.w("INSERT INTO ")
 		p.qname(n.Table)
 		if len(n.Columns) > 0 {
-			p.w(" (")
-			for i, c := range n.Columns {
-				if i > 0 {
-					p.w(", ")
-				}
-				p.ident(c)
-			}
-			p.w(")")
+			p.w(" ")
+			p.identList(n.Columns)
 		}
 		p.w(" ")
 		p.query(n.Query)
@@ -258,6 +252,18 @@ func (p *printer) with(w *With) {
 	p.w(" ")
 }
 
+// identList prints names as a parenthesised, comma-separated list.
+func (p *printer) identList(names []string) {
+	p.w("(")
+	for i, n := range names {
+		if i > 0 {
+			p.w(", ")
+		}
+		p.ident(n)
+	}
+	p.w(")")
+}
+
 func (p *printer) cte(c *CTE) {
 	if c == nil {
 		p.missing()
@@ -265,14 +271,7 @@ func (p *printer) cte(c *CTE) {
 	}
 	p.ident(c.Name)
 	if len(c.Columns) > 0 {
-		p.w("(")
-		for i, col := range c.Columns {
-			if i > 0 {
-				p.w(", ")
-			}
-			p.ident(col)
-		}
-		p.w(")")
+		p.identList(c.Columns)
 	}
 	p.w(" AS (")
 	p.query(c.Query)
@@ -441,14 +440,8 @@ func (p *printer) table(t TableExpr) {
 			p.expr(t.On, 0)
 		}
 		if len(t.Using) > 0 {
-			p.w(" USING (")
-			for i, u := range t.Using {
-				if i > 0 {
-					p.w(", ")
-				}
-				p.ident(u)
-			}
-			p.w(")")
+			p.w(" USING ")
+			p.identList(t.Using)
 		}
 	case nil:
 		p.missing()

@@ -1,6 +1,7 @@
 package kq
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -61,8 +62,13 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 	switch opts.format {
 	case "parquet":
 		with = "FORMAT parquet, COMPRESSION " + opts.compression
-		if opts.compression == "none" {
+		switch opts.compression {
+		case "none":
 			with = "FORMAT parquet, COMPRESSION uncompressed"
+		case "zstd":
+			// The level of kq's own writer, so that a file does not
+			// depend on which path wrote it.
+			with += fmt.Sprintf(", COMPRESSION_LEVEL %d", cmp.Or(opts.level, sink.DefaultZstdLevel))
 		}
 	case "csv":
 		with = fmt.Sprintf("FORMAT csv, HEADER %t", opts.header)
@@ -107,7 +113,7 @@ func (e *Engine) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, o
 		return nil, err
 	}
 	defer rr.Release()
-	pf, err := sink.CreateParquet(c.Path, rr.Schema(), comp, e.cfg.allocator)
+	pf, err := sink.CreateParquet(c.Path, rr.Schema(), opts.parquet(comp, e.cfg.allocator)...)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (e *Engine) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions
 	}
 	defer st.Release()
 	if pw, err = newProjector(proj, scan, st.Schema()); err == nil {
-		parts, err = sink.NewPartSet(c.Path, pw.schema, comp, e.cfg.allocator)
+		parts, err = sink.NewPartSet(c.Path, pw.schema, opts.parquet(comp, e.cfg.allocator)...)
 	}
 	if err != nil {
 		return nil, err // Release cancels the workers waiting for ready

@@ -104,6 +104,8 @@ func TestCopyParquet(t *testing.T) {
 		{"scan snappy", `SELECT partition, offset, value FROM kafka('orders')`, ", COMPRESSION snappy"},
 		{"duckdb zstd", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders') WITH (minPartitions=5)`, ", COMPRESSION zstd"},
 		{"duckdb none", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", COMPRESSION none"},
+		{"scan zstd level 9", `SELECT partition, offset, value FROM kafka('orders')`, ", COMPRESSION zstd, COMPRESSION_LEVEL 9"},
+		{"duckdb zstd level 9", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", COMPRESSION_LEVEL 9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, "orders.parquet")
@@ -144,12 +146,16 @@ func TestCopyParquet(t *testing.T) {
 	})
 	t.Run("bad options", func(t *testing.T) {
 		for sql, want := range map[string]string{
-			`COPY (SELECT 1) TO 'x.parquet' (FORMAT xml)`:                        `1:40: COPY option FORMAT: unknown format "xml"`,
-			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION lz)`:                    `1:45: COPY option COMPRESSION: unknown codec "lz"`,
-			`COPY (SELECT 1) TO 'x.parquet' (ROWS 3)`:                            `1:33: unknown COPY option ROWS`,
-			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION zstd)`:                      `1:29: COPY option COMPRESSION applies to FORMAT parquet only`,
-			`COPY (SELECT 1) TO 'x' (FORMAT csv, PER_TASK true)`:                 `PER_TASK true) writes Parquet parts`,
-			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`: `1:7: COPY ... (PER_TASK true) needs SELECT <columns>`,
+			`COPY (SELECT 1) TO 'x.parquet' (FORMAT xml)`:                              `1:40: COPY option FORMAT: unknown format "xml"`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION lz)`:                          `1:45: COPY option COMPRESSION: unknown codec "lz"`,
+			`COPY (SELECT 1) TO 'x.parquet' (ROWS 3)`:                                  `1:33: unknown COPY option ROWS`,
+			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION zstd)`:                            `1:29: COPY option COMPRESSION applies to FORMAT parquet only`,
+			`COPY (SELECT 1) TO 'x' (FORMAT csv, PER_TASK true)`:                       `PER_TASK true) writes Parquet parts`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL 30)`:                    `1:51: COPY option COMPRESSION_LEVEL: zstd level 30 is out of range 1–22`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL fast)`:                  `1:51: COPY option COMPRESSION_LEVEL: "fast" is not a positive integer`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION snappy, COMPRESSION_LEVEL 3)`: `1:71: COPY option COMPRESSION_LEVEL: compression snappy has no levels`,
+			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION_LEVEL 3)`:                         `1:29: COPY option COMPRESSION_LEVEL applies to FORMAT parquet only`,
+			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`:       `1:7: COPY ... (PER_TASK true) needs SELECT <columns>`,
 		} {
 			_, err := eng.Exec(context.Background(), sql)
 			if err == nil || !strings.Contains(err.Error(), want) {

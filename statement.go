@@ -3,12 +3,15 @@ package kq
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/kq-sql/kq/lang"
+	"github.com/kq-sql/kq/sink"
 )
 
 // ExecStats reports what a statement run by Exec wrote.
@@ -97,6 +100,7 @@ func (e *Engine) execResult(ctx context.Context, stmt lang.Statement) (array.Rec
 type copyOptions struct {
 	format      string // parquet, csv, json
 	compression string // zstd, snappy, gzip, none (parquet only)
+	level       int    // COMPRESSION_LEVEL; 0: the codec's default
 	perTask     bool
 	header      bool // csv
 }
@@ -104,7 +108,7 @@ type copyOptions struct {
 // parseCopyOptions validates c's options; errors point at the option.
 func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 	o := copyOptions{header: true}
-	var compression *lang.Option
+	var compression, level *lang.Option
 	for _, opt := range c.Options {
 		val := func() (string, error) {
 			if opt.Value == nil {
@@ -141,12 +145,20 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 					err = lang.Errorf(opt.Value.Pos, "COPY option COMPRESSION: unknown codec %q (allowed: zstd, snappy, gzip, none)", opt.Value.Value)
 				}
 			}
+		case "COMPRESSION_LEVEL":
+			level = opt
+			var v string
+			if v, err = val(); err == nil {
+				if o.level, err = strconv.Atoi(v); err != nil || o.level < 1 {
+					err = lang.Errorf(opt.Value.Pos, "COPY option COMPRESSION_LEVEL: %q is not a positive integer", opt.Value.Value)
+				}
+			}
 		case "PER_TASK":
 			o.perTask, err = flag()
 		case "HEADER":
 			o.header, err = flag()
 		default:
-			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, PER_TASK, HEADER)", opt.Key)
+			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, COMPRESSION_LEVEL, PER_TASK, HEADER)", opt.Key)
 		}
 		if err != nil {
 			return o, err
@@ -167,10 +179,24 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 	} else if o.format != "parquet" {
 		return o, lang.Errorf(compression.Pos, "COPY option COMPRESSION applies to FORMAT parquet only")
 	}
+	if level != nil {
+		comp, _ := sink.ParseCompression(o.compression)
+		if err := sink.CheckCompressionLevel(comp, o.level); err != nil {
+			return o, lang.Errorf(level.Value.Pos, "COPY option COMPRESSION_LEVEL: %v", err)
+		}
+		if o.format != "parquet" {
+			return o, lang.Errorf(level.Pos, "COPY option COMPRESSION_LEVEL applies to FORMAT parquet only")
+		}
+	}
 	if o.perTask && o.format != "parquet" {
 		return o, lang.Errorf(c.Pos, "COPY ... (PER_TASK true) writes Parquet parts; FORMAT %s is not supported", o.format)
 	}
 	return o, nil
+}
+
+// parquet returns the options of kq's own Parquet writer.
+func (o copyOptions) parquet(c sink.Compression, mem memory.Allocator) []sink.ParquetOption {
+	return []sink.ParquetOption{sink.WithCompression(c), sink.WithCompressionLevel(o.level), sink.WithAllocator(mem)}
 }
 
 // copy runs COPY (query) TO 'path'.

@@ -205,7 +205,7 @@ func BenchmarkParquet(b *testing.B) {
 	})
 	b.Run("pqarrow", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			pf, err := sink.CreateParquet(filepath.Join(dir, "p.parquet"), schema, sink.Zstd, nil)
+			pf, err := sink.CreateParquet(filepath.Join(dir, "p.parquet"), schema)
 			if err != nil {
 				b.Fatal(err)
 			}

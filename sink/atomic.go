@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // AtomicFile is a file written under a temporary name beside its target
@@ -46,8 +49,36 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
+	// os.CreateTemp makes the file 0600; the target gets the mode a
+	// replaced file had, else what os.Create would give it.
+	mode := 0o666 &^ umask()
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
 	return &AtomicFile{File: f, target: path}, nil
 }
+
+// umask is the process's file mode creation mask, read from
+// /proc/self/status (setting and restoring it with syscall.Umask would
+// race with other goroutines creating files); 022 where that is unknown.
+var umask = sync.OnceValue(func() os.FileMode {
+	b, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					return os.FileMode(m) & os.ModePerm
+				}
+			}
+		}
+	}
+	return 0o022
+})
 
 // Target is the path the file is renamed to on Commit.
 func (f *AtomicFile) Target() string { return f.target }

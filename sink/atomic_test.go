@@ -59,3 +59,45 @@ func TestAtomicSpecialFile(t *testing.T) {
 		t.Errorf("directory holds %d entries, want the 2 devices", len(ents))
 	}
 }
+
+// TestAtomicFileMode: a new file gets 0666 less the umask (as os.Create
+// gives, not os.CreateTemp's 0600); a replaced file keeps its mode.
+func TestAtomicFileMode(t *testing.T) {
+	sys := syscall.Umask(0) // read the mask (no test here runs in parallel)
+	syscall.Umask(sys)
+	if got := umask(); got != os.FileMode(sys)&os.ModePerm {
+		t.Fatalf("umask() = %o, the system says %o", got, sys)
+	}
+	dir := t.TempDir()
+	write := func(path string) os.FileMode {
+		t.Helper()
+		f, err := CreateAtomic(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	if got, want := write(filepath.Join(dir, "new")), 0o666&^umask(); got != want {
+		t.Errorf("new file: mode %o, want %o", got, want)
+	}
+	kept := filepath.Join(dir, "kept")
+	if err := os.WriteFile(kept, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(kept, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if got := write(kept); got != 0o640 {
+		t.Errorf("replaced file: mode %o, want 0640 (its old mode)", got)
+	}
+}

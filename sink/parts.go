@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // ManifestName is the name of the manifest a per-task export writes beside
@@ -73,8 +72,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 type PartSet struct {
 	dir    string
 	schema *arrow.Schema
-	comp   Compression
-	mem    memory.Allocator
+	opts   []ParquetOption
 	old    map[string]bool // files of the previous manifest
 
 	mu      sync.Mutex
@@ -83,8 +81,10 @@ type PartSet struct {
 }
 
 // NewPartSet prepares dir (created if missing) for a per-task export of
-// batches with the given schema.
-func NewPartSet(dir string, schema *arrow.Schema, c Compression, mem memory.Allocator) (*PartSet, error) {
+// batches with the given schema, each part written with opts. Parts are
+// written in parallel by their tasks, so each part has one encoder (see
+// WithEncoders) unless opts say otherwise.
+func NewPartSet(dir string, schema *arrow.Schema, opts ...ParquetOption) (*PartSet, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("per-task export: %w", err)
 	}
@@ -92,7 +92,7 @@ func NewPartSet(dir string, schema *arrow.Schema, c Compression, mem memory.Allo
 	if err != nil {
 		return nil, fmt.Errorf("per-task export: previous manifest: %w", err)
 	}
-	ps := &PartSet{dir: dir, schema: schema, comp: c, mem: mem, old: map[string]bool{}}
+	ps := &PartSet{dir: dir, schema: schema, opts: append([]ParquetOption{WithEncoders(1)}, opts...), old: map[string]bool{}}
 	if old != nil {
 		for _, p := range old.Parts {
 			ps.old[p.File] = true
@@ -107,7 +107,7 @@ func (ps *PartSet) Task(topic string, partition int32, from, until int64) (*Part
 	if filepath.Base(name) != name {
 		return nil, fmt.Errorf("per-task export: topic %q does not make a file name", topic)
 	}
-	pf, err := CreateParquet(filepath.Join(ps.dir, name), ps.schema, ps.comp, ps.mem)
+	pf, err := CreateParquet(filepath.Join(ps.dir, name), ps.schema, ps.opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func TestPartSet(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	dir := filepath.Join(t.TempDir(), "out")
 	run := func(ranges [][2]int64, fail bool) *Manifest {
-		ps, err := NewPartSet(dir, offsetSchema, Zstd, mem)
+		ps, err := NewPartSet(dir, offsetSchema, WithAllocator(mem))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestPartSet(t *testing.T) {
 
 func TestParquetAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	pf, err := CreateParquet(filepath.Join(dir, "x.parquet"), offsetSchema, Snappy, nil)
+	pf, err := CreateParquet(filepath.Join(dir, "x.parquet"), offsetSchema, WithCompression(Snappy))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,13 +70,16 @@ func (e *Engine) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (
 			// depend on which path wrote it.
 			with += fmt.Sprintf(", COMPRESSION_LEVEL %d", cmp.Or(opts.level, sink.DefaultZstdLevel))
 		}
+		if opts.rowGroup > 0 {
+			with += fmt.Sprintf(", ROW_GROUP_SIZE %d", opts.rowGroup)
+		}
 	case "csv":
 		with = fmt.Sprintf("FORMAT csv, HEADER %t", opts.header)
 	case "json":
 		with = "FORMAT json"
 	}
 	stmt := "COPY (" + b.sql + ") TO " + lang.QuoteString(tmpName) + " (" + with + ")"
-	n, err := e.db.Exec(ctx, stmt, b.srcs)
+	n, err := b.db.Exec(ctx, stmt, b.srcs)
 	st := &ExecStats{Statement: "COPY", Rows: n, Files: []string{c.Path}, Scan: b.merged()}
 	if e.cfg.stats != nil && st.Scan != nil {
 		e.cfg.stats(st.Scan)

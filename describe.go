@@ -21,7 +21,11 @@ func (e *Engine) show(ctx context.Context, s *lang.Show) (array.RecordReader, er
 		if err != nil {
 			return nil, err
 		}
-		return e.db.Query(ctx, text, nil)
+		db, err := e.duck()
+		if err != nil {
+			return nil, err
+		}
+		return db.Query(ctx, text, nil)
 	}
 	return e.showTopics(ctx)
 }
@@ -98,7 +102,11 @@ func (e *Engine) describe(ctx context.Context, d *lang.Describe) (array.RecordRe
 		if err != nil {
 			return nil, err
 		}
-		return e.db.Query(ctx, text, nil)
+		db, err := e.duck()
+		if err != nil {
+			return nil, err
+		}
+		return db.Query(ctx, text, nil)
 	}
 	scan, err := e.scanOf(ctx, ks)
 	if err != nil {

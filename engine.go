@@ -27,7 +27,13 @@ type Engine struct {
 	admin   *kadm.Client
 	lister  *offsetLister // admin's offset listings with retries, for planning
 	workers int
-	db      *exec.DB // the session's DuckDB database (WithDB)
+
+	// db is the session's DuckDB database (WithDB). An in-memory one is
+	// opened by the first statement that needs DuckDB (duck): COUNT(*)
+	// and exports the scan answers alone never start DuckDB (~25 MiB and
+	// its threads).
+	dbMu sync.Mutex
+	db   *exec.DB
 
 	connMu    sync.Mutex
 	connected bool
@@ -58,15 +64,30 @@ func Open(opts ...Option) (*Engine, error) {
 	}
 	e.admin = kadm.NewClient(e.client)
 	e.lister = &offsetLister{cl: e.client, adm: e.admin, timeout: cfg.timeout}
-	db, err := exec.OpenDB(cfg.dbPath)
-	if err != nil {
-		if e.ownsCl {
-			e.client.Close()
+	if cfg.dbPath != "" {
+		// A database file is opened now: a bad path is Open's error.
+		if _, err := e.duck(); err != nil {
+			if e.ownsCl {
+				e.client.Close()
+			}
+			return nil, err
 		}
-		return nil, fmt.Errorf("kq: %w", err)
 	}
-	e.db = db
 	return e, nil
+}
+
+// duck returns the engine's DuckDB database, opening it on first use.
+func (e *Engine) duck() (*exec.DB, error) {
+	e.dbMu.Lock()
+	defer e.dbMu.Unlock()
+	if e.db == nil {
+		db, err := exec.OpenDB(e.cfg.dbPath)
+		if err != nil {
+			return nil, fmt.Errorf("kq: %w", err)
+		}
+		e.db = db
+	}
+	return e.db, nil
 }
 
 func (e *Engine) kgoOpts() []kgo.Opt { return e.cfg.clientOpts }
@@ -77,6 +98,11 @@ func (e *Engine) kgoOpts() []kgo.Opt { return e.cfg.clientOpts }
 func (e *Engine) Close() error {
 	if e.ownsCl {
 		e.client.Close()
+	}
+	e.dbMu.Lock()
+	defer e.dbMu.Unlock()
+	if e.db == nil {
+		return nil
 	}
 	return e.db.Close()
 }

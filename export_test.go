@@ -106,6 +106,10 @@ func TestCopyParquet(t *testing.T) {
 		{"duckdb none", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", COMPRESSION none"},
 		{"scan zstd level 9", `SELECT partition, offset, value FROM kafka('orders')`, ", COMPRESSION zstd, COMPRESSION_LEVEL 9"},
 		{"duckdb zstd level 9", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", COMPRESSION_LEVEL 9"},
+		// Row groups of 97 rows: many, encoded in parallel and stitched
+		// into one file (sink.ParquetFile), which DuckDB must read whole.
+		{"scan row groups", `SELECT partition, offset, value FROM kafka('orders') WITH (minPartitions=5)`, ", ROW_GROUP_SIZE 97"},
+		{"duckdb row groups", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", ROW_GROUP_SIZE 2048"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, "orders.parquet")
@@ -120,6 +124,16 @@ func TestCopyParquet(t *testing.T) {
 			}
 			if st.Scan == nil || st.Scan.Rows != fixtureOrders {
 				t.Fatalf("scan stats %+v", st.Scan)
+			}
+			// DuckDB reads the file whole too, row group by row group.
+			duckRows := queryInt64(t, eng, fmt.Sprintf(`SELECT COUNT(*) FROM read_parquet('%s')`, path))
+			duckOffsets := queryInt64(t, eng, fmt.Sprintf(`SELECT SUM("offset")::BIGINT FROM read_parquet('%s')`, path))
+			groups := queryInt64(t, eng, fmt.Sprintf(`SELECT COUNT(DISTINCT row_group_id) FROM parquet_metadata('%s')`, path))
+			if duckRows != fixtureOrders || duckOffsets != offsets {
+				t.Fatalf("DuckDB reads %d rows, offsets summing to %d; want %d, %d", duckRows, duckOffsets, fixtureOrders, offsets)
+			}
+			if strings.Contains(tc.name, "row groups") && groups < 2 {
+				t.Fatalf("%d row groups", groups)
 			}
 			if got := dirNames(t, dir); !slices.Equal(got, []string{"orders.parquet"}) {
 				t.Fatalf("directory holds %v", got)
@@ -155,6 +169,8 @@ func TestCopyParquet(t *testing.T) {
 			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL fast)`:                  `1:51: COPY option COMPRESSION_LEVEL: "fast" is not a positive integer`,
 			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION snappy, COMPRESSION_LEVEL 3)`: `1:71: COPY option COMPRESSION_LEVEL: compression snappy has no levels`,
 			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION_LEVEL 3)`:                         `1:29: COPY option COMPRESSION_LEVEL applies to FORMAT parquet only`,
+			`COPY (SELECT 1) TO 'x.parquet' (ROW_GROUP_SIZE 0)`:                        `1:48: COPY option ROW_GROUP_SIZE: "0" is not a positive number of rows`,
+			`COPY (SELECT 1) TO 'x.csv' (ROW_GROUP_SIZE 10)`:                           `1:29: COPY option ROW_GROUP_SIZE applies to FORMAT parquet only`,
 			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`:       `1:7: COPY ... (PER_TASK true) needs SELECT <columns>`,
 		} {
 			_, err := eng.Exec(context.Background(), sql)

@@ -48,7 +48,7 @@ func (e *Engine) query(ctx context.Context, q lang.Query) (array.RecordReader, e
 	if err != nil {
 		return nil, err
 	}
-	rr, err := e.db.Query(ctx, b.sql, b.srcs)
+	rr, err := b.db.Query(ctx, b.sql, b.srcs)
 	// DuckDB has read (or stopped) every scan by now: its result is
 	// materialized before the first batch is returned.
 	b.report(e.cfg.stats)
@@ -87,6 +87,7 @@ func (e *Engine) count(ctx context.Context, root plan.Node) (array.RecordReader,
 // bound is a statement rendered as DuckDB SQL with its kafka() sources
 // started as scans, each to be registered as a view.
 type bound struct {
+	db      *exec.DB // the engine's DuckDB database, open
 	sql     string
 	srcs    []exec.Source
 	streams []*exec.Stream
@@ -126,9 +127,13 @@ func (b *bound) report(fn func(*Stats)) {
 // replaced by a view over its scan, and starts the scans. Nothing of the
 // user's text is spliced: lang.Render prints the SQL from the AST.
 func (e *Engine) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement) (*bound, error) {
+	db, err := e.duck()
+	if err != nil {
+		return nil, err
+	}
 	views := make(map[*plan.Scan]string, len(pq.Scans))
 	for _, s := range pq.Scans {
-		views[s] = e.db.ViewName()
+		views[s] = db.ViewName()
 	}
 	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
 		s := pq.ScanOf(ks)
@@ -140,7 +145,7 @@ func (e *Engine) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement) 
 	if err != nil {
 		return nil, err
 	}
-	b := &bound{sql: text}
+	b := &bound{db: db, sql: text}
 	for _, s := range pq.Scans {
 		st, err := exec.Start(ctx, s, e.execConfig())
 		if err != nil {

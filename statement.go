@@ -67,7 +67,7 @@ func (e *Engine) write(ctx context.Context, stmt lang.Statement, kind string) (*
 	if err != nil {
 		return nil, err
 	}
-	n, err := e.db.Exec(ctx, b.sql, b.srcs)
+	n, err := b.db.Exec(ctx, b.sql, b.srcs)
 	st := &ExecStats{Statement: kind, Rows: n, Scan: b.merged()}
 	if e.cfg.stats != nil && st.Scan != nil {
 		e.cfg.stats(st.Scan)
@@ -101,6 +101,7 @@ type copyOptions struct {
 	format      string // parquet, csv, json
 	compression string // zstd, snappy, gzip, none (parquet only)
 	level       int    // COMPRESSION_LEVEL; 0: the codec's default
+	rowGroup    int64  // ROW_GROUP_SIZE in rows; 0: the writer's default
 	perTask     bool
 	header      bool // csv
 }
@@ -108,7 +109,7 @@ type copyOptions struct {
 // parseCopyOptions validates c's options; errors point at the option.
 func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 	o := copyOptions{header: true}
-	var compression, level *lang.Option
+	var compression, level, rowGroup *lang.Option
 	for _, opt := range c.Options {
 		val := func() (string, error) {
 			if opt.Value == nil {
@@ -153,12 +154,20 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 					err = lang.Errorf(opt.Value.Pos, "COPY option COMPRESSION_LEVEL: %q is not a positive integer", opt.Value.Value)
 				}
 			}
+		case "ROW_GROUP_SIZE":
+			rowGroup = opt
+			var v string
+			if v, err = val(); err == nil {
+				if o.rowGroup, err = strconv.ParseInt(v, 10, 64); err != nil || o.rowGroup < 1 {
+					err = lang.Errorf(opt.Value.Pos, "COPY option ROW_GROUP_SIZE: %q is not a positive number of rows", opt.Value.Value)
+				}
+			}
 		case "PER_TASK":
 			o.perTask, err = flag()
 		case "HEADER":
 			o.header, err = flag()
 		default:
-			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, COMPRESSION_LEVEL, PER_TASK, HEADER)", opt.Key)
+			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_SIZE, PER_TASK, HEADER)", opt.Key)
 		}
 		if err != nil {
 			return o, err
@@ -188,6 +197,9 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 			return o, lang.Errorf(level.Pos, "COPY option COMPRESSION_LEVEL applies to FORMAT parquet only")
 		}
 	}
+	if rowGroup != nil && o.format != "parquet" {
+		return o, lang.Errorf(rowGroup.Pos, "COPY option ROW_GROUP_SIZE applies to FORMAT parquet only")
+	}
 	if o.perTask && o.format != "parquet" {
 		return o, lang.Errorf(c.Pos, "COPY ... (PER_TASK true) writes Parquet parts; FORMAT %s is not supported", o.format)
 	}
@@ -196,7 +208,11 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 
 // parquet returns the options of kq's own Parquet writer.
 func (o copyOptions) parquet(c sink.Compression, mem memory.Allocator) []sink.ParquetOption {
-	return []sink.ParquetOption{sink.WithCompression(c), sink.WithCompressionLevel(o.level), sink.WithAllocator(mem)}
+	opts := []sink.ParquetOption{sink.WithCompression(c), sink.WithCompressionLevel(o.level), sink.WithAllocator(mem)}
+	if o.rowGroup > 0 {
+		opts = append(opts, sink.WithRowGroupRows(o.rowGroup))
+	}
+	return opts
 }
 
 // copy runs COPY (query) TO 'path'.

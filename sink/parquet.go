@@ -57,20 +57,31 @@ func (c Compression) codec() compress.Compression {
 // default) for files about 3 % larger (BENCHMARKS.md).
 const DefaultZstdLevel = 1
 
-// ParquetRowGroupRows is the default largest row group: the unit the
-// writer encodes in parallel and holds in memory (as Arrow batches, then
-// as compressed pages) until it is written.
-const ParquetRowGroupRows = 128 * 1024
+// ParquetRowGroupRows and ParquetRowGroupBytes bound a row group by
+// default: it ends at whichever it reaches first (bytes counted as the
+// Arrow batches' in-memory size). A row group is the unit the writer
+// encodes in parallel and holds in memory (as Arrow batches waiting for
+// an encoder, then as compressed pages) until it is written, so these
+// bound the writer's memory: at most WithEncoders row groups.
+const (
+	ParquetRowGroupRows  = 64 * 1024
+	ParquetRowGroupBytes = 16 << 20
+)
+
+// DefaultEncoders is the most encoders a ParquetFile uses by default
+// (fewer with fewer cores): more encoders hold more row groups in memory.
+const DefaultEncoders = 4
 
 // ParquetOption configures a ParquetFile.
 type ParquetOption func(*parquetConfig)
 
 type parquetConfig struct {
-	comp         Compression
-	level        int // 0: the codec's kq default
-	mem          memory.Allocator
-	encoders     int
-	rowGroupRows int64
+	comp          Compression
+	level         int // 0: the codec's kq default
+	mem           memory.Allocator
+	encoders      int
+	rowGroupRows  int64
+	rowGroupBytes int64
 }
 
 // WithCompression sets the codec; default Zstd.
@@ -91,15 +102,23 @@ func WithAllocator(mem memory.Allocator) ParquetOption {
 }
 
 // WithEncoders sets how many row groups are encoded and compressed at
-// once, each on its own goroutine; default GOMAXPROCS. Memory grows with
-// it: each holds up to a row group of Arrow batches.
+// once, each on its own goroutine; default GOMAXPROCS, at most
+// DefaultEncoders. Memory grows with it: each holds up to a row group of
+// Arrow batches.
 func WithEncoders(n int) ParquetOption {
 	return func(p *parquetConfig) { p.encoders = n }
 }
 
-// WithRowGroupRows sets the largest row group; default ParquetRowGroupRows.
+// WithRowGroupRows sets the most rows of a row group; default
+// ParquetRowGroupRows.
 func WithRowGroupRows(n int64) ParquetOption {
 	return func(p *parquetConfig) { p.rowGroupRows = n }
+}
+
+// WithRowGroupBytes sets the most bytes of Arrow data of a row group
+// (at least one row is always taken); default ParquetRowGroupBytes.
+func WithRowGroupBytes(n int64) ParquetOption {
+	return func(p *parquetConfig) { p.rowGroupBytes = n }
 }
 
 // CheckCompressionLevel reports whether level suits codec c (0 is always
@@ -118,7 +137,8 @@ func CheckCompressionLevel(c Compression, level int) error {
 }
 
 func newParquetConfig(opts []ParquetOption) (parquetConfig, error) {
-	cfg := parquetConfig{comp: Zstd, mem: memory.DefaultAllocator, encoders: runtime.GOMAXPROCS(0), rowGroupRows: ParquetRowGroupRows}
+	cfg := parquetConfig{comp: Zstd, mem: memory.DefaultAllocator, encoders: min(runtime.GOMAXPROCS(0), DefaultEncoders),
+		rowGroupRows: ParquetRowGroupRows, rowGroupBytes: ParquetRowGroupBytes}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -128,8 +148,8 @@ func newParquetConfig(opts []ParquetOption) (parquetConfig, error) {
 	if cfg.encoders < 1 {
 		cfg.encoders = 1
 	}
-	if cfg.rowGroupRows < 1 {
-		return cfg, fmt.Errorf("parquet row group of %d rows", cfg.rowGroupRows)
+	if cfg.rowGroupRows < 1 || cfg.rowGroupBytes < 1 {
+		return cfg, fmt.Errorf("parquet row groups of %d rows, %d bytes", cfg.rowGroupRows, cfg.rowGroupBytes)
 	}
 	if cfg.comp == "" {
 		cfg.comp = Zstd

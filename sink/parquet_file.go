@@ -50,6 +50,7 @@ type ParquetFile struct {
 type rowGroupJob struct {
 	batches chan arrow.RecordBatch
 	rows    int64
+	bytes   int64 // estimated Arrow bytes
 	done    chan struct{}
 	buf     *bytes.Buffer
 	meta    *metadata.FileMetaData
@@ -88,12 +89,20 @@ func (p *ParquetFile) Write(rec arrow.RecordBatch) error {
 	if err := p.failed(); err != nil {
 		return err
 	}
-	for off, n := int64(0), rec.NumRows(); off < n; {
+	n := rec.NumRows()
+	if n == 0 {
+		return nil
+	}
+	// The batch's bytes per row (its buffers' size; at least 1), for the
+	// row groups' byte bound.
+	rowBytes := max(recordBytes(rec)/n, 1)
+	for off := int64(0); off < n; {
 		if p.cur == nil {
 			p.slots <- struct{}{} // waits while WithEncoders row groups are in flight
 			p.cur = p.startJob()
 		}
-		take := min(n-off, p.cfg.rowGroupRows-p.cur.rows)
+		byBytes := max((p.cfg.rowGroupBytes-p.cur.bytes+rowBytes-1)/rowBytes, 1)
+		take := min(n-off, p.cfg.rowGroupRows-p.cur.rows, byBytes)
 		part := rec
 		if off == 0 && take == n {
 			rec.Retain()
@@ -102,9 +111,10 @@ func (p *ParquetFile) Write(rec arrow.RecordBatch) error {
 		}
 		p.cur.batches <- part
 		p.cur.rows += take
+		p.cur.bytes += take * rowBytes
 		p.rows += take
 		off += take
-		if p.cur.rows == p.cfg.rowGroupRows {
+		if p.cur.rows == p.cfg.rowGroupRows || p.cur.bytes >= p.cfg.rowGroupBytes {
 			close(p.cur.batches)
 			p.cur = nil
 		}
@@ -231,4 +241,25 @@ func (p *ParquetFile) Abort() {
 		p.finish()
 	}
 	p.f.Abort()
+}
+
+// recordBytes is the size of rec's buffers (of a slice: of the buffers it
+// shares).
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	var walk func(d arrow.ArrayData)
+	walk = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil {
+				n += int64(b.Len())
+			}
+		}
+		for _, c := range d.Children() {
+			walk(c)
+		}
+	}
+	for _, c := range rec.Columns() {
+		walk(c.Data())
+	}
+	return n
 }

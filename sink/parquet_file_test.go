@@ -49,8 +49,10 @@ func kafkaBatch(mem memory.Allocator, from, until int64) arrow.RecordBatch {
 }
 
 // checkKafkaFile reads path back with arrow-go's reader and checks that it
-// holds rows 0..n-1 in order, in row groups of at most rgRows rows.
-func checkKafkaFile(t *testing.T, path string, n, rgRows int64) {
+// holds rows 0..n-1 in order, in row groups of at most rgRows rows (and
+// exactly as many as that makes, unless byBytes: then the rows bound is
+// not what ends them).
+func checkKafkaFile(t *testing.T, path string, n, rgRows int64, byBytes bool) {
 	t.Helper()
 	f, err := file.OpenParquetFile(path, false)
 	if err != nil {
@@ -65,7 +67,7 @@ func checkKafkaFile(t *testing.T, path string, n, rgRows int64) {
 			t.Fatalf("row group %d has %d rows (at most %d)", i, rows, rgRows)
 		}
 	}
-	if want := (n + rgRows - 1) / rgRows; int64(f.NumRowGroups()) != want {
+	if want := (n + rgRows - 1) / rgRows; !byBytes && int64(f.NumRowGroups()) != want {
 		t.Fatalf("%d row groups, want %d", f.NumRowGroups(), want)
 	}
 	r, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: 777}, memory.DefaultAllocator)
@@ -153,7 +155,7 @@ func TestParquetFileRowGroups(t *testing.T) {
 			if err := pf.Commit(); err != nil {
 				t.Fatal(err)
 			}
-			checkKafkaFile(t, path, tc.n, tc.rgRows)
+			checkKafkaFile(t, path, tc.n, tc.rgRows, false)
 		})
 	}
 }
@@ -261,7 +263,7 @@ func TestCompressionLevels(t *testing.T) {
 		if err := pf.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		checkKafkaFile(t, p, 20000, ParquetRowGroupRows)
+		checkKafkaFile(t, p, 20000, ParquetRowGroupRows, true)
 		fi, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
@@ -271,4 +273,42 @@ func TestCompressionLevels(t *testing.T) {
 	if fast, dense := size(1), size(19); dense >= fast {
 		t.Fatalf("zstd level 19 gave %d bytes, level 1 %d", dense, fast)
 	}
+}
+
+// TestParquetFileRowGroupBytes: wide rows end a row group by its bytes
+// before its rows, which bounds the writer's memory whatever the values'
+// size.
+func TestParquetFileRowGroupBytes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	path := filepath.Join(t.TempDir(), "x.parquet")
+	const limit = 64 << 10
+	pf, err := CreateParquet(path, kafkaSchema, WithAllocator(mem), WithRowGroupBytes(limit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for from := int64(0); from < 20000; from += 1500 {
+		rec := kafkaBatch(mem, from, min(from+1500, 20000))
+		total += recordBytes(rec)
+		err := pf.Write(rec)
+		rec.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pf.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Each row group holds about limit bytes of Arrow data (rounded up to
+	// whole rows), so there are about total/limit of them.
+	if got, want := int64(f.NumRowGroups()), total/limit; got < want || got > want+2 {
+		t.Fatalf("%d row groups for %d bytes in row groups of %d bytes; want about %d", got, total, limit, want)
+	}
+	checkKafkaFile(t, path, 20000, 20000, true)
 }

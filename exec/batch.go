@@ -104,6 +104,11 @@ type recordDecoder struct {
 }
 
 func (d *recordDecoder) varint() int64 {
+	if len(d.buf) > 0 && d.buf[0] < 0x80 { // one byte: most deltas and lengths
+		u := int64(d.buf[0])
+		d.buf = d.buf[1:]
+		return u>>1 ^ -(u & 1)
+	}
 	v, n := binary.Varint(d.buf)
 	if n <= 0 {
 		d.err = errors.New("bad varint")

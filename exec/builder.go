@@ -19,6 +19,16 @@ type rowBuilder struct {
 	key     *partDecoder
 	rows    int
 
+	// fields[i] is the decoded field built as physical column i, if any
+	// (then b's builder i stays empty).
+	fields []*fieldRef
+	// The previous batch's rows and, per builder of b, its bytes of
+	// variable-size data: the next batch reserves as much up front
+	// instead of growing its buffers step by step.
+	lastRows int
+	lastData []int
+	bytes    int // payload bytes appended since the last flush
+
 	// The task and batch the next records come from.
 	topic     string
 	partition int32
@@ -27,6 +37,8 @@ type rowBuilder struct {
 
 func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 	rb := &rowBuilder{mem: mem, layout: l, b: array.NewRecordBuilder(mem, l.physSchema)}
+	rb.fields = make([]*fieldRef, len(l.phys))
+	rb.lastData = make([]int, len(l.phys))
 	part := func(name, format string) *partDecoder {
 		if name == plan.ColKey {
 			if rb.key == nil {
@@ -44,7 +56,7 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 		switch {
 		case c.part != "":
 			d := part(c.part, c.format)
-			d.addField(c.field, fb)
+			rb.fields[i] = &fieldRef{d: d, col: d.addField(c.field, fb.Type())}
 			d.track = true // the struct's validity
 			continue
 		case c.name == plan.ColKey || c.name == plan.ColValue:
@@ -86,6 +98,12 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 	return rb
 }
 
+// fieldRef names the fieldCol of a decoded field: its decoder and index.
+type fieldRef struct {
+	d   *partDecoder
+	col int
+}
+
 func appendBytes(b *array.BinaryBuilder, v []byte) {
 	if v == nil {
 		b.AppendNull()
@@ -98,6 +116,10 @@ func appendBytes(b *array.BinaryBuilder, v []byte) {
 // NULL columns; the first such error is returned (part is "value" or
 // "key") for the caller to count or fail on.
 func (rb *rowBuilder) append(r *record) (part string, err error) {
+	if rb.rows == 0 && rb.lastRows > 0 {
+		rb.reserve()
+	}
+	rb.bytes += len(r.Key) + len(r.Value)
 	for _, fn := range rb.appends {
 		fn(r)
 	}
@@ -115,6 +137,31 @@ func (rb *rowBuilder) append(r *record) (part string, err error) {
 	return part, err
 }
 
+// maxBatchBytes bounds the payload of one batch: a batch is flushed
+// early when its keys and values reach it, far below the 2 GiB its
+// string and binary columns can address.
+const maxBatchBytes = 256 << 20
+
+// full reports whether the batch should be flushed: it has rows rows, or
+// maxBatchBytes of payload.
+func (rb *rowBuilder) full(rows int) bool {
+	return rb.rows >= rows || rb.bytes >= maxBatchBytes
+}
+
+// reserve sizes the builders of b for a batch like the previous one.
+func (rb *rowBuilder) reserve() {
+	for i, f := range rb.fields {
+		if f != nil {
+			continue
+		}
+		fb := rb.b.Field(i)
+		fb.Reserve(rb.lastRows)
+		if bb, ok := fb.(interface{ ReserveData(int) }); ok && rb.lastData[i] > 0 {
+			bb.ReserveData(rb.lastData[i] + rb.lastData[i]/16)
+		}
+	}
+}
+
 // flush returns the rows appended so far as a record (owned by the caller)
 // and resets the builder; nil when there are none.
 func (rb *rowBuilder) flush() arrow.RecordBatch {
@@ -122,8 +169,24 @@ func (rb *rowBuilder) flush() arrow.RecordBatch {
 		return nil
 	}
 	n := rb.rows
-	rb.rows = 0
-	phys := rb.b.NewRecordBatch()
+	rb.rows, rb.bytes, rb.lastRows = 0, 0, n
+	physCols := make([]arrow.Array, len(rb.fields))
+	for i, f := range rb.fields {
+		if f != nil {
+			physCols[i] = f.d.cols[f.col].finish(rb.mem)
+			continue
+		}
+		fb := rb.b.Field(i)
+		rb.lastData[i] = 0
+		if bb, ok := fb.(interface{ DataLen() int }); ok {
+			rb.lastData[i] = bb.DataLen()
+		}
+		physCols[i] = fb.NewArray()
+	}
+	phys := array.NewRecordBatch(rb.layout.physSchema, physCols, int64(n))
+	for _, c := range physCols {
+		c.Release()
+	}
 	if rb.layout.identity() {
 		return phys
 	}

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -33,54 +32,6 @@ func FieldArrowType(t plan.FieldType) (arrow.DataType, error) {
 		return TimestampType, nil
 	}
 	return nil, fmt.Errorf("unknown field type %q", t)
-}
-
-// fieldCol is the builder of one decoded JSON field.
-type fieldCol struct {
-	f   plan.Field
-	i64 *array.Int64Builder
-	i32 *array.Int32Builder
-	f64 *array.Float64Builder
-	str *array.StringBuilder
-	bl  *array.BooleanBuilder
-	ts  *array.TimestampBuilder
-	buf []byte // this field's unescaped string, per record
-}
-
-func newFieldCol(f plan.Field, b array.Builder) fieldCol {
-	c := fieldCol{f: f}
-	switch b := b.(type) {
-	case *array.Int64Builder:
-		c.i64 = b
-	case *array.Int32Builder:
-		c.i32 = b
-	case *array.Float64Builder:
-		c.f64 = b
-	case *array.StringBuilder:
-		c.str = b
-	case *array.BooleanBuilder:
-		c.bl = b
-	case *array.TimestampBuilder:
-		c.ts = b
-	}
-	return c
-}
-
-func (c *fieldCol) appendNull() {
-	switch {
-	case c.i64 != nil:
-		c.i64.AppendNull()
-	case c.i32 != nil:
-		c.i32.AppendNull()
-	case c.f64 != nil:
-		c.f64.AppendNull()
-	case c.str != nil:
-		c.str.AppendNull()
-	case c.bl != nil:
-		c.bl.AppendNull()
-	case c.ts != nil:
-		c.ts.AppendNull()
-	}
 }
 
 // value is one converted field value, before it is appended.
@@ -136,19 +87,21 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 	case plan.TypeVarchar:
 		switch {
 		case s.kind == jsonString && s.esc:
-			c.buf, err = unescape(c.buf[:0], s.content())
+			c.buf = unescape(c.buf[:0], s.content())
 			v.s = c.buf
 		case s.kind == jsonString:
 			v.s = s.content()
 		default: // numbers, booleans, nested values: their JSON text
 			v.s = s.raw
 		}
-		if err == nil && !utf8.Valid(v.s) {
+		// Escapes decode to UTF-8 and the scanner noted any other
+		// byte >= 0x80: only such strings need a check.
+		if s.high && !utf8.Valid(v.s) {
 			err = errors.New("invalid UTF-8")
 		}
 	case plan.TypeJSON:
 		v.s = s.raw
-		if !utf8.Valid(v.s) {
+		if s.high && !utf8.Valid(v.s) {
 			err = errors.New("invalid UTF-8")
 		}
 	}
@@ -156,27 +109,6 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 		return fmt.Errorf("field %s (%s): %w: %s", c.f.Name, c.f.Type, err, excerpt(s.raw))
 	}
 	return nil
-}
-
-func (c *fieldCol) append(v *value) {
-	if v.null {
-		c.appendNull()
-		return
-	}
-	switch {
-	case c.i64 != nil:
-		c.i64.Append(v.i)
-	case c.i32 != nil:
-		c.i32.Append(int32(v.i))
-	case c.f64 != nil:
-		c.f64.Append(v.f)
-	case c.str != nil:
-		c.str.BinaryBuilder.Append(v.s)
-	case c.bl != nil:
-		c.bl.Append(v.b)
-	case c.ts != nil:
-		c.ts.Append(arrow.Timestamp(v.i))
-	}
 }
 
 var errWrongKind = errors.New("wrong JSON type")
@@ -188,63 +120,6 @@ func excerpt(b []byte) string {
 		return strconv.Quote(string(b[:n])) + "..."
 	}
 	return strconv.Quote(string(b))
-}
-
-// jsonInt parses a JSON number that must be an integer; 5.0 and 1e3 are
-// accepted, 5.5 is not.
-func jsonInt(b []byte) (int64, error) {
-	if len(b) == 0 {
-		return 0, errors.New("empty number")
-	}
-	neg := b[0] == '-'
-	i := 0
-	if neg {
-		i = 1
-	}
-	if i == len(b) {
-		return 0, errors.New("bad number")
-	}
-	var n uint64
-	for ; i < len(b); i++ {
-		c := b[i]
-		if c < '0' || c > '9' {
-			f, err := jsonFloat(b)
-			if err != nil {
-				return 0, err
-			}
-			if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
-				return 0, errors.New("not an integer")
-			}
-			return int64(f), nil
-		}
-		if n > (math.MaxUint64-9)/10 {
-			return 0, errors.New("out of the BIGINT range")
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	if neg {
-		if n > 1<<63 {
-			return 0, errors.New("out of the BIGINT range")
-		}
-		return -int64(n), nil
-	}
-	if n > math.MaxInt64 {
-		return 0, errors.New("out of the BIGINT range")
-	}
-	return int64(n), nil
-}
-
-// jsonFloat parses a JSON number. The string view of b does not outlive
-// the call.
-func jsonFloat(b []byte) (float64, error) {
-	if len(b) == 0 {
-		return 0, errors.New("empty number")
-	}
-	f, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
-	if err != nil {
-		return 0, errors.New("bad number")
-	}
-	return f, nil
 }
 
 // partDecoder builds the columns of a record's value (or key): the
@@ -260,14 +135,12 @@ type partDecoder struct {
 	slots  []jsonSlot
 	vals   []value
 	keyBuf []byte
-	lookup func(key []byte) *jsonSlot
 
 	// Objects of one topic tend to list their fields in the same order:
-	// posKey[k] is the key last seen at position k of an object and
-	// posIdx[k] its field (-1 when not decoded), checked before the map.
-	posKey []string
-	posIdx []int
-	pos    int
+	// keys[k] is the key last seen at position k of an object, checked
+	// before the map (json_keys.go); pos is the position in the object.
+	keys []keyEntry
+	pos  int
 
 	// track keeps valid, one entry per row since the last flush: the
 	// value decoded (false for a null or undecodable value), for the
@@ -302,30 +175,6 @@ func (d *partDecoder) validity(mem memory.Allocator, n int) (*memory.Buffer, int
 
 func newPartDecoder(part, format string) *partDecoder {
 	d := &partDecoder{part: part, format: format, index: map[string]int{}}
-	d.lookup = func(key []byte) *jsonSlot {
-		k := d.pos
-		d.pos++
-		if k < len(d.posKey) && d.posKey[k] == string(key) {
-			if i := d.posIdx[k]; i >= 0 {
-				return &d.slots[i]
-			}
-			return nil
-		}
-		i, ok := d.index[string(key)]
-		if !ok {
-			i = -1
-		}
-		if k < 64 { // remember the layout of ordinary objects
-			for len(d.posKey) <= k {
-				d.posKey, d.posIdx = append(d.posKey, ""), append(d.posIdx, -1)
-			}
-			d.posKey[k], d.posIdx[k] = string(key), i
-		}
-		if i < 0 {
-			return nil
-		}
-		return &d.slots[i]
-	}
 	return d
 }
 
@@ -339,11 +188,15 @@ func (d *partDecoder) setWhole(b array.Builder) {
 	}
 }
 
-func (d *partDecoder) addField(f plan.Field, b array.Builder) {
-	d.index[f.Name] = len(d.cols)
-	d.cols = append(d.cols, newFieldCol(f, b))
+// addField adds a field to decode into an array of type dt and returns
+// its index in d.cols.
+func (d *partDecoder) addField(f plan.Field, dt arrow.DataType) int {
+	j := len(d.cols)
+	d.index[f.Name] = j
+	d.cols = append(d.cols, newFieldCol(f, dt))
 	d.slots = append(d.slots, jsonSlot{})
 	d.vals = append(d.vals, value{})
+	return j
 }
 
 // append appends data (nil for a null value or key) to the columns. It
@@ -383,7 +236,7 @@ func (d *partDecoder) appendData(data []byte) error {
 		d.slots[i] = jsonSlot{}
 	}
 	d.pos = 0
-	if err := jsonObject(data, &d.keyBuf, d.lookup); err != nil {
+	if err := walkObject(data, &d.keyBuf, d, nil); err != nil {
 		d.appendNulls()
 		return err
 	}

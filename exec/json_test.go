@@ -28,6 +28,27 @@ func TestJSONObject(t *testing.T) {
 		{in: `{"a":tru}`, err: true},
 		{in: "{\"a\":\"\x01\"}", want: map[string]string{"a": "2:\"\x01\""}}, // control characters are tolerated
 		{in: ``, err: true},
+		// The whole value's syntax is checked, skipped and nested values too.
+		{in: `{"a":01}`, err: true},
+		{in: `{"a":1.}`, err: true},
+		{in: `{"a":-}`, err: true},
+		{in: `{"a":1e}`, err: true},
+		{in: `{"a":+1}`, err: true},
+		{in: `{"a":[1,,2]}`, err: true},
+		{in: `{"a":[1 2]}`, err: true},
+		{in: `{"a":[}`, err: true},
+		{in: `{"a":{"b"}}`, err: true},
+		{in: `{"a":{"b":1,}}`, err: true},
+		{in: `{"a":[1,]}`, err: true},
+		{in: `{"a":"\x"}`, err: true},
+		{in: `{"a":"\u12"}`, err: true},
+		{in: `{"a":[nul]}`, err: true},
+		{in: `{"a":1,}`, err: true},
+		{in: `{,}`, err: true},
+		{in: `{"a" 1}`, err: true},
+		{in: `{"a":{"b":[{"c":"\u00e9\""}, [], {}, -0.5E+2, true]}}`, want: map[string]string{"a": `5:{"b":[{"c":"\u00e9\""}, [], {}, -0.5E+2, true]}`}},
+		{in: "{\"é\":\"ü\"}", want: map[string]string{"é": "2:\"ü\""}},
+		{in: "{\"a\":\"\xff\"}", want: map[string]string{"a": "2:\"\xff\""}}, // UTF-8 is checked by the fields that keep it
 	} {
 		got := map[string]string{}
 		slots := map[string]*jsonSlot{}
@@ -57,12 +78,17 @@ func TestJSONObject(t *testing.T) {
 }
 
 func TestUnescape(t *testing.T) {
-	got, err := unescape(nil, []byte(`a\"b\\c\/d\n\t\u00e9\ud83d\ude00`))
-	if err != nil || string(got) != "a\"b\\c/d\n\té😀" {
-		t.Errorf("unescape = %q, %v", got, err)
-	}
-	if _, err := unescape(nil, []byte(`\x`)); err == nil {
-		t.Error(`unescape(\x): no error`)
+	for in, want := range map[string]string{
+		`a\"b\\c\/d\n\t\u00e9\ud83d\ude00`: "a\"b\\c/d\n\té😀",
+		`\ud83d`:                           "\uFFFD",       // a lone surrogate
+		`\ud83dx`:                          "\uFFFDx",      // a lone surrogate
+		`\ud83d\u0041`:                     "\uFFFDA",      // not a pair
+		`\ude00\ud83d`:                     "\uFFFD\uFFFD", // the wrong order
+		`\b\f\r\u0000`:                     "\b\f\r\x00",
+	} {
+		if got := unescape(nil, []byte(in)); string(got) != want {
+			t.Errorf("unescape(%s) = %q, want %q", in, got, want)
+		}
 	}
 }
 

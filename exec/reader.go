@@ -309,7 +309,7 @@ func (w *worker) records(ctx context.Context, ts *taskState, h *batchHeader, bat
 				return &DecodeError{Topic: t.Topic, Partition: t.Partition, Offset: off, Part: part, Err: err}
 			}
 		}
-		if w.rows.rows >= w.cfg.BatchRows {
+		if w.rows.full(w.cfg.BatchRows) {
 			if err := w.flush(ctx); err != nil {
 				return err
 			}

@@ -103,76 +103,98 @@ type recordDecoder struct {
 	err error
 }
 
-func (d *recordDecoder) varint() int64 {
-	if len(d.buf) > 0 && d.buf[0] < 0x80 { // one byte: most deltas and lengths
-		u := int64(d.buf[0])
-		d.buf = d.buf[1:]
-		return u>>1 ^ -(u & 1)
+// varintAt decodes the zigzag varint at b[p:] and returns it and the
+// index after it, or -1 when it is malformed or truncated.
+func varintAt(b []byte, p int) (int64, int) {
+	if p < len(b) && b[p] < 0x80 { // one byte: most deltas and counts
+		u := int64(b[p])
+		return u>>1 ^ -(u & 1), p + 1
 	}
-	v, n := binary.Varint(d.buf)
+	if p >= len(b) {
+		return 0, -1
+	}
+	v, n := binary.Varint(b[p:])
 	if n <= 0 {
-		d.err = errors.New("bad varint")
-		d.buf = nil
-		return 0
+		return 0, -1
 	}
-	d.buf = d.buf[n:]
-	return v
+	return v, p + n
 }
 
-func (d *recordDecoder) bytes() []byte {
-	n := d.varint()
-	if d.err != nil || n < 0 {
-		return nil
+// bytesAt decodes the length-prefixed bytes at b[p:] (nil for length -1)
+// and returns them and the index after them, or -1 when malformed.
+func bytesAt(b []byte, p int) ([]byte, int, error) {
+	n, p := varintAt(b, p)
+	switch {
+	case p < 0:
+		return nil, -1, errors.New("bad varint")
+	case n < 0:
+		return nil, p, nil
+	case int64(len(b)-p) < n:
+		return nil, -1, errors.New("record field past the end of its batch")
 	}
-	if int64(len(d.buf)) < n {
-		d.err = errors.New("record field past the end of its batch")
-		d.buf = nil
-		return nil
-	}
-	b := d.buf[:n:n]
-	d.buf = d.buf[n:]
-	return b
+	e := p + int(n)
+	return b[p:e:e], e, nil
 }
 
 // next decodes the next record into r, reusing r.Headers. It returns false
 // at the end of the batch or on a decode error (see d.err).
 func (d *recordDecoder) next(r *record, wantHeaders bool) bool {
-	if len(d.buf) == 0 || d.err != nil {
+	buf := d.buf
+	if len(buf) == 0 || d.err != nil {
 		return false
 	}
-	length := d.varint()
-	if d.err != nil {
-		return false
+	length, p := varintAt(buf, 0)
+	if p < 0 {
+		return d.fail(errors.New("bad varint"))
 	}
-	if length < 1 || int64(len(d.buf)) < length {
-		d.err = errors.New("record length past the end of its batch")
-		return false
+	if length < 1 || int64(len(buf)-p) < length {
+		return d.fail(errors.New("record length past the end of its batch"))
 	}
-	body := d.buf[:length]
-	rest := d.buf[length:]
-	d.buf = body[1:] // skip attributes
-	tsDelta := d.varint()
-	offDelta := d.varint()
+	body := buf[p : p+int(length)]
+	rest := buf[p+int(length):]
+	tsDelta, p := varintAt(body, 1) // after the attributes
+	if p < 0 {
+		return d.fail(errors.New("bad varint"))
+	}
+	offDelta, p := varintAt(body, p)
+	if p < 0 {
+		return d.fail(errors.New("bad varint"))
+	}
 	r.Offset = d.h.BaseOffset + offDelta
 	if d.h.timestampType() == 1 {
 		r.Timestamp = d.h.MaxTimestamp
 	} else {
 		r.Timestamp = d.h.BaseTimestamp + tsDelta
 	}
-	r.Key = d.bytes()
-	r.Value = d.bytes()
-	n := d.varint()
+	var err error
+	if r.Key, p, err = bytesAt(body, p); err != nil {
+		return d.fail(err)
+	}
+	if r.Value, p, err = bytesAt(body, p); err != nil {
+		return d.fail(err)
+	}
+	n, p := varintAt(body, p)
+	if p < 0 {
+		return d.fail(errors.New("bad varint"))
+	}
 	r.Headers = r.Headers[:0]
-	for i := int64(0); i < n && d.err == nil; i++ {
-		k := d.bytes()
-		v := d.bytes()
+	for i := int64(0); i < n; i++ {
+		var k, v []byte
+		if k, p, err = bytesAt(body, p); err != nil {
+			return d.fail(err)
+		}
+		if v, p, err = bytesAt(body, p); err != nil {
+			return d.fail(err)
+		}
 		if wantHeaders {
 			r.Headers = append(r.Headers, header{Key: k, Value: v})
 		}
 	}
-	if d.err != nil {
-		return false
-	}
 	d.buf = rest
 	return true
+}
+
+func (d *recordDecoder) fail(err error) bool {
+	d.err, d.buf = err, nil
+	return false
 }

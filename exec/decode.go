@@ -133,7 +133,6 @@ type partDecoder struct {
 	cols   []fieldCol
 	index  map[string]int
 	slots  []jsonSlot
-	vals   []value
 	keyBuf []byte
 
 	// Objects of one topic tend to list their fields in the same order:
@@ -195,7 +194,6 @@ func (d *partDecoder) addField(f plan.Field, dt arrow.DataType) int {
 	d.index[f.Name] = j
 	d.cols = append(d.cols, newFieldCol(f, dt))
 	d.slots = append(d.slots, jsonSlot{})
-	d.vals = append(d.vals, value{})
 	return j
 }
 
@@ -233,21 +231,27 @@ func (d *partDecoder) appendData(data []byte) error {
 		return err
 	}
 	for i := range d.slots {
-		d.slots[i] = jsonSlot{}
+		d.slots[i].kind = jsonMissing // raw is stale until set
 	}
 	d.pos = 0
 	if err := walkObject(data, &d.keyBuf, d, nil); err != nil {
 		d.appendNulls()
 		return err
 	}
+	// Convert and append field by field; a field that does not convert
+	// takes back what the fields before it appended, and the row gets
+	// NULLs: no half-decoded rows.
+	var v value
 	for i := range d.cols {
-		if err := d.cols[i].convert(&d.slots[i], &d.vals[i]); err != nil {
+		c := &d.cols[i]
+		if err := c.convert(&d.slots[i], &v); err != nil {
+			for j := range i {
+				d.cols[j].dropLast()
+			}
 			d.appendNulls()
 			return err
 		}
-	}
-	for i := range d.cols {
-		d.cols[i].append(&d.vals[i])
+		c.append(&v)
 	}
 	return nil
 }

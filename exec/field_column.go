@@ -108,8 +108,32 @@ func (c *fieldCol) append(v *value) {
 	}
 }
 
-// dataLen is the number of string bytes appended since the last finish.
-func (c *fieldCol) dataLen() int { return len(c.data) }
+// dropLast takes back the last value appended.
+func (c *fieldCol) dropLast() {
+	c.n--
+	i := c.n
+	if c.valid[i>>3]&(1<<(i&7)) == 0 {
+		c.nulls--
+	}
+	c.valid[i>>3] &^= 1 << (i & 7)
+	if i&7 == 0 {
+		c.valid = c.valid[:len(c.valid)-1]
+	}
+	switch c.storage {
+	case colWords:
+		c.words = c.words[:i]
+	case colInt32:
+		c.ints = c.ints[:i]
+	case colBool:
+		c.bits[i>>3] &^= 1 << (i & 7)
+		if i&7 == 0 {
+			c.bits = c.bits[:len(c.bits)-1]
+		}
+	case colString:
+		c.offs = c.offs[:i+1]
+		c.data = c.data[:c.offs[i]]
+	}
+}
 
 // finish returns the values appended since the last finish as an array
 // (owned by the caller) and starts over.

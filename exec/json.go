@@ -58,7 +58,6 @@ func walkObject(b []byte, keyBuf *[]byte, d *partDecoder, slot func(key []byte) 
 	if i < len(b) && b[i] == '}' {
 		return atEnd(b, i+1)
 	}
-	var tmp jsonSlot
 	for {
 		if i >= len(b) || b[i] != '"' {
 			return syntaxErr(b, i, "a field name")
@@ -98,13 +97,14 @@ func walkObject(b []byte, keyBuf *[]byte, d *partDecoder, slot func(key []byte) 
 		if i < len(b) && isSpace(b[i]) {
 			i = skipSpace(b, i)
 		}
-		if s == nil || s.kind != jsonMissing { // skipped, or a repeated key: the first wins
-			s = &tmp
-		}
-		var err error
-		if i, err = scanValue(b, i, s); err != nil {
+		kind, end, fl, err := scanValue(b, i)
+		if err != nil {
 			return err
 		}
+		if s != nil && s.kind == jsonMissing { // else skipped, or a repeated key: the first wins
+			*s = jsonSlot{kind: kind, esc: fl&strEsc != 0, high: fl&strHigh != 0, raw: b[i:end]}
+		}
+		i = end
 		if i < len(b) && b[i] == ',' { // the common case: no space
 			i++
 			if i < len(b) && b[i] == '"' {
@@ -230,52 +230,41 @@ func scanString(b []byte, i int) (end int, fl uint8, err error) {
 	}
 }
 
-// scanValue scans the value at b[i] into s and returns the index after it.
-func scanValue(b []byte, i int, s *jsonSlot) (int, error) {
+// scanValue scans the value at b[i] and returns its kind, the index
+// after it, and for a string or a nested value, what scanString found.
+func scanValue(b []byte, i int) (kind uint8, end int, fl uint8, err error) {
 	if i >= len(b) {
-		return i, syntaxErr(b, i, "a value")
+		return 0, i, 0, syntaxErr(b, i, "a value")
 	}
 	switch c := b[i]; c {
 	case '"':
 		end, fl, err := scanString(b, i)
-		if err != nil {
-			return i, err
-		}
-		*s = jsonSlot{kind: jsonString, esc: fl&strEsc != 0, high: fl&strHigh != 0, raw: b[i:end]}
-		return end, nil
+		return jsonString, end, fl, err
 	case '{', '[':
 		end, high, err := skipNested(b, i)
-		if err != nil {
-			return i, err
+		if high {
+			fl = strHigh
 		}
-		*s = jsonSlot{kind: jsonNested, high: high, raw: b[i:end]}
-		return end, nil
+		return jsonNested, end, fl, err
 	case 't':
 		if hasLit(b, i, "true") {
-			*s = jsonSlot{kind: jsonBool, raw: b[i : i+4]}
-			return i + 4, nil
+			return jsonBool, i + 4, 0, nil
 		}
 	case 'f':
 		if hasLit(b, i, "false") {
-			*s = jsonSlot{kind: jsonBool, raw: b[i : i+5]}
-			return i + 5, nil
+			return jsonBool, i + 5, 0, nil
 		}
 	case 'n':
 		if hasLit(b, i, "null") {
-			*s = jsonSlot{kind: jsonNull, raw: b[i : i+4]}
-			return i + 4, nil
+			return jsonNull, i + 4, 0, nil
 		}
 	default:
 		if c == '-' || c-'0' <= 9 {
 			end, err := scanNumber(b, i)
-			if err != nil {
-				return i, err
-			}
-			*s = jsonSlot{kind: jsonNumber, raw: b[i:end]}
-			return end, nil
+			return jsonNumber, end, 0, err
 		}
 	}
-	return i, syntaxErr(b, i, "a value")
+	return 0, i, 0, syntaxErr(b, i, "a value")
 }
 
 func hasLit(b []byte, i int, lit string) bool {
@@ -368,8 +357,7 @@ func skipNested(b []byte, i int) (end int, high bool, err error) {
 				high = high || fl&strHigh != 0
 				j = e
 			default:
-				var s jsonSlot
-				if j, err = scanValue(b, j, &s); err != nil {
+				if _, j, _, err = scanValue(b, j); err != nil {
 					return i, false, err
 				}
 			}

@@ -80,43 +80,36 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 func exactFloat(b []byte) (f float64, ok bool) {
 	i := 0
 	neg := false
-	if i < len(b) && b[i] == '-' {
+	if len(b) > 0 && b[0] == '-' {
 		neg = true
 		i++
 	}
+	// At most 19 digits in all (leading zeros too) fit m without
+	// overflow; longer numbers are left to strconv.
 	var m uint64
-	nd, exp := 0, 0 // significant digits in m; m × 10^exp is the value
+	exp := 0 // m × 10^exp is the value
 	start := i
 	for ; i < len(b) && b[i]-'0' <= 9; i++ {
-		if m == 0 && b[i] == '0' {
-			continue
-		}
-		if nd == 19 {
-			return 0, false
-		}
 		m = m*10 + uint64(b[i]-'0')
-		nd++
 	}
-	if i == start {
+	nd := i - start
+	if nd == 0 {
 		return 0, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
-		start = i
+		fs := i
 		for ; i < len(b) && b[i]-'0' <= 9; i++ {
-			exp--
-			if m == 0 && b[i] == '0' {
-				continue
-			}
-			if nd == 19 {
-				return 0, false
-			}
 			m = m*10 + uint64(b[i]-'0')
-			nd++
 		}
-		if i == start {
+		if i == fs {
 			return 0, false
 		}
+		nd += i - fs
+		exp = fs - i
+	}
+	if nd > 19 {
+		return 0, false
 	}
 	if i < len(b) && b[i]|0x20 == 'e' {
 		i++
@@ -125,14 +118,14 @@ func exactFloat(b []byte) (f float64, ok bool) {
 			eneg = b[i] == '-'
 			i++
 		}
-		start = i
+		es := i
 		e := 0
 		for ; i < len(b) && b[i]-'0' <= 9; i++ {
 			if e < 1e4 {
 				e = e*10 + int(b[i]-'0')
 			}
 		}
-		if i == start {
+		if i == es {
 			return 0, false
 		}
 		if eneg {

@@ -1,0 +1,78 @@
+package exec
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/kq-sql/kq/plan"
+)
+
+// TestFieldColumns decodes rows into every field type, with rows whose
+// last field does not convert (the fields before it must take their
+// values back: the row is all NULL), across more than eight rows (the
+// validity and boolean bytes) and two flushes.
+func TestFieldColumns(t *testing.T) {
+	fields := []plan.Field{{Name: "i", Type: plan.TypeBigint}, {Name: "n", Type: plan.TypeInteger}, {Name: "f", Type: plan.TypeDouble},
+		{Name: "b", Type: plan.TypeBoolean}, {Name: "s", Type: plan.TypeVarchar}, {Name: "j", Type: plan.TypeJSON},
+		{Name: "t", Type: plan.TypeTimestamp}, {Name: "last", Type: plan.TypeBigint}}
+	d := newPartDecoder(plan.ColValue, plan.FormatJSON)
+	for _, f := range fields {
+		dt, err := FieldArrowType(f.Type)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.addField(f, dt)
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for flush := range 2 {
+		var want []string
+		for r := range 11 {
+			last := fmt.Sprint(r)
+			if r%3 == 1 {
+				last = `"bad"` // does not convert: a NULL row
+			}
+			v := fmt.Sprintf(`{"i":%d,"n":-%d,"f":%d.5,"b":%t,"s":"s%d","j":[%d],"t":"2026-01-01T00:00:0%dZ","last":%s}`,
+				r, r, r, r%2 == 0, r, r, r%10, last)
+			if r == 9 {
+				v = `{"i":null,"b":null}` // NULLs and missing fields
+			}
+			err := d.append([]byte(v))
+			switch {
+			case r%3 == 1:
+				if err == nil {
+					t.Fatalf("row %d: no error", r)
+				}
+				want = append(want, strings.Repeat("(null) ", len(fields)))
+			case err != nil:
+				t.Fatalf("row %d: %v", r, err)
+			case r == 9:
+				want = append(want, strings.Repeat("(null) ", len(fields)))
+			default:
+				want = append(want, fmt.Sprintf("%d %d %d.5 %t s%d [%d] 2026-01-01T00:00:0%dZ %d ", r, -r, r, r%2 == 0, r, r, r%10, r))
+			}
+		}
+		cols := make([]arrow.Array, len(d.cols))
+		for j := range d.cols {
+			cols[j] = d.cols[j].finish(mem)
+			defer cols[j].Release()
+		}
+		for r := range want {
+			var got strings.Builder
+			for _, c := range cols {
+				if c.IsNull(r) {
+					got.WriteString("(null) ")
+				} else {
+					got.WriteString(c.ValueStr(r) + " ")
+				}
+			}
+			if got.String() != want[r] {
+				t.Errorf("flush %d row %d: %q, want %q", flush, r, got.String(), want[r])
+			}
+		}
+	}
+}

@@ -19,8 +19,8 @@ type rowBuilder struct {
 	key     *partDecoder
 	rows    int
 
-	// fields[i] is the decoded field built as physical column i, if any
-	// (then b's builder i stays empty).
+	// fields[i] builds physical column i when it is the value (key)
+	// itself or a decoded field (then b's builder i stays empty).
 	fields []*fieldRef
 	// The previous batch's rows and, per builder of b, its bytes of
 	// variable-size data: the next batch reserves as much up front
@@ -60,7 +60,7 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 			d.track = true // the struct's validity
 			continue
 		case c.name == plan.ColKey || c.name == plan.ColValue:
-			part(c.name, c.format).setWhole(fb)
+			rb.fields[i] = &fieldRef{whole: part(c.name, c.format).setWhole(fb.Type())}
 		case c.name == plan.ColTopic:
 			sb := fb.(*array.StringBuilder)
 			rb.appends = append(rb.appends, func(*record) { sb.Append(rb.topic) })
@@ -98,10 +98,19 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 	return rb
 }
 
-// fieldRef names the fieldCol of a decoded field: its decoder and index.
+// fieldRef names the fieldCol of a physical column: the value (key)
+// column itself, or a decoded field by its decoder and index.
 type fieldRef struct {
-	d   *partDecoder
-	col int
+	whole *fieldCol
+	d     *partDecoder
+	col   int
+}
+
+func (f *fieldRef) fieldCol() *fieldCol {
+	if f.whole != nil {
+		return f.whole
+	}
+	return &f.d.cols[f.col]
 }
 
 func appendBytes(b *array.BinaryBuilder, v []byte) {
@@ -140,7 +149,7 @@ func (rb *rowBuilder) append(r *record) (part string, err error) {
 // maxBatchBytes bounds the payload of one batch: a batch is flushed
 // early when its keys and values reach it, far below the 2 GiB its
 // string and binary columns can address.
-const maxBatchBytes = 256 << 20
+const maxBatchBytes = 32 << 20
 
 // full reports whether the batch should be flushed: it has rows rows, or
 // maxBatchBytes of payload.
@@ -173,7 +182,7 @@ func (rb *rowBuilder) flush() arrow.RecordBatch {
 	physCols := make([]arrow.Array, len(rb.fields))
 	for i, f := range rb.fields {
 		if f != nil {
-			physCols[i] = f.d.cols[f.col].finish(rb.mem)
+			physCols[i] = f.fieldCol().finish(rb.mem)
 			continue
 		}
 		fb := rb.b.Field(i)

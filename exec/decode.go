@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -126,10 +125,10 @@ func excerpt(b []byte) string {
 // value column itself when it is projected, typed per the format, and the
 // decoded JSON fields.
 type partDecoder struct {
-	part   string // plan.ColValue or plan.ColKey
-	format string // plan.FormatRaw, FormatString or FormatJSON
-	raw    *array.BinaryBuilder
-	text   *array.StringBuilder
+	part   string    // plan.ColValue or plan.ColKey
+	format string    // plan.FormatRaw, FormatString or FormatJSON
+	whole  *fieldCol // the value (key) column itself, nil when not projected
+	text   bool      // whole is VARCHAR: its bytes must be UTF-8
 	cols   []fieldCol
 	index  map[string]int
 	slots  []jsonSlot
@@ -177,14 +176,12 @@ func newPartDecoder(part, format string) *partDecoder {
 	return d
 }
 
-// setWhole sets the builder of the value (key) column itself.
-func (d *partDecoder) setWhole(b array.Builder) {
-	switch b := b.(type) {
-	case *array.StringBuilder:
-		d.text = b
-	case *array.BinaryBuilder:
-		d.raw = b
-	}
+// setWhole adds the value (key) column itself, of type dt (BLOB or
+// VARCHAR), and returns it.
+func (d *partDecoder) setWhole(dt arrow.DataType) *fieldCol {
+	c := newFieldCol(plan.Field{Name: d.part, Type: plan.TypeVarchar}, dt)
+	d.whole, d.text = &c, dt.ID() == arrow.STRING
+	return d.whole
 }
 
 // addField adds a field to decode into an array of type dt and returns
@@ -211,17 +208,14 @@ func (d *partDecoder) append(data []byte) error {
 func (d *partDecoder) appendData(data []byte) error {
 	var err error
 	switch {
-	case d.raw != nil:
-		appendBytes(d.raw, data)
-	case d.text != nil:
-		if data == nil {
-			d.text.AppendNull()
-		} else if utf8.Valid(data) {
-			d.text.BinaryBuilder.Append(data)
-		} else {
-			d.text.AppendNull()
-			err = errors.New("invalid UTF-8")
-		}
+	case d.whole == nil:
+	case data == nil:
+		d.whole.appendNull()
+	case d.text && !utf8.Valid(data):
+		d.whole.appendNull()
+		err = errors.New("invalid UTF-8")
+	default:
+		d.whole.appendBytes(data)
 	}
 	if len(d.cols) == 0 {
 		return err

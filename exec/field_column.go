@@ -19,7 +19,8 @@ const (
 	colString        // offsets and bytes
 )
 
-// fieldCol builds the Arrow array of one decoded JSON field. Its values
+// fieldCol builds the Arrow array of one decoded JSON field, or of the
+// value (key) column itself. Its values
 // collect in Go slices that keep their capacity from batch to batch; at
 // a flush, finish copies them into buffers from the allocator (a copy is
 // cheaper than appending through a generic Arrow builder and growing its
@@ -106,6 +107,18 @@ func (c *fieldCol) append(v *value) {
 		c.data = append(c.data, v.s...)
 		c.offs = append(c.offs, int32(len(c.data)))
 	}
+}
+
+// appendBytes appends a string (binary) value.
+func (c *fieldCol) appendBytes(b []byte) {
+	i := c.n
+	c.n++
+	if i&7 == 0 {
+		c.valid = append(c.valid, 0)
+	}
+	c.valid[i>>3] |= 1 << (i & 7)
+	c.data = append(c.data, b...)
+	c.offs = append(c.offs, int32(len(c.data)))
 }
 
 // dropLast takes back the last value appended.

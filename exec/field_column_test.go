@@ -76,3 +76,35 @@ func TestFieldColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchBytesBound checks that a batch of large values is full at
+// maxBatchBytes of payload, long before BatchRows rows, and that its
+// value column holds every byte.
+func TestBatchBytesBound(t *testing.T) {
+	l, err := newLayout([]string{plan.ColValue}, plan.FormatRaw, plan.FormatRaw, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rb := newRowBuilder(mem, l)
+	defer rb.release()
+	r := &record{Value: make([]byte, 1<<20)}
+	n := 0
+	for !rb.full(8192) {
+		r.Value[0] = byte(n)
+		if _, err := rb.append(r); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if want := maxBatchBytes >> 20; n != want {
+		t.Errorf("full after %d values of 1 MiB, want %d", n, want)
+	}
+	rec := rb.flush()
+	defer rec.Release()
+	col := rec.Column(0).(interface{ Value(int) []byte })
+	if rec.NumRows() != int64(n) || len(col.Value(n-1)) != 1<<20 || col.Value(n-1)[0] != byte(n-1) {
+		t.Errorf("%d rows, last value %d bytes", rec.NumRows(), len(col.Value(n-1)))
+	}
+}

@@ -110,6 +110,10 @@ func varintAt(b []byte, p int) (int64, int) {
 		u := int64(b[p])
 		return u>>1 ^ -(u & 1), p + 1
 	}
+	if p+1 < len(b) && b[p+1] < 0x80 { // two bytes: record and value lengths
+		u := int64(b[p]&0x7f) | int64(b[p+1])<<7
+		return u>>1 ^ -(u & 1), p + 2
+	}
 	if p >= len(b) {
 		return 0, -1
 	}

@@ -10,7 +10,7 @@ import (
 // path, then binary.Varint) against binary.AppendVarint, and malformed
 // ones.
 func TestRecordVarint(t *testing.T) {
-	vals := []int64{0, 1, -1, 63, -64, 64, -65, 127, 300, -300, 1 << 40, math.MaxInt64, math.MinInt64}
+	vals := []int64{0, 1, -1, 63, -64, 64, -65, 127, 300, -300, 8191, -8192, 8192, -8193, 1 << 40, math.MaxInt64, math.MinInt64}
 	var buf []byte
 	for _, v := range vals {
 		buf = binary.AppendVarint(buf, v)

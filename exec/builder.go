@@ -30,7 +30,7 @@ type rowBuilder struct {
 	bytes    int // payload bytes appended since the last flush
 
 	// The task and batch the next records come from.
-	topic     string
+	topic     []byte
 	partition int32
 	tsType    int32
 }
@@ -62,20 +62,20 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 		case c.name == plan.ColKey || c.name == plan.ColValue:
 			rb.fields[i] = &fieldRef{whole: part(c.name, c.format).setWhole(fb.Type())}
 		case c.name == plan.ColTopic:
-			sb := fb.(*array.StringBuilder)
-			rb.appends = append(rb.appends, func(*record) { sb.Append(rb.topic) })
+			fc := rb.sourceCol(i, plan.TypeVarchar, fb.Type())
+			rb.appends = append(rb.appends, func(*record) { fc.appendBytes(rb.topic) })
 		case c.name == plan.ColPartition:
-			ib := fb.(*array.Int32Builder)
-			rb.appends = append(rb.appends, func(*record) { ib.Append(rb.partition) })
+			fc := rb.sourceCol(i, plan.TypeInteger, fb.Type())
+			rb.appends = append(rb.appends, func(*record) { fc.appendInt(int64(rb.partition)) })
 		case c.name == plan.ColOffset:
-			ib := fb.(*array.Int64Builder)
-			rb.appends = append(rb.appends, func(r *record) { ib.Append(r.Offset) })
+			fc := rb.sourceCol(i, plan.TypeBigint, fb.Type())
+			rb.appends = append(rb.appends, func(r *record) { fc.appendInt(r.Offset) })
 		case c.name == plan.ColTimestamp:
-			tb := fb.(*array.TimestampBuilder)
-			rb.appends = append(rb.appends, func(r *record) { tb.Append(arrow.Timestamp(r.Timestamp)) })
+			fc := rb.sourceCol(i, plan.TypeTimestamp, fb.Type())
+			rb.appends = append(rb.appends, func(r *record) { fc.appendInt(r.Timestamp) })
 		case c.name == plan.ColTimestampType:
-			ib := fb.(*array.Int32Builder)
-			rb.appends = append(rb.appends, func(*record) { ib.Append(rb.tsType) })
+			fc := rb.sourceCol(i, plan.TypeInteger, fb.Type())
+			rb.appends = append(rb.appends, func(*record) { fc.appendInt(int64(rb.tsType)) })
 		case c.name == plan.ColHeaders:
 			lb := fb.(*array.ListBuilder)
 			sb := lb.ValueBuilder().(*array.StructBuilder)
@@ -98,8 +98,16 @@ func newRowBuilder(mem memory.Allocator, l *layout) *rowBuilder {
 	return rb
 }
 
-// fieldRef names the fieldCol of a physical column: the value (key)
-// column itself, or a decoded field by its decoder and index.
+// sourceCol returns a fieldCol, stored as typ in an array of type dt,
+// that builds physical column i.
+func (rb *rowBuilder) sourceCol(i int, typ plan.FieldType, dt arrow.DataType) *fieldCol {
+	c := newFieldCol(plan.Field{Name: rb.layout.phys[i].name, Type: typ}, dt)
+	rb.fields[i] = &fieldRef{whole: &c}
+	return &c
+}
+
+// fieldRef names the fieldCol of a physical column: a source column
+// (whole), or a decoded field by its decoder and index.
 type fieldRef struct {
 	whole *fieldCol
 	d     *partDecoder

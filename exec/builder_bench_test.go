@@ -33,7 +33,7 @@ func BenchmarkBuilder(b *testing.B) {
 			}
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			rb := newRowBuilder(mem, l)
-			rb.topic, rb.partition = "bulk", 3
+			rb.topic, rb.partition = []byte("bulk"), 3
 			r := &record{Key: key, Value: benchOrder, Timestamp: 1767225600000}
 			b.SetBytes(int64(len(key) + len(benchOrder)))
 			b.ReportAllocs()

@@ -109,6 +109,21 @@ func (c *fieldCol) append(v *value) {
 	}
 }
 
+// appendInt appends a non-null integer (or timestamp) value.
+func (c *fieldCol) appendInt(v int64) {
+	i := c.n
+	c.n++
+	if i&7 == 0 {
+		c.valid = append(c.valid, 0)
+	}
+	c.valid[i>>3] |= 1 << (i & 7)
+	if c.storage == colInt32 {
+		c.ints = append(c.ints, int32(v))
+	} else {
+		c.words = append(c.words, uint64(v))
+	}
+}
+
 // appendBytes appends a string (binary) value.
 func (c *fieldCol) appendBytes(b []byte) {
 	i := c.n

@@ -104,7 +104,7 @@ func TestBatchBytesBound(t *testing.T) {
 	rec := rb.flush()
 	defer rec.Release()
 	col := rec.Column(0).(interface{ Value(int) []byte })
-	if rec.NumRows() != int64(n) || len(col.Value(n-1)) != 1<<20 || col.Value(n-1)[0] != byte(n-1) {
+	if rec.NumRows() != int64(n) || len(col.Value(n-1)) != 1<<20 || col.Value(n - 1)[0] != byte(n-1) {
 		t.Errorf("%d rows, last value %d bytes", rec.NumRows(), len(col.Value(n-1)))
 	}
 }

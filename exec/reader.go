@@ -87,7 +87,7 @@ func (w *worker) run(ctx context.Context, t plan.Task) (TaskStats, error) {
 	start := time.Now()
 	ts := &taskState{t: t, pos: t.From, st: emptyTaskStats(t)}
 	if w.rows != nil {
-		w.rows.topic, w.rows.partition = t.Topic, t.Partition
+		w.rows.topic, w.rows.partition = []byte(t.Topic), t.Partition
 	}
 	err := w.read(ctx, ts)
 	// Offsets passed without a row, a marker, an aborted record or a loss

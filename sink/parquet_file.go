@@ -67,7 +67,7 @@ func CreateParquet(path string, schema *arrow.Schema, opts ...ParquetOption) (*P
 		return nil, fmt.Errorf("parquet %s: %w", path, err)
 	}
 	p := &ParquetFile{schema: schema, cfg: cfg}
-	p.props, p.aprops = cfg.writerProps()
+	p.props, p.aprops = cfg.writerProps(schema)
 	// The schema must convert; finding out here gives the error before
 	// anything is created.
 	if _, err := pqarrow.ToParquet(schema, p.props, p.aprops); err != nil {

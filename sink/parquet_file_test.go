@@ -15,8 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// kafkaSchema is the shape of an export: a dictionary-encoded column
-// (topic: dictionary page offsets), plain byte arrays, fixed widths, nulls.
+// kafkaSchema is the shape of an export: byte arrays, a repeated string
+// (topic), a delta-encoded offset, nulls.
 var kafkaSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "key", Type: arrow.BinaryTypes.Binary, Nullable: true},
 	{Name: "value", Type: arrow.BinaryTypes.Binary, Nullable: true},

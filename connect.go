@@ -8,13 +8,30 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kq-sql/kq/lang"
 )
+
+// needsKafka reports whether stmt talks to the cluster: a kafka() source
+// anywhere in it (subqueries, CTEs, EXPLAIN, COPY, DESCRIBE) or SHOW
+// TOPICS. Everything else — SELECT 1, read_parquet('...'), the session's
+// tables, SHOW TABLES — runs without a broker.
+func needsKafka(stmt lang.Statement) bool {
+	if s, ok := stmt.(*lang.Show); ok {
+		return s.What == "TOPICS"
+	}
+	return len(lang.KafkaSources(stmt)) > 0
+}
 
 // connect checks, within the engine's timeout, that the cluster answers, so
 // that an unreachable broker or a failed authentication is a clear error
 // naming the brokers instead of a hang. Once a check succeeds the engine
-// does not check again.
-func (e *Engine) connect(ctx context.Context) error {
+// does not check again. A statement that does not need the cluster
+// (needsKafka) is not held up by it.
+func (e *Engine) connect(ctx context.Context, stmt lang.Statement) error {
+	if !needsKafka(stmt) {
+		return nil
+	}
 	e.connMu.Lock()
 	defer e.connMu.Unlock()
 	if e.connected {

@@ -150,7 +150,7 @@ func (e *Engine) Query(ctx context.Context, sql string) (array.RecordReader, err
 	if err != nil {
 		return nil, err
 	}
-	if err := e.connect(ctx); err != nil {
+	if err := e.connect(ctx, stmt); err != nil {
 		return nil, err
 	}
 	switch s := stmt.(type) {
@@ -179,7 +179,7 @@ func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.connect(ctx); err != nil {
+	if err := e.connect(ctx, stmt); err != nil {
 		return nil, err
 	}
 	ex, ok := stmt.(*lang.Explain)

@@ -39,7 +39,7 @@ func (e *Engine) Exec(ctx context.Context, sql string) (*ExecStats, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.connect(ctx); err != nil {
+	if err := e.connect(ctx, stmt); err != nil {
 		return nil, err
 	}
 	return e.exec(ctx, stmt)

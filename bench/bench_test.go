@@ -124,3 +124,43 @@ func TestWant(t *testing.T) {
 		}
 	}
 }
+
+// TestTargets: SPEC §10's targets are judged from the ratios and peak
+// RSS of a report, each met or not, and left out when not measured.
+func TestTargets(t *testing.T) {
+	r := &Report{Results: []Result{
+		{Name: "raw"},
+		{Name: "kcat"},
+		{Name: "kq-count", VsRaw: 2.1, VsKcat: 4.5, MaxRSS: 113 << 20},
+		{Name: "kq-groupby", VsRaw: 0.87, VsKcat: 1.9, MaxRSS: 158 << 20},
+		{Name: "kq-parquet", VsRaw: 0.49, VsKcat: 0.92, MaxRSS: 256 << 20},
+	}}
+	got := map[string]bool{}
+	for _, tg := range r.Targets() {
+		got[tg.What] = tg.Met
+	}
+	want := map[string]bool{
+		"kq-count ≥ 1.00× raw": true, "kq-groupby ≥ 0.50× raw": true, "kq-parquet ≥ 0.50× raw": false,
+		"kq-count ≥ 2.00× kcat": true, "kq-groupby ≥ 2.00× kcat": false, "kq-parquet ≥ 2.00× kcat": false,
+		"kq-count peak RSS < 256 MiB": true, "kq-groupby peak RSS < 256 MiB": true, "kq-parquet peak RSS < 256 MiB": false,
+	}
+	if len(got) != len(want) {
+		t.Errorf("targets %v, want %v", got, want)
+	}
+	for what, met := range want {
+		if m, ok := got[what]; !ok || m != met {
+			t.Errorf("%s: met %v (present %v), want %v", what, m, ok, met)
+		}
+	}
+	// Without kcat (not installed) its targets are left out.
+	r = &Report{Results: []Result{{Name: "raw"}, {Name: "kq-count", VsRaw: 0.9, MaxRSS: 100 << 20}}}
+	ts := r.Targets()
+	if len(ts) != 2 || ts[0].Met || !ts[1].Met {
+		t.Errorf("without kcat: %+v", ts)
+	}
+	var b strings.Builder
+	r.printTargets(&b)
+	if !strings.Contains(b.String(), "| kq-count ≥ 1.00× raw | 0.90× | not met |") || !strings.Contains(b.String(), "1 of 2 targets met.") {
+		t.Errorf("printed:\n%s", b.String())
+	}
+}

@@ -142,6 +142,8 @@ type Report struct {
 	LoadAfter  string   `json:"loadAfter"`
 	Results    []Result `json:"results"`
 	Profiles   []string `json:"profiles,omitempty"`
+	// Checked is Targets() as of the end of the run.
+	Checked []Target `json:"targets,omitempty"`
 }
 
 // brokerHello is the line `kqbench broker` prints once its topic is

@@ -9,7 +9,7 @@ import (
 
 // Print writes the report as Markdown: the machine, the seed, then one
 // table row per measurement (median of its runs; peak RSS is the largest
-// of any run) and the commands.
+// of any run), SPEC §10's targets met or not (Targets) and the commands.
 func (r *Report) Print(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "kq bench, %s\n\n", r.Start.Format(time.RFC3339))
@@ -37,6 +37,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintln(w, "rows/s and MB/s: N records and their key+value bytes over the median wall time of a whole process (start to exit);")
 	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of any run; CPU: the median user+system time of the measured process; broker CPU: the broker process's during the run.")
 	fmt.Fprintln(w)
+	r.printTargets(w)
 	for _, res := range r.Results {
 		fmt.Fprintf(w, "- %s: `%s`\n", res.Name, res.Command)
 	}

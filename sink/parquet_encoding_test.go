@@ -15,7 +15,8 @@ import (
 )
 
 // TestParquetEncodings: the Kafka offset and timestamp columns are
-// delta-encoded, nothing is dictionary-encoded, data pages are cut at
+// delta-encoded, the value column has no statistics, nothing is
+// dictionary-encoded, data pages are cut at
 // ParquetPageSize, and a column that is only named offset (a VARCHAR)
 // is written plain; every value reads back.
 func TestParquetEncodings(t *testing.T) {
@@ -100,6 +101,10 @@ func TestParquetEncodings(t *testing.T) {
 					}
 					if got, want := slices.Contains(encs, parquet.Encodings.DeltaBinaryPacked), slices.Contains(tc.delta, name); got != want {
 						t.Errorf("row group %d, %s: encodings %v, delta-encoded: %v, want %v", g, name, encs, got, want)
+					}
+					// The payload has no min/max; the other columns do.
+					if set, err := cm.StatsSet(); err != nil || set != (name != "value") {
+						t.Errorf("row group %d, %s: statistics %v (%v)", g, name, set, err)
 					}
 					pr, err := rg.GetColumnPageReader(c)
 					if err != nil {

@@ -1,7 +1,6 @@
 package sink
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"sync"
@@ -52,12 +51,10 @@ type rowGroupJob struct {
 	rows    int64
 	bytes   int64 // estimated Arrow bytes
 	done    chan struct{}
-	buf     *bytes.Buffer
+	buf     chunkBuffer
 	meta    *metadata.FileMetaData
 	err     error
 }
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // CreateParquet starts a Parquet file at path with the given schema.
 // Call Commit or Abort.
@@ -152,11 +149,7 @@ func (p *ParquetFile) startJob() *rowGroupJob {
 // group. It releases every batch, whatever happens.
 func (p *ParquetFile) encode(j *rowGroupJob) {
 	defer close(j.done)
-	j.buf = bufPool.Get().(*bytes.Buffer)
-	j.buf.Reset()
-	// An io.Writer that is not an io.Closer: the writer must not close
-	// the buffer.
-	w, err := pqarrow.NewFileWriter(p.schema, struct{ *bytes.Buffer }{j.buf}, p.props, p.aprops)
+	w, err := pqarrow.NewFileWriter(p.schema, &j.buf, p.props, p.aprops)
 	for rec := range j.batches {
 		if err == nil && p.failed() == nil {
 			err = w.WriteBuffered(rec)
@@ -190,8 +183,7 @@ func (p *ParquetFile) commitLoop() {
 				p.fail(p.err)
 			}
 		}
-		bufPool.Put(j.buf)
-		j.buf = nil
+		j.buf.reset()
 		<-p.slots
 	}
 }

@@ -15,12 +15,20 @@ var parquetMagic = []byte("PAR1")
 // position, and adds its metadata, its offsets moved to where its bytes
 // now are, to p.meta. Run by the committer only.
 func (p *ParquetFile) append(j *rowGroupJob) error {
-	b := j.buf.Bytes()
-	if len(b) < 12 || !bytes.Equal(b[:4], parquetMagic) || !bytes.Equal(b[len(b)-4:], parquetMagic) {
+	n := j.buf.Len()
+	var head, tail [4]byte
+	var flen [4]byte
+	if n < 12 {
 		return errors.New("row group encoder: not a Parquet file")
 	}
-	footer := int(binary.LittleEndian.Uint32(b[len(b)-8:]))
-	end := len(b) - 8 - footer
+	j.buf.ReadAt(head[:], 0)
+	j.buf.ReadAt(flen[:], int64(n-8))
+	j.buf.ReadAt(tail[:], int64(n-4))
+	if !bytes.Equal(head[:], parquetMagic) || !bytes.Equal(tail[:], parquetMagic) {
+		return errors.New("row group encoder: not a Parquet file")
+	}
+	footer := int(binary.LittleEndian.Uint32(flen[:]))
+	end := n - 8 - footer
 	if end < 4 {
 		return errors.New("row group encoder: bad footer length")
 	}
@@ -33,7 +41,7 @@ func (p *ParquetFile) append(j *rowGroupJob) error {
 	if err := shiftOffsets(j, p.pos-4); err != nil {
 		return err
 	}
-	if err := p.write(b[4:end]); err != nil {
+	if err := j.buf.each(4, end, p.write); err != nil {
 		return err
 	}
 	if p.meta == nil {

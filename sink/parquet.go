@@ -2,10 +2,10 @@ package sink
 
 import (
 	"fmt"
-	"github.com/apache/arrow-go/v18/arrow"
 	"runtime"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"

@@ -15,19 +15,19 @@ var parquetMagic = []byte("PAR1")
 // position, and adds its metadata, its offsets moved to where its bytes
 // now are, to p.meta. Run by the committer only.
 func (p *ParquetFile) append(j *rowGroupJob) error {
+	// A Parquet file: magic, chunks, footer, its length (4 bytes), magic.
 	n := j.buf.Len()
-	var head, tail [4]byte
-	var flen [4]byte
+	var head [4]byte
+	var trailer [8]byte
 	if n < 12 {
 		return errors.New("row group encoder: not a Parquet file")
 	}
 	j.buf.ReadAt(head[:], 0)
-	j.buf.ReadAt(flen[:], int64(n-8))
-	j.buf.ReadAt(tail[:], int64(n-4))
-	if !bytes.Equal(head[:], parquetMagic) || !bytes.Equal(tail[:], parquetMagic) {
+	j.buf.ReadAt(trailer[:], int64(n-8))
+	if !bytes.Equal(head[:], parquetMagic) || !bytes.Equal(trailer[4:], parquetMagic) {
 		return errors.New("row group encoder: not a Parquet file")
 	}
-	footer := int(binary.LittleEndian.Uint32(flen[:]))
+	footer := int(binary.LittleEndian.Uint32(trailer[:4]))
 	end := n - 8 - footer
 	if end < 4 {
 		return errors.New("row group encoder: bad footer length")

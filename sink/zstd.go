@@ -40,8 +40,12 @@ func zstdEncoder(level zstd.EncoderLevel) (*zstd.Encoder, *sync.Pool) {
 	p, ok := zstdEncoders.Load(level)
 	if !ok {
 		p, _ = zstdEncoders.LoadOrStore(level, &sync.Pool{New: func() any {
+			// No frame checksum: Parquet writers built on libzstd (Arrow
+			// C++, DuckDB) write none either, and hashing every page was
+			// 1 % of an export's CPU (xxhash in BENCHMARKS.md's profile).
 			enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(level), zstd.WithWindowSize(zstdWindow),
-				zstd.WithZeroFrames(true), zstd.WithEncoderConcurrency(1), zstd.WithAllLitEntropyCompression(true))
+				zstd.WithZeroFrames(true), zstd.WithEncoderConcurrency(1), zstd.WithAllLitEntropyCompression(true),
+				zstd.WithEncoderCRC(false))
 			if err != nil {
 				panic(err) // the options are constant and valid
 			}

@@ -53,9 +53,11 @@ func (p *progressView) update(pr kq.Progress) {
 		return
 	}
 	if p.bar == nil {
-		if pr.Tasks > 0 && pr.TasksDone == pr.Tasks {
+		if p.mode == "auto" && pr.Tasks > 0 && pr.TasksDone == pr.Tasks {
 			return // finished before the bar was due
 		}
+		// always: a scan that ends before the first tick still shows
+		// its final state, once.
 		p.bar = progressbar.NewOptions64(max(pr.EstimatedRows, 1),
 			progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription("scan"),

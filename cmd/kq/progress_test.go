@@ -21,6 +21,19 @@ func TestProgressView(t *testing.T) {
 		t.Error("bar not finished when every task was done")
 	}
 
+	// always, with a scan that ended before the first tick: the final
+	// state is drawn once (the only update is the last).
+	buf.Reset()
+	p = &progressView{mode: "always", w: &buf}
+	p.reset()
+	p.update(kq.Progress{Rows: 10000, EstimatedRows: 10000, TasksDone: 4, Tasks: 4})
+	if out := buf.String(); !strings.Contains(out, "scan (tasks 4/4)") {
+		t.Errorf("always, finished at once: progress output %q", out)
+	}
+	if p.bar != nil {
+		t.Error("bar not finished when every task was done")
+	}
+
 	for _, mode := range []string{"never", "auto"} { // auto: not a terminal
 		buf.Reset()
 		p := &progressView{mode: mode, w: &buf}

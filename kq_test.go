@@ -149,6 +149,16 @@ func TestDemoCounts(t *testing.T) {
 		{"SELECT COUNT(*) FROM kafka('ledger')", 4000},
 		{"SELECT COUNT(*) FROM kafka('ledger') WITH (isolationLevel='read_uncommitted')", 5000},
 		{"SELECT COUNT(*) FROM kafka('ledger') WITH (minPartitions=17)", 4000},
+		// Partition bounds: upper bounds are pushed (the scan reads only
+		// those partitions), lower bounds stay filters; orders has
+		// 150000, 80000 and 30000 records in partitions 0, 1 and 2.
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE partition < 2", 230000},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE partition <= 0", 150000},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE 2 > partition AND offset >= 80000", 71000 + 2000},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE (partition < 1 OR partition = 2)", 180000},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE partition < 0", 0},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE partition >= 1 AND partition < 3", 110000},
+		{"SELECT COUNT(*) FROM kafka('orders') WHERE partition > 0", 110000},
 	} {
 		if got := queryInt64(t, eng, tc.sql); got != tc.want {
 			t.Errorf("%s = %d, want %d", tc.sql, got, tc.want)

@@ -211,15 +211,7 @@ func comparison(x *lang.Binary, resolve columnResolver) (bound, bool) {
 		return bound{}, false
 	}
 	if col == ColPartition {
-		if op != "=" {
-			return bound{}, false
-		}
-		p, ok := partitionValue(c)
-		ps := []int32{}
-		if ok {
-			ps = []int32{p}
-		}
-		return bound{scan: scan, column: col, partitions: ps, exact: true}, true
+		return partitionComparison(scan, op, c)
 	}
 	// v is in the column's unit for offsets; microseconds for timestamps,
 	// whose column holds milliseconds.
@@ -241,6 +233,38 @@ func comparison(x *lang.Binary, resolve columnResolver) (bound, bool) {
 		iv = iv.Below(addSat(hi(c.v), 1))
 	}
 	return bound{scan: scan, column: col, iv: iv, exact: true}, true
+}
+
+// partitionComparison is the set of partitions partition op c holds:
+// one for =, 0 up to c for < and <= (partitions are never negative).
+// A lower bound (> and >=) is not a set the plan can name without the
+// topic's partition count, and a bound past maxPartitionSet is not
+// pushed: both stay filters.
+func partitionComparison(scan *Scan, op string, c value) (bound, bool) {
+	ps := []int32{}
+	switch op {
+	case "=":
+		if p, ok := partitionValue(c); ok {
+			ps = []int32{p}
+		}
+	case "<", "<=":
+		hi := c.v // the largest partition held
+		if op == "<" {
+			if hi <= 0 {
+				break // none
+			}
+			hi--
+		}
+		if hi >= maxPartitionSet {
+			return bound{}, false
+		}
+		for v := int64(0); v <= hi; v++ {
+			ps = append(ps, int32(v))
+		}
+	default:
+		return bound{}, false
+	}
+	return bound{scan: scan, column: ColPartition, partitions: ps, exact: true}, true
 }
 
 func betweenBound(scan *Scan, col string, lo, hi value) (bound, bool) {

@@ -235,36 +235,23 @@ func comparison(x *lang.Binary, resolve columnResolver) (bound, bool) {
 	return bound{scan: scan, column: col, iv: iv, exact: true}, true
 }
 
-// partitionComparison is the set of partitions partition op c holds:
-// one for =, 0 up to c for < and <= (partitions are never negative).
-// A lower bound (> and >=) is not a set the plan can name without the
-// topic's partition count, and a bound past maxPartitionSet is not
-// pushed: both stay filters.
+// partitionComparison is the set of partitions partition op c holds: c
+// for =, 0 up to c for < and <= (partitions are never negative), as
+// betweenBound makes them. A lower bound (> and >=) is not a set the plan
+// can name without the topic's partition count: it stays a filter.
 func partitionComparison(scan *Scan, op string, c value) (bound, bool) {
-	ps := []int32{}
 	switch op {
 	case "=":
-		if p, ok := partitionValue(c); ok {
-			ps = []int32{p}
+		return betweenBound(scan, ColPartition, c, c)
+	case "<=":
+		return betweenBound(scan, ColPartition, value{0}, c)
+	case "<":
+		if c.v <= 0 {
+			return betweenBound(scan, ColPartition, value{0}, value{-1}) // none
 		}
-	case "<", "<=":
-		hi := c.v // the largest partition held
-		if op == "<" {
-			if hi <= 0 {
-				break // none
-			}
-			hi--
-		}
-		if hi >= maxPartitionSet {
-			return bound{}, false
-		}
-		for v := int64(0); v <= hi; v++ {
-			ps = append(ps, int32(v))
-		}
-	default:
-		return bound{}, false
+		return betweenBound(scan, ColPartition, value{0}, value{c.v - 1})
 	}
-	return bound{scan: scan, column: ColPartition, partitions: ps, exact: true}, true
+	return bound{}, false
 }
 
 func betweenBound(scan *Scan, col string, lo, hi value) (bound, bool) {

@@ -142,7 +142,7 @@ type Report struct {
 	LoadAfter  string   `json:"loadAfter"`
 	Results    []Result `json:"results"`
 	Profiles   []string `json:"profiles,omitempty"`
-	// Checked is Targets() as of the end of the run.
+	// Checked is Targets(), set by Run once the results are in.
 	Checked []Target `json:"targets,omitempty"`
 }
 
@@ -201,6 +201,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 	}
 	rep.LoadAfter = LoadAvg()
+	rep.Checked = rep.Targets()
 	rep.Print(c.Out)
 	return rep, nil
 }

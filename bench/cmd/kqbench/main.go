@@ -80,7 +80,6 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	if *jsonOut != "" {
-		rep.Checked = rep.Targets()
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			return err

@@ -44,14 +44,14 @@ func (c *chunkBuffer) Len() int { return c.n }
 // ReadAt copies the bytes at off into p (io.ReaderAt).
 func (c *chunkBuffer) ReadAt(p []byte, off int64) (int, error) {
 	n := 0
-	err := c.each(int(off), min(int(off)+len(p), c.n), func(b []byte) error {
+	c.each(int(off), min(int(off)+len(p), c.n), func(b []byte) error {
 		n += copy(p[n:], b)
 		return nil
 	})
-	if err == nil && n < len(p) {
-		err = io.EOF
+	if n < len(p) {
+		return n, io.EOF
 	}
-	return n, err
+	return n, nil
 }
 
 // each calls fn with the bytes [from, to) in order, a piece at a time;

@@ -1,25 +1,33 @@
 // Package kq runs SQL over Apache Kafka topics as bounded, parallel, exact
 // batch scans.
 //
-// An Engine parses a query (package lang), plans it (package plan: options,
-// offset ranges, splitting into tasks, pushdown) and runs it (package exec:
-// parallel franz-go readers producing Arrow record batches):
+// An Engine parses a statement, plans it (options, offset ranges resolved
+// now, predicates and LIMIT pushed into the scan, tasks split as Spark's
+// Kafka source does) and runs it: parallel franz-go readers produce Arrow
+// record batches under read_committed, and what the scan cannot compute
+// alone runs in an embedded DuckDB database fed with the scans' streams.
 //
 //	eng, err := kq.Open(kq.WithBrokers("localhost:9092"))
 //	if err != nil { ... }
 //	defer eng.Close()
-//	rr, err := eng.Query(ctx, "SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)")
+//	rows, err := eng.Query(ctx, "SELECT status, COUNT(*) FROM kafka('orders') WITH (valueFormat='json') GROUP BY status")
 //	if err != nil { ... }
-//	defer rr.Release()
-//	for rr.Next() { ... rr.RecordBatch() ... }
+//	defer rows.Release()
+//	for rows.Next() { ... rows.RecordBatch() ... }
+//	if err := rows.Err(); err != nil { ... }
+//	st := rows.Stats() // this query's scans: rows, aborted records, data loss, per task
 //
-// Queries the scan cannot compute alone (filters, aggregates, joins with
-// tables and files, ORDER BY, windows) run in an embedded DuckDB database
-// fed with the scans' Arrow streams: in-memory, or the file given
-// WithDB. Exec runs the statements that write: COPY to Parquet, CSV or
-// JSON (PER_TASK true for one Parquet part per scan task), CREATE TABLE AS
-// and INSERT INTO, each all or nothing.
+// Exec runs the statements that write: COPY to Parquet, CSV or JSON
+// (PER_TASK true for one Parquet part per scan task and a manifest),
+// CREATE TABLE AS and INSERT INTO, each all or nothing. Explain plans
+// without reading. Errors are typed for errors.As: *QueryError and
+// *UnknownTopicError point into the statement, *DataLossError and
+// *DecodeError name the partition and offsets.
 //
-// StartDemo starts an in-process Kafka broker seeded with demo data, for
-// trying kq and for tests.
+// Building kq needs the build tag duckdb_arrow (DuckDB's Arrow interface):
+// go build -tags duckdb_arrow. Without it the build stops with one line
+// that says so; every make target adds it.
+//
+// The dialect's parser is package lang; package demo starts a broker
+// seeded with demo data, for trying kq and for tests.
 package kq

@@ -17,7 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq"
-	"github.com/kq-sql/kq/exec"
+	"github.com/kq-sql/kq/internal/output"
 )
 
 // order is one record of the shared orders fixture.
@@ -101,18 +101,25 @@ func (f *ordersFixture) open(t *testing.T, opts ...kq.Option) *kq.Engine {
 // rendering, NULL as "NULL").
 func rows(t *testing.T, eng *kq.Engine, sql string) []string {
 	t.Helper()
+	out, _ := rowsStats(t, eng, sql)
+	return out
+}
+
+// rowsStats runs sql and returns its rows as in rows, and its statistics.
+func rowsStats(t *testing.T, eng *kq.Engine, sql string) ([]string, *kq.Stats) {
+	t.Helper()
 	rr, err := eng.Query(context.Background(), sql)
 	if err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	defer rr.Release()
-	return readRows(t, rr)
+	return readRows(t, rr), rr.Stats()
 }
 
 func readRows(t *testing.T, rr array.RecordReader) []string {
 	t.Helper()
 	var csv strings.Builder
-	if _, err := kq.WriteResult(&csv, "csv", rr); err != nil {
+	if _, err := output.Write(&csv, "csv", rr); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(csv.String(), "\n"), "\n")
@@ -256,13 +263,13 @@ func TestDuckDBSourceErrors(t *testing.T) {
 	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	var stats []*kq.Stats
-	eng := f.open(t, kq.WithStats(func(s *kq.Stats) { stats = append(stats, s) }))
+	eng := f.open(t)
 	src := `kafka('badjson') WITH (valueFormat='json', valueSchema='n BIGINT'`
-	if got := rows(t, eng, `SELECT COUNT(n), SUM(n) FROM `+src+`) WHERE n >= 0`); len(got) != 1 || got[0] != fmt.Sprintf("199|%d", 199*200/2-150) {
+	got, stats := rowsStats(t, eng, `SELECT COUNT(n), SUM(n) FROM `+src+`) WHERE n >= 0`)
+	if len(got) != 1 || got[0] != fmt.Sprintf("199|%d", 199*200/2-150) {
 		t.Fatalf("lenient decoding: %v", got)
 	}
-	if len(stats) != 1 || stats[0].Rows != 200 || stats[0].DecodeErrors != 1 {
+	if stats == nil || stats.Rows != 200 || stats.DecodeErrors != 1 {
 		t.Fatalf("stats %+v", stats)
 	}
 	for _, sql := range []string{
@@ -270,9 +277,9 @@ func TestDuckDBSourceErrors(t *testing.T) {
 		`COPY (SELECT n * 2 FROM ` + src + `, onDecodeError='fail')) TO '` + filepath.Join(t.TempDir(), "x.parquet") + `'`,
 	} {
 		_, err := eng.Query(ctx, sql)
-		var de *exec.DecodeError
+		var de *kq.DecodeError
 		if !errors.As(err, &de) || de.Topic != "badjson" || de.Offset != 75 {
-			t.Fatalf("%s: error %v (%T), want *exec.DecodeError at badjson offset 75", sql, err, err)
+			t.Fatalf("%s: error %v (%T), want *kq.DecodeError at badjson offset 75", sql, err, err)
 		}
 	}
 }
@@ -327,7 +334,7 @@ func TestDuckDBTypesRender(t *testing.T) {
 	  map(list_value('k'), list_value(1)) AS m, NULL AS n, CAST('123456789012345678901234567890' AS HUGEINT) AS h,
 	  CAST('x' AS BLOB) AS b, from_hex('ff00') AS hex, CAST('01:02:03' AS TIME) AS t, CAST(1 AS TINYINT) AS ti, CAST(2 AS UBIGINT) AS ub,
 	  CAST(1.25 AS FLOAT) AS fl, 'a' AS v`
-	for format, want := range map[kq.Format]string{
+	for format, want := range map[output.Format]string{
 		"ndjson": `{"d":1.50,"dt":"2024-01-02","ts":"2024-01-02T03:04:05.123456Z","tz":"2024-01-02T01:04:05.000000Z","iv":"P1DT2H","l":[1,2],"s":{"":1,"":"x"},"m":{"k":1},"n":null,"h":123456789012345678901234567890,"b":"x","hex":"\\xff00","t":"01:02:03.000000","ti":1,"ub":2,"fl":1.25,"v":"a"}` + "\n",
 		"csv": "d,dt,ts,tz,iv,l,s,m,n,h,b,hex,t,ti,ub,fl,v\n" +
 			`1.50,2024-01-02,2024-01-02T03:04:05.123456Z,2024-01-02T01:04:05.000000Z,P1DT2H,"[1,2]","{"""":1,"""":""x""}","{""k"":1}",,123456789012345678901234567890,x,\xff00,01:02:03.000000,1,2,1.25,a` + "\n",
@@ -337,7 +344,7 @@ func TestDuckDBTypesRender(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out strings.Builder
-		_, err = kq.WriteResult(&out, format, rr)
+		_, err = output.Write(&out, format, rr)
 		rr.Release()
 		if err != nil {
 			t.Fatal(err)
@@ -370,6 +377,10 @@ func TestNativeJSONProjection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Streamed from the scan: its statistics exist only once the
+		// rows are read (DuckDB's result is computed before Query
+		// returns).
+		native := rr.Stats() == nil
 		var names []string
 		for _, fl := range rr.Schema().Fields() {
 			names = append(names, fl.Name)
@@ -389,7 +400,6 @@ func TestNativeJSONProjection(t *testing.T) {
 			}
 		}
 		err = rr.Err()
-		_, native := rr.(interface{ Stats() *kq.Stats })
 		rr.Release()
 		if err != nil || n != fixtureOrders || sum != amount || !native {
 			t.Fatalf("%s: %d rows, amount %g (want %d, %g), native %v, err %v", tc.sql, n, sum, fixtureOrders, amount, native, err)

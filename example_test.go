@@ -8,20 +8,21 @@ import (
 	"path/filepath"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 // openDemo starts the demo broker and an engine on it. Examples call it
 // so that they run against a real (in-process) Kafka broker.
 func openDemo(ctx context.Context) (*kq.Engine, func()) {
-	demo, err := kq.StartDemo(ctx)
+	d, err := demo.Start(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	eng, err := kq.Open(kq.WithBrokers(demo.Brokers()))
+	eng, err := kq.Open(kq.WithBrokers(d.Brokers()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	return eng, func() { eng.Close(); demo.Close() }
+	return eng, func() { eng.Close(); d.Close() }
 }
 
 func ExampleEngine_Query() {

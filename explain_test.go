@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 // TestExplainDemo checks EXPLAIN on the demo data: the seed example's 8
@@ -19,12 +20,12 @@ import (
 // partition/offset pushdown.
 func TestExplainDemo(t *testing.T) {
 	ctx := context.Background()
-	demo, err := kq.StartDemo(ctx)
+	d, err := demo.Start(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer demo.Close()
-	eng, err := kq.Open(kq.WithBrokers(demo.Brokers()), kq.WithWorkers(3))
+	defer d.Close()
+	eng, err := kq.Open(kq.WithBrokers(d.Brokers()), kq.WithWorkers(3))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kq-sql/kq"
-	"github.com/kq-sql/kq/exec"
 )
 
 // parquetSums reads a Parquet file with arrow-go's reader and returns its
@@ -107,7 +106,7 @@ func TestCopyParquet(t *testing.T) {
 		{"scan zstd level 9", `SELECT partition, offset, value FROM kafka('orders')`, ", COMPRESSION zstd, COMPRESSION_LEVEL 9"},
 		{"duckdb zstd level 9", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", COMPRESSION_LEVEL 9"},
 		// Row groups of 97 rows: many, encoded in parallel and stitched
-		// into one file (sink.ParquetFile), which DuckDB must read whole.
+		// into one file (kq's Parquet writer), which DuckDB must read whole.
 		{"scan row groups", `SELECT partition, offset, value FROM kafka('orders') WITH (minPartitions=5)`, ", ROW_GROUP_SIZE 97"},
 		{"duckdb row groups", `SELECT partition, offset + 0 AS offset, value FROM kafka('orders')`, ", ROW_GROUP_SIZE 2048"},
 	} {
@@ -364,7 +363,7 @@ func TestCopyPerTaskJSONFields(t *testing.T) {
 
 // TestDataLossInsertLeavesTableUnchanged: an INSERT whose scan hits data
 // loss under failOnDataLoss=true (the default) after other partitions'
-// rows went in fails with the *exec.DataLossError and inserts nothing.
+// rows went in fails with the *kq.DataLossError and inserts nothing.
 func TestDataLossInsertLeavesTableUnchanged(t *testing.T) {
 	f := orders(t)
 	ctx := context.Background()
@@ -387,9 +386,9 @@ func TestDataLossInsertLeavesTableUnchanged(t *testing.T) {
 	}
 	before := rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM l`)
 	_, err := eng.Exec(ctx, `INSERT INTO l SELECT partition, offset FROM kafka('lossy') WITH (startingOffsets='{"lossy":{"0":0,"1":-2}}', minPartitions=4)`)
-	var dle *exec.DataLossError
+	var dle *kq.DataLossError
 	if !errors.As(err, &dle) || dle.Topic != "lossy" || dle.Partition != 0 {
-		t.Fatalf("INSERT over lost records: %v (%T), want *exec.DataLossError for lossy-0", err, err)
+		t.Fatalf("INSERT over lost records: %v (%T), want *kq.DataLossError for lossy-0", err, err)
 	}
 	if after := rows(t, eng, `SELECT COUNT(*), SUM(offset) FROM l`); strings.Join(after, ";") != strings.Join(before, ";") {
 		t.Fatalf("table changed: %v, want %v", after, before)

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 // produce writes perPartition[p] records to each partition p of topic.
@@ -130,7 +131,7 @@ func TestCountExact(t *testing.T) {
 }
 
 func TestDemoCounts(t *testing.T) {
-	d, err := kq.StartDemo(context.Background())
+	d, err := demo.Start(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

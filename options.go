@@ -10,63 +10,37 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
 
-	"github.com/kq-sql/kq/exec"
+	"github.com/kq-sql/kq/internal/runner"
 )
 
 // Option configures an Engine; see Open.
 type Option func(*config)
 
 type config struct {
-	brokers   []string
-	client    *kgo.Client
-	kgoOpts   []kgo.Opt
-	allocator memory.Allocator
-	logger    *slog.Logger
-	workers   int
-	stats     func(*Stats)
-	progress  func(Progress)
-	dbPath    string // WithDB; "" is in-memory
-	sasl      *saslConfig
-	tls       *tls.Config
-	timeout   time.Duration
-
-	clientOpts []kgo.Opt // derived by validate: what every engine client gets
+	brokers    []string
+	client     *kgo.Client
+	kgoOpts    []kgo.Opt
+	allocator  memory.Allocator
+	logger     *slog.Logger
+	workers    int
+	dbPath     string
+	sasl       *saslConfig
+	tls        *tls.Config
+	timeout    time.Duration
+	timeoutSet bool
 }
 
-// Stats are the statistics of one scan (SPEC §6): totals, data loss and
-// per-task figures. WriteJSON and WriteText render them.
-type Stats = exec.Stats
-
-// Progress is a snapshot of a running scan for progress bars.
-type Progress = exec.Progress
-
-// WithStats makes the engine call fn with the statistics of every scan a
-// query runs, once the scan has ended (when the result reader is exhausted).
-// fn may be called from several goroutines when queries run concurrently.
-// Default: none.
-func WithStats(fn func(*Stats)) Option { return func(c *config) { c.stats = fn } }
-
-// WithProgress makes the engine call fn about ten times a second while a
-// scan runs, and once at its end. fn must be quick. Default: none.
-func WithProgress(fn func(Progress)) Option { return func(c *config) { c.progress = fn } }
-
 // DefaultTimeout is how long the engine waits for the cluster to answer
-// before a query fails; see WithTimeout.
+// before a statement fails; see WithTimeout.
 const DefaultTimeout = 10 * time.Second
 
-// WithTimeout bounds how long a query waits for the cluster to answer at
-// all (connecting, authenticating, the first metadata request) before it
-// fails with an error naming the brokers. It also bounds how long one
-// offset listing, fetch or offset lookup is retried while the broker
-// drops connections or answers with retriable errors, before the query
-// fails naming the topic and partition. Default: DefaultTimeout (10 s);
-// 0 or less waits as long as the query's context allows (scan retries
-// then use exec's default, 10 s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
 // WithBrokers sets the seed brokers ("host:port"); a single string may hold
-// several, comma-separated. Default: localhost:9092. Ignored with WithClient.
+// several, comma-separated. Default: localhost:9092. Ignored with
+// WithClient.
 func WithBrokers(brokers ...string) Option {
 	return func(c *config) {
 		for _, b := range brokers {
@@ -83,54 +57,117 @@ func WithBrokers(brokers ...string) Option {
 // every worker instead of creating its own. The engine does not close it.
 func WithClient(cl *kgo.Client) Option { return func(c *config) { c.client = cl } }
 
-// WithKafkaOptions adds franz-go client options (SASL, TLS, timeouts) to the
-// clients the engine creates. Ignored with WithClient.
+// WithKafkaOptions adds franz-go client options to the clients the engine
+// creates. Ignored with WithClient.
 func WithKafkaOptions(opts ...kgo.Opt) Option {
 	return func(c *config) { c.kgoOpts = append(c.kgoOpts, opts...) }
 }
 
-// WithAllocator sets the Arrow allocator for every batch the engine builds.
-// Default: memory.DefaultAllocator.
+// WithAllocator sets the Arrow allocator for every batch the engine
+// builds. Default: memory.DefaultAllocator.
 func WithAllocator(mem memory.Allocator) Option { return func(c *config) { c.allocator = mem } }
 
 // WithLogger sets the logger for warnings such as data loss under
 // failOnDataLoss=false. Default: slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
-// WithWorkers sets how many scan tasks run at once, each worker with its own
-// Kafka client. Default: runtime.GOMAXPROCS(0).
+// WithWorkers sets how many scan tasks run at once, each worker with its
+// own Kafka client. Default: runtime.GOMAXPROCS(0).
 func WithWorkers(n int) Option { return func(c *config) { c.workers = n } }
 
-func (c *config) validate() error {
+// WithDB makes the engine's DuckDB database the file at path, created when
+// missing: CREATE TABLE AS and INSERT INTO write there, and its tables can
+// be joined with topics. Default: a private in-memory database that Close
+// discards.
+func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
+
+// WithTimeout bounds how long a statement waits for the cluster to answer
+// at all (connecting, authenticating, the first metadata request) before
+// it fails with an error naming the brokers. It also bounds how long one
+// offset listing, fetch or offset lookup is retried while the broker
+// drops connections or answers with retriable errors, before the
+// statement fails naming the topic and partition. Default: DefaultTimeout
+// (10 s). 0 or less waits as long as the statement's context allows.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout, c.timeoutSet = d, true }
+}
+
+// SASL mechanisms accepted by WithSASL.
+const (
+	SASLPlain       = "PLAIN"
+	SASLScramSHA256 = "SCRAM-SHA-256"
+	SASLScramSHA512 = "SCRAM-SHA-512"
+)
+
+// WithSASL authenticates every connection with SASL. mechanism is PLAIN,
+// SCRAM-SHA-256 or SCRAM-SHA-512 (case-insensitive). The password is kept
+// only inside the SASL mechanism and never appears in errors, logs or
+// EXPLAIN output. Ignored with WithClient.
+func WithSASL(mechanism, user, password string) Option {
+	return func(c *config) {
+		c.sasl = &saslConfig{mechanism: strings.ToUpper(mechanism), user: user, password: password}
+	}
+}
+
+// WithTLS encrypts every connection with cfg. Ignored with WithClient.
+func WithTLS(cfg *tls.Config) Option { return func(c *config) { c.tls = cfg } }
+
+type saslConfig struct {
+	mechanism, user, password string
+}
+
+// String never shows the password.
+func (s *saslConfig) String() string { return s.mechanism + " user " + s.user }
+
+func (s *saslConfig) opt() (kgo.Opt, error) {
+	var m sasl.Mechanism
+	switch s.mechanism {
+	case SASLPlain:
+		m = plain.Auth{User: s.user, Pass: s.password}.AsMechanism()
+	case SASLScramSHA256:
+		m = scram.Auth{User: s.user, Pass: s.password}.AsSha256Mechanism()
+	case SASLScramSHA512:
+		m = scram.Auth{User: s.user, Pass: s.password}.AsSha512Mechanism()
+	default:
+		return nil, fmt.Errorf("unknown SASL mechanism %q (allowed: %s, %s, %s)", s.mechanism, SASLPlain, SASLScramSHA256, SASLScramSHA512)
+	}
+	if s.user == "" {
+		return nil, errors.New("SASL needs a user")
+	}
+	return kgo.SASL(m), nil
+}
+
+// runner validates the options once and derives the session's
+// configuration: defaults, and what every client the engine makes gets.
+func (c *config) runner() (runner.Config, error) {
 	if c.workers < 0 {
-		return errors.New("kq: workers must not be negative")
+		return runner.Config{}, errors.New("kq: workers must not be negative")
 	}
-	if c.client == nil && len(c.brokers) == 0 {
-		c.brokers = []string{"localhost:9092"}
+	rc := runner.Config{
+		Brokers: c.brokers, Client: c.client, Allocator: c.allocator, Logger: c.logger,
+		Workers: c.workers, DBPath: c.dbPath, Timeout: DefaultTimeout,
 	}
-	if c.allocator == nil {
-		c.allocator = memory.DefaultAllocator
+	if c.timeoutSet {
+		rc.Timeout = max(c.timeout, 0)
 	}
-	if c.logger == nil {
-		c.logger = slog.Default()
+	if c.client == nil && len(rc.Brokers) == 0 {
+		rc.Brokers = []string{"localhost:9092"}
 	}
-	if c.timeout == 0 {
-		c.timeout = DefaultTimeout
-	}
-	c.clientOpts = []kgo.Opt{kgo.SeedBrokers(c.brokers...)}
-	if c.timeout > 0 {
-		c.clientOpts = append(c.clientOpts, kgo.DialTimeout(c.timeout))
+	rc.ClientOpts = []kgo.Opt{kgo.SeedBrokers(rc.Brokers...)}
+	if rc.Timeout > 0 {
+		rc.ClientOpts = append(rc.ClientOpts, kgo.DialTimeout(rc.Timeout))
 	}
 	if c.sasl != nil {
 		o, err := c.sasl.opt()
 		if err != nil {
-			return fmt.Errorf("kq: %w", err)
+			return runner.Config{}, fmt.Errorf("kq: %w", err)
 		}
-		c.clientOpts = append(c.clientOpts, o)
+		rc.ClientOpts = append(rc.ClientOpts, o)
+		rc.Auth = c.sasl.String()
 	}
 	if c.tls != nil {
-		c.clientOpts = append(c.clientOpts, kgo.DialTLSConfig(c.tls))
+		rc.ClientOpts = append(rc.ClientOpts, kgo.DialTLSConfig(c.tls))
 	}
-	c.clientOpts = append(c.clientOpts, c.kgoOpts...)
-	return nil
+	rc.ClientOpts = append(rc.ClientOpts, c.kgoOpts...)
+	return rc, nil
 }

@@ -61,6 +61,14 @@ func QuoteIdent(name string) string {
 	if plainIdent.MatchString(name) && strings.ToLower(name) == name && !IsReserved(name) {
 		return name
 	}
+	return QuoteName(name)
+}
+
+// QuoteName returns name as a double-quoted SQL identifier, whatever it
+// is: how kq writes every name into the SQL DuckDB runs (DuckDB reserves
+// names kq's dialect leaves bare, such as offset). It is kq's one
+// identifier quoter; QuoteIdent uses it when quoting is needed.
+func QuoteName(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 

@@ -52,7 +52,7 @@ func (p *printer) missing() {
 // ident writes one name part.
 func (p *printer) ident(name string) {
 	if p.render {
-		p.w(`"`, strings.ReplaceAll(name, `"`, `""`), `"`)
+		p.w(QuoteName(name))
 		return
 	}
 	p.w(QuoteIdent(name))
@@ -84,7 +84,7 @@ func (p *printer) funcName(name string, scalar bool) {
 		p.w(name)
 		return
 	}
-	p.w(`"`, strings.ReplaceAll(name, `"`, `""`), `"`)
+	p.w(QuoteName(name))
 }
 
 func (p *printer) node(n Node) {
@@ -478,7 +478,7 @@ func (p *printer) optionKey(o *Option) {
 	if p.render {
 		p.invalid(o, "option key %q", o.Key)
 	}
-	p.w(`"`, strings.ReplaceAll(o.Key, `"`, `""`), `"`)
+	p.w(QuoteName(o.Key))
 }
 
 func (p *printer) copyStmt(c *Copy) {

@@ -14,7 +14,8 @@ import (
 
 	"github.com/peterh/liner"
 
-	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/output"
+	"github.com/kq-sql/kq/lang"
 )
 
 // The REPL uses github.com/peterh/liner for line editing: small, kept up,
@@ -42,9 +43,9 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		return report(ctx, stderr, err)
 	}
 	defer s.close()
-	format := kq.Format("table")
+	format := output.Format("table")
 	if c.Format != "" {
-		if format, err = kq.ParseFormat(c.Format); err != nil {
+		if format, err = output.ParseFormat(c.Format); err != nil {
 			return report(ctx, stderr, err)
 		}
 	}
@@ -96,7 +97,7 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		buf.WriteString(text)
 		buf.WriteString("\n")
 		script := buf.String()
-		if !kq.Complete(script) {
+		if !lang.Complete(script) {
 			continue
 		}
 		buf.Reset()
@@ -108,17 +109,17 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 
 // runInteractive runs the statements of one REPL entry; Ctrl-C cancels
 // them and returns to the prompt.
-func (c *cli) runInteractive(ctx context.Context, s *session, script string, format kq.Format, timing bool, stdout, stderr io.Writer) {
+func (c *cli) runInteractive(ctx context.Context, s *session, script string, format output.Format, timing bool, stdout, stderr io.Writer) {
 	qctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	for _, st := range kq.SplitScript(script) {
+	for _, st := range lang.Split(script) {
 		start := time.Now()
 		err := c.runStatement(qctx, s, st.SQL, format, stdout, stderr)
 		if err != nil {
 			if qctx.Err() != nil && ctx.Err() == nil {
 				fmt.Fprintln(stderr, "kq: cancelled")
 			} else {
-				fmt.Fprintf(stderr, "kq: %v\n", withCaret(script, st.InScript(err)))
+				fmt.Fprintf(stderr, "kq: %v\n", withCaret(script, lang.InScript(err, st)))
 			}
 			return
 		}
@@ -129,7 +130,7 @@ func (c *cli) runInteractive(ctx context.Context, s *session, script string, for
 }
 
 // meta runs a backslash command; quit is true for \q.
-func (c *cli) meta(args []string, timing *bool, format *kq.Format, stdout io.Writer, histPath string) (quit bool, err error) {
+func (c *cli) meta(args []string, timing *bool, format *output.Format, stdout io.Writer, histPath string) (quit bool, err error) {
 	switch args[0] {
 	case `\q`, `\quit`:
 		return true, nil
@@ -143,7 +144,7 @@ func (c *cli) meta(args []string, timing *bool, format *kq.Format, stdout io.Wri
 			fmt.Fprintf(stdout, "Format is %s.\n", *format)
 			return false, nil
 		}
-		f, err := kq.ParseFormat(args[1])
+		f, err := output.ParseFormat(args[1])
 		if err != nil {
 			return false, err
 		}

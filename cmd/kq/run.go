@@ -13,7 +13,7 @@ import (
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
 
-	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 // Exit statuses.
@@ -129,12 +129,12 @@ func isTerminal(f any) bool {
 }
 
 func (d *demoBrokerCmd) run(ctx context.Context, stderr io.Writer) error {
-	demo, err := kq.StartDemo(ctx, kq.WithDemoPort(d.Port))
+	b, err := demo.Start(ctx, demo.WithPort(d.Port))
 	if err != nil {
 		return err
 	}
-	defer demo.Close()
-	fmt.Fprintf(stderr, "kq: demo broker listening on %s (topics orders, payments, ledger); Ctrl-C stops it\n", demo.Brokers())
+	defer b.Close()
+	fmt.Fprintf(stderr, "kq: demo broker listening on %s (topics orders, payments, ledger); Ctrl-C stops it\n", b.Brokers())
 	<-ctx.Done()
 	return nil
 }

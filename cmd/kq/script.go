@@ -5,17 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/atomicfile"
+	"github.com/kq-sql/kq/internal/output"
+	"github.com/kq-sql/kq/lang"
 )
 
 // runScript runs every statement of script in order and stops at the first
 // error, which is located in the whole script.
 func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Writer) error {
-	stmts := kq.SplitScript(script)
+	stmts := lang.Split(script)
 	if len(stmts) == 0 {
 		return usageError{errors.New("no statement to run")}
 	}
@@ -36,54 +37,59 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 			fmt.Fprintln(stdout)
 		}
 		if err := c.runStatement(ctx, s, st.SQL, format, stdout, stderr); err != nil {
-			return withCaret(script, st.InScript(err))
+			return withCaret(script, lang.InScript(err, st))
 		}
 	}
 	return nil
 }
 
 // runStatement runs one statement and writes its result.
-func (c *cli) runStatement(ctx context.Context, s *session, sql string, format kq.Format, stdout, stderr io.Writer) error {
-	s.stats = nil
+func (c *cli) runStatement(ctx context.Context, s *session, sql string, format output.Format, stdout, stderr io.Writer) error {
 	s.bar.reset()
-	err := c.writeResult(ctx, s, sql, format, stdout)
+	st, err := c.writeResult(kq.TrackProgress(ctx, s.bar.update), s, sql, format, stdout)
 	s.bar.reset()
 	if err != nil {
 		return err
 	}
-	return c.writeStats(stderr, s.stats)
+	return c.writeStats(stderr, st)
 }
 
-func (c *cli) writeResult(ctx context.Context, s *session, sql string, format kq.Format, stdout io.Writer) error {
+// writeResult runs sql and writes its result; it returns the statistics of
+// the statement's scans (nil when it read no topic).
+func (c *cli) writeResult(ctx context.Context, s *session, sql string, format output.Format, stdout io.Writer) (*kq.Stats, error) {
 	if isExplain(sql) {
 		p, err := s.eng.Explain(ctx, sql)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if format == "json" {
 			b, err := p.JSON()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			_, err = stdout.Write(b)
-			return err
+			return nil, err
 		}
 		_, err = io.WriteString(stdout, p.String())
-		return err
+		return nil, err
 	}
-	rr, err := s.eng.Query(ctx, sql)
+	rows, err := s.eng.Query(ctx, sql)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer rr.Release()
+	defer rows.Release()
 	if c.Output == "" {
-		_, err = kq.WriteResult(stdout, format, rr)
-		return err
+		_, err = output.Write(stdout, format, rows)
+	} else {
+		err = writeFile(c.Output, func(w io.Writer) error {
+			_, err := output.Write(w, format, rows)
+			return err
+		})
 	}
-	return writeFile(c.Output, func(w io.Writer) error {
-		_, err := kq.WriteResult(w, format, rr)
-		return err
-	})
+	if err != nil {
+		return nil, err
+	}
+	return rows.Stats(), nil
 }
 
 // isExplain reports whether sql is an EXPLAIN statement, which prints as
@@ -95,12 +101,12 @@ func isExplain(sql string) bool {
 
 // format picks the result format: --format, else the -o extension, else
 // table on a terminal and csv otherwise.
-func (c *cli) format(stdout io.Writer) (kq.Format, error) {
+func (c *cli) format(stdout io.Writer) (output.Format, error) {
 	if c.Format != "" {
-		return kq.ParseFormat(c.Format)
+		return output.ParseFormat(c.Format)
 	}
 	if c.Output != "" {
-		f, ok := kq.FormatForPath(c.Output)
+		f, ok := output.FormatForPath(c.Output)
 		if !ok {
 			return "", usageError{fmt.Errorf("cannot tell the format of %s from its extension; use --format", c.Output)}
 		}
@@ -112,38 +118,20 @@ func (c *cli) format(stdout io.Writer) (kq.Format, error) {
 	return "csv", nil
 }
 
-// writeFile writes path through a temporary file in the same directory and
-// renames it into place, so the file is whole or absent. A path that
-// exists and is not a regular file (/dev/stdout, /dev/full, a named pipe)
-// is written in place: renaming onto it would replace the device.
+// writeFile writes path through an atomic file (a temporary file renamed
+// into place, so the file is whole or absent, with the mode of the file it
+// replaces, else 0666 less the umask); a device such as /dev/stdout or
+// /dev/full is written in place.
 func writeFile(path string, write func(io.Writer) error) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("output %s: %w", path, err)
-		}
-		if err := write(f); err != nil {
-			f.Close()
-			return err // a write error names the path (*os.PathError)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("output %s: %w", path, err)
-		}
-		return nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
+	if err := write(f); err != nil {
+		f.Abort()
+		return err // a write error names the path (*os.PathError)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("output %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
 	}
 	return nil
@@ -160,26 +148,24 @@ func (e *queryError) Error() string { return e.err.Error() + "\n" + e.caret }
 func (e *queryError) Unwrap() error { return e.err }
 
 func withCaret(sql string, err error) error {
-	if c := kq.Caret(sql, err); c != "" {
+	if c := lang.Caret(sql, err); c != "" {
 		return &queryError{err: err, caret: c}
 	}
 	return err
 }
 
 // writeStats prints the statistics of a statement's scans to stderr as
-// --stats asks: one JSON object per scan, or text.
-func (c *cli) writeStats(stderr io.Writer, stats []*kq.Stats) error {
-	for _, s := range stats {
-		var err error
-		switch c.Stats {
-		case "json":
-			err = s.WriteJSON(stderr)
-		case "text":
-			err = s.WriteText(stderr)
-		}
-		if err != nil {
-			return err
-		}
+// --stats asks: one JSON object, or text. A statement that read no topic
+// prints nothing.
+func (c *cli) writeStats(stderr io.Writer, st *kq.Stats) error {
+	if st == nil {
+		return nil
+	}
+	switch c.Stats {
+	case "json":
+		return writeStatsJSON(stderr, st)
+	case "text":
+		return writeStatsText(stderr, st)
 	}
 	return nil
 }

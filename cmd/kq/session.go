@@ -9,14 +9,14 @@ import (
 	"strings"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 // session is an open engine (and the demo broker behind it with --demo).
 type session struct {
-	eng   *kq.Engine
-	demo  *kq.Demo
-	stats []*kq.Stats // of the statement running now, for --stats
-	bar   *progressView
+	eng  *kq.Engine
+	demo *demo.Broker
+	bar  *progressView
 }
 
 func (s *session) close() {
@@ -33,16 +33,14 @@ func (c *cli) open(ctx context.Context, stderr io.Writer) (*session, error) {
 	s := &session{bar: &progressView{mode: c.Progress, w: stderr, tty: isTerminal(stderr)}}
 	brokers := c.Brokers
 	if c.Demo {
-		demo, err := kq.StartDemo(ctx)
+		d, err := demo.Start(ctx)
 		if err != nil {
 			return nil, err
 		}
-		s.demo = demo
-		brokers = demo.Brokers()
+		s.demo = d
+		brokers = d.Brokers()
 	}
-	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout),
-		kq.WithStats(func(st *kq.Stats) { s.stats = append(s.stats, st) }),
-		kq.WithProgress(s.bar.update)}
+	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout)}
 	if c.DB != "" {
 		opts = append(opts, kq.WithDB(c.DB))
 	}
@@ -83,7 +81,7 @@ func (c *cli) security() ([]kq.Option, error) {
 		opts = append(opts, kq.WithSASL(c.SASLMechanism, c.SASLUser, password))
 	}
 	if c.TLS || c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSInsecure {
-		cfg, err := kq.LoadTLSConfig(kq.TLSFiles{CAFile: c.TLSCA, CertFile: c.TLSCert, KeyFile: c.TLSKey, InsecureSkipVerify: c.TLSInsecure})
+		cfg, err := loadTLSConfig(tlsFiles{CAFile: c.TLSCA, CertFile: c.TLSCert, KeyFile: c.TLSKey, InsecureSkipVerify: c.TLSInsecure})
 		if err != nil {
 			return nil, usageError{err}
 		}

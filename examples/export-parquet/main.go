@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 func main() {
@@ -36,12 +37,12 @@ func main() {
 // columns, to out. An interrupted export leaves no file behind.
 func run(ctx context.Context, w io.Writer, brokers, topic, out string, perTask bool) error {
 	if brokers == "" {
-		demo, err := kq.StartDemo(ctx)
+		d, err := demo.Start(ctx)
 		if err != nil {
 			return err
 		}
-		defer demo.Close()
-		brokers = demo.Brokers()
+		defer d.Close()
+		brokers = d.Brokers()
 	}
 	eng, err := kq.Open(kq.WithBrokers(brokers))
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 func main() {
@@ -34,12 +35,12 @@ func main() {
 // the JSON value decoded into typed columns, and prints its size.
 func run(ctx context.Context, w io.Writer, brokers, db string) error {
 	if brokers == "" {
-		demo, err := kq.StartDemo(ctx)
+		d, err := demo.Start(ctx)
 		if err != nil {
 			return err
 		}
-		defer demo.Close()
-		brokers = demo.Brokers()
+		defer d.Close()
+		brokers = d.Brokers()
 	}
 	eng, err := kq.Open(kq.WithBrokers(brokers), kq.WithDB(db))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/demo"
 )
 
 const defaultQuery = `SELECT status, COUNT(*) AS orders, ROUND(SUM(amount), 2) AS amount
@@ -37,12 +38,12 @@ func main() {
 // run prints the rows of query as tab-separated text.
 func run(ctx context.Context, w io.Writer, brokers, query string) error {
 	if brokers == "" {
-		demo, err := kq.StartDemo(ctx)
+		d, err := demo.Start(ctx)
 		if err != nil {
 			return err
 		}
-		defer demo.Close()
-		brokers = demo.Brokers()
+		defer d.Close()
+		brokers = d.Brokers()
 	}
 	eng, err := kq.Open(kq.WithBrokers(brokers))
 	if err != nil {

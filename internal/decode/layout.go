@@ -1,0 +1,116 @@
+package decode
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/kq-sql/kq/internal/plan"
+)
+
+// Infer reports which parts of scan s need their JSON fields inferred from
+// a sample: the part is JSON, has no schema given, and the query reads its
+// fields. Count-only scans infer nothing.
+func Infer(s *plan.Scan) (value, key bool) {
+	if s.CountOnly {
+		return false, false
+	}
+	o := s.Options
+	value = formatOf(o.ValueFormat, o.ValueSchema) == plan.FormatJSON && o.ValueSchema == nil && needsFields(s, plan.ColValue)
+	key = formatOf(o.KeyFormat, o.KeySchema) == plan.FormatJSON && o.KeySchema == nil && needsFields(s, plan.ColKey)
+	return value, key
+}
+
+// ScanLayout decides what scan s materializes: its source columns, the key
+// and value typed per keyFormat/valueFormat, and the decoded fields, given
+// (valueSchema, keySchema) or inferred (the inferred lists, for the parts
+// Infer named; nil otherwise). Count-only scans materialize nothing.
+func ScanLayout(s *plan.Scan, inferredValue, inferredKey []plan.Field) (*Layout, error) {
+	if s.CountOnly {
+		return newLayout(nil, plan.FormatRaw, plan.FormatRaw, nil, nil)
+	}
+	o := s.Options
+	valueFormat, keyFormat := formatOf(o.ValueFormat, o.ValueSchema), formatOf(o.KeyFormat, o.KeySchema)
+	valueFields, keyFields := o.ValueSchema, o.KeySchema
+	if valueFields == nil {
+		valueFields = inferredValue
+	}
+	if keyFields == nil {
+		keyFields = inferredKey
+	}
+	if valueFormat != plan.FormatJSON {
+		valueFields = nil
+	}
+	if keyFormat != plan.FormatJSON {
+		keyFields = nil
+	}
+	return newLayout(s.Columns, valueFormat, keyFormat, partFields(s, plan.ColValue, valueFields), partFields(s, plan.ColKey, keyFields))
+}
+
+// partFields returns the fields of part to decode: those the query uses,
+// or all of them when the query reads the part's column itself (SELECT
+// value: the whole STRUCT).
+func partFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+	used := usedFields(s, part, fields)
+	if len(used) == 0 && slices.Contains(s.Columns, part) {
+		return fields
+	}
+	return used
+}
+
+// formatOf is the effective format of a part: a schema implies json.
+func formatOf(format string, schema []plan.Field) string {
+	switch {
+	case schema != nil:
+		return plan.FormatJSON
+	case format == "":
+		return plan.FormatRaw
+	}
+	return format
+}
+
+// needsFields reports whether the query uses any decoded field of part,
+// so that a schema must be inferred.
+func needsFields(s *plan.Scan, part string) bool {
+	if s.AllFields || slices.Contains(s.Columns, part) {
+		return true
+	}
+	for _, name := range s.Fields {
+		if p, _ := fieldPart(name); p == part {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldPart splits a name of Scan.Fields into the part it belongs to and
+// the field: "key.<f>" is a key field, "value.<f>" and a bare "<f>" are
+// value fields.
+func fieldPart(name string) (part, field string) {
+	if len(name) > 4 && strings.EqualFold(name[:4], plan.ColKey+".") {
+		return plan.ColKey, name[4:]
+	}
+	if len(name) > 6 && strings.EqualFold(name[:6], plan.ColValue+".") {
+		return plan.ColValue, name[6:]
+	}
+	return plan.ColValue, name
+}
+
+// usedFields returns the fields of part the query uses (Scan.Fields,
+// matched case-insensitively as SQL identifiers are; every field with
+// Scan.AllFields), in schema order: JSON columns are pruned like the
+// others.
+func usedFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+	if s.AllFields {
+		return fields
+	}
+	var out []plan.Field
+	for _, f := range fields {
+		for _, name := range s.Fields {
+			if p, n := fieldPart(name); p == part && strings.EqualFold(n, f.Name) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+// Package kafkatest starts in-process Kafka clusters (franz-go's kfake: the
+// Kafka protocol, transactions, read_committed, DeleteRecords, SASL, TLS,
+// fault hooks) and seeds them. It is kq's one kfake helper: the demo
+// broker, the tests of every package and the benchmarks use it.
+package kafkatest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Cluster is a running kfake cluster with a client for seeding it (manual
+// partitioner: records go to the partition they name). Close it when done.
+type Cluster struct {
+	*kfake.Cluster
+	// Client produces (and may consume) with the cluster's plain
+	// listener; Admin is kadm over it. Neither authenticates: clusters
+	// started with SASL seed through their options instead.
+	Client *kgo.Client
+	Admin  *kadm.Client
+}
+
+// Start starts a cluster with one broker unless opts say otherwise.
+// clientOpts are added to the seeding client's options (SASL for a
+// cluster that requires it).
+func Start(opts []kfake.Opt, clientOpts ...kgo.Opt) (*Cluster, error) {
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("kafkatest: start cluster: %w", err)
+	}
+	cl, err := kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(c.ListenAddrs()...),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerBatchMaxBytes(1 << 20),
+		kgo.ProducerLinger(5 * time.Millisecond),
+		kgo.MaxBufferedRecords(1 << 20),
+	}, clientOpts...)...)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("kafkatest: client: %w", err)
+	}
+	return &Cluster{Cluster: c, Client: cl, Admin: kadm.NewClient(cl)}, nil
+}
+
+// TB is the part of testing.TB that New needs.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
+// New starts a cluster for a test (see Start), closed when the test ends;
+// a failure fails the test.
+func New(t TB, opts ...kfake.Opt) *Cluster {
+	t.Helper()
+	c, err := Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// Brokers returns the listen addresses joined by commas.
+func (c *Cluster) Brokers() string { return strings.Join(c.ListenAddrs(), ",") }
+
+// Close closes the seeding client and stops the cluster.
+func (c *Cluster) Close() {
+	c.Client.Close()
+	c.Cluster.Close()
+}
+
+// CreateTopic creates topic with the given partitions (replication 1) and
+// topic configs (nil for none).
+func (c *Cluster) CreateTopic(ctx context.Context, topic string, partitions int, configs map[string]*string) error {
+	resp, err := c.Admin.CreateTopic(ctx, int32(partitions), 1, configs, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil {
+		return fmt.Errorf("kafkatest: create topic %s: %w", topic, err)
+	}
+	return nil
+}
+
+// Produce produces recs (each to its own Partition) and waits until every
+// one is acknowledged; the first failure is returned.
+func (c *Cluster) Produce(ctx context.Context, recs ...*kgo.Record) error {
+	return ProduceWith(ctx, c.Client, recs...)
+}
+
+// ProduceWith produces recs with cl and waits for all of them: the first
+// failure is returned.
+func ProduceWith(ctx context.Context, cl *kgo.Client, recs ...*kgo.Record) error {
+	errc := make(chan error, 1)
+	for _, r := range recs {
+		cl.Produce(ctx, r, func(_ *kgo.Record, err error) {
+			if err != nil {
+				select {
+				case errc <- err:
+				default:
+				}
+			}
+		})
+	}
+	if err := cl.Flush(ctx); err != nil {
+		return err
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("kafkatest: produce: %w", err)
+	default:
+		return nil
+	}
+}
+
+// DeleteRecords moves the log start offset of each listed partition up to
+// its offset (records below it are deleted, as retention does).
+func (c *Cluster) DeleteRecords(ctx context.Context, offsets kadm.Offsets) error {
+	resp, err := c.Admin.DeleteRecords(ctx, offsets)
+	if err == nil {
+		err = resp.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("kafkatest: delete records: %w", err)
+	}
+	return nil
+}
+
+// Transactions produces txns with a transactional producer of id txnID:
+// one transaction per element, committed unless abort(i) says to abort the
+// i-th. Each transaction's records go to the partitions they name.
+func (c *Cluster) Transactions(ctx context.Context, txnID string, txns [][]*kgo.Record, abort func(i int) bool) error {
+	cl, err := kgo.NewClient(
+		kgo.SeedBrokers(c.ListenAddrs()...),
+		kgo.TransactionalID(txnID),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+	)
+	if err != nil {
+		return fmt.Errorf("kafkatest: transactional client: %w", err)
+	}
+	defer cl.Close()
+	for i, recs := range txns {
+		if err := cl.BeginTransaction(); err != nil {
+			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+		}
+		if err := ProduceWith(ctx, cl, recs...); err != nil {
+			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+		}
+		commit := kgo.TryCommit
+		if abort != nil && abort(i) {
+			commit = kgo.TryAbort
+		}
+		if err := cl.EndTransaction(ctx, commit); err != nil {
+			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+		}
+	}
+	return nil
+}

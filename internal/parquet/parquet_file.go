@@ -1,0 +1,262 @@
+package parquet
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/kq-sql/kq/internal/atomicfile"
+)
+
+// File writes Arrow batches to one Parquet file atomically: under a
+// temporary name, renamed onto the target by Commit.
+//
+// Row groups are encoded in parallel: Write hands each row group's
+// batches to its own goroutine, which encodes and compresses them with
+// arrow-go's writer into memory as a one-row-group Parquet file; the row
+// groups are then appended to the target in order and their metadata
+// stitched into one footer (stitch.go). At most WithEncoders row groups
+// are in flight, which bounds memory. A File is not safe for
+// concurrent use.
+type File struct {
+	f      *atomicfile.File
+	schema *arrow.Schema
+	cfg    parquetConfig
+	props  *parquet.WriterProperties
+	aprops pqarrow.ArrowWriterProperties
+
+	cur     *rowGroupJob      // the row group Write is filling, or nil
+	slots   chan struct{}     // one per row group in flight
+	order   chan *rowGroupJob // row groups in file order, to the committer
+	stopped chan struct{}     // closed when the committer has ended
+	rows    int64
+
+	// Owned by the committer until stopped is closed.
+	meta *metadata.FileMetaData // the row groups written so far
+	pos  int64                  // bytes written to f
+	err  error                  // the first error
+
+	mu      sync.Mutex
+	failErr error // the first error, for Write to see early
+	closed  bool
+}
+
+// rowGroupJob is one row group: its batches go to an encoder goroutine,
+// which leaves the encoded row group in buf and its metadata in meta.
+type rowGroupJob struct {
+	batches chan arrow.RecordBatch
+	rows    int64
+	bytes   int64 // estimated Arrow bytes
+	done    chan struct{}
+	buf     chunkBuffer
+	meta    *metadata.FileMetaData
+	err     error
+}
+
+// Create starts a Parquet file at path with the given schema.
+// Call Commit or Abort.
+func Create(path string, schema *arrow.Schema, opts ...Option) (*File, error) {
+	cfg, err := newParquetConfig(opts)
+	if err == nil {
+		err = registerZstd()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	p := &File{schema: schema, cfg: cfg}
+	p.props, p.aprops = cfg.writerProps(schema)
+	// The schema must convert; finding out here gives the error before
+	// anything is created.
+	if _, err := pqarrow.ToParquet(schema, p.props, p.aprops); err != nil {
+		return nil, fmt.Errorf("parquet %s: %w", path, err)
+	}
+	if p.f, err = atomicfile.Create(path); err != nil {
+		return nil, err
+	}
+	p.slots = make(chan struct{}, cfg.encoders)
+	p.order = make(chan *rowGroupJob, cfg.encoders)
+	p.stopped = make(chan struct{})
+	go p.commitLoop()
+	return p, nil
+}
+
+// Write appends a batch. It does not release rec (it retains what it
+// keeps). It returns the first error of any row group written so far.
+func (p *File) Write(rec arrow.RecordBatch) error {
+	if err := p.failed(); err != nil {
+		return err
+	}
+	n := rec.NumRows()
+	if n == 0 {
+		return nil
+	}
+	// The batch's bytes per row (its buffers' size; at least 1), for the
+	// row groups' byte bound.
+	rowBytes := max(recordBytes(rec)/n, 1)
+	for off := int64(0); off < n; {
+		if p.cur == nil {
+			p.slots <- struct{}{} // waits while WithEncoders row groups are in flight
+			p.cur = p.startJob()
+		}
+		byBytes := max((p.cfg.rowGroupBytes-p.cur.bytes+rowBytes-1)/rowBytes, 1)
+		take := min(n-off, p.cfg.rowGroupRows-p.cur.rows, byBytes)
+		part := rec
+		if off == 0 && take == n {
+			rec.Retain()
+		} else {
+			part = rec.NewSlice(off, off+take)
+		}
+		p.cur.batches <- part
+		p.cur.rows += take
+		p.cur.bytes += take * rowBytes
+		p.rows += take
+		off += take
+		if p.cur.rows == p.cfg.rowGroupRows || p.cur.bytes >= p.cfg.rowGroupBytes {
+			close(p.cur.batches)
+			p.cur = nil
+		}
+	}
+	return p.failed()
+}
+
+func (p *File) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failErr
+}
+
+func (p *File) fail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failErr == nil {
+		p.failErr = fmt.Errorf("parquet %s: %w", p.f.Target(), err)
+	}
+}
+
+// startJob starts the encoder of a new row group and queues it for the
+// committer.
+func (p *File) startJob() *rowGroupJob {
+	// A row group's batches: enough to queue a whole row group of the
+	// scan's batches while the encoders are busy (so that the next row
+	// group's encoder can start), bounded for tiny batches.
+	j := &rowGroupJob{batches: make(chan arrow.RecordBatch, 64), done: make(chan struct{})}
+	go p.encode(j)
+	p.order <- j
+	return j
+}
+
+// encode writes j's batches into memory as a Parquet file of one row
+// group. It releases every batch, whatever happens.
+func (p *File) encode(j *rowGroupJob) {
+	defer close(j.done)
+	w, err := pqarrow.NewFileWriter(p.schema, &j.buf, p.props, p.aprops)
+	for rec := range j.batches {
+		if err == nil && p.failed() == nil {
+			err = w.WriteBuffered(rec)
+		}
+		rec.Release()
+	}
+	if w != nil {
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		j.meta, err = w.FileMetadata()
+	}
+	j.err = err
+}
+
+// commitLoop appends the row groups to the file in order as their
+// encoders finish, and frees their slots.
+func (p *File) commitLoop() {
+	defer close(p.stopped)
+	for j := range p.order {
+		<-j.done
+		if p.err == nil && p.failed() == nil {
+			if j.err != nil {
+				p.err = j.err
+			} else {
+				p.err = p.append(j)
+			}
+			if p.err != nil {
+				p.fail(p.err)
+			}
+		}
+		j.buf.reset()
+		<-p.slots
+	}
+}
+
+// finish ends the open row group and waits for every row group to be
+// written. It returns the first error.
+func (p *File) finish() error {
+	if p.closed {
+		return errors.New("already committed or aborted")
+	}
+	p.closed = true
+	if p.cur != nil {
+		close(p.cur.batches)
+		p.cur = nil
+	}
+	if p.rows == 0 && p.failed() == nil {
+		// No rows: an encoder with no batches gives the metadata of a
+		// file with the schema and no row groups.
+		p.slots <- struct{}{}
+		close(p.startJob().batches)
+	}
+	close(p.order)
+	<-p.stopped
+	return p.failed()
+}
+
+// Rows is the number of rows written so far.
+func (p *File) Rows() int64 { return p.rows }
+
+// Commit finishes the file and renames it onto its target.
+func (p *File) Commit() error {
+	if err := p.finish(); err != nil {
+		p.f.Abort()
+		return err
+	}
+	if err := p.writeFooter(); err != nil {
+		p.f.Abort()
+		return fmt.Errorf("parquet %s: %w", p.f.Target(), err)
+	}
+	return p.f.Commit()
+}
+
+// Abort discards the file; the target is untouched.
+func (p *File) Abort() {
+	p.fail(errors.New("aborted"))
+	if !p.closed {
+		p.finish()
+	}
+	p.f.Abort()
+}
+
+// recordBytes is the size of rec's buffers (of a slice: of the buffers it
+// shares).
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	var walk func(d arrow.ArrayData)
+	walk = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil {
+				n += int64(b.Len())
+			}
+		}
+		for _, c := range d.Children() {
+			walk(c)
+		}
+	}
+	for _, c := range rec.Columns() {
+		walk(c.Data())
+	}
+	return n
+}

@@ -1,0 +1,121 @@
+package runner
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/internal/export"
+	"github.com/kq-sql/kq/internal/parquet"
+	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/internal/scan"
+	"github.com/kq-sql/kq/lang"
+)
+
+// copyPerTask runs COPY (SELECT columns FROM kafka(...)) TO 'dir'
+// (PER_TASK true): every scan task writes its own Parquet part, in
+// parallel on the scan's workers, then the manifest is written (see
+// export.PartSet for re-runs and failures). The query must be a projection
+// of the source's columns: per-task parts hold each task's rows, which a
+// filter, join or aggregate would mix.
+func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions) (*Result, error) {
+	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns> FROM kafka(...) without WHERE, joins, aggregates or LIMIT")
+	pq, err := s.plan(ctx, c.Query)
+	if err != nil {
+		return nil, err
+	}
+	root := pq.Root
+	if _, ok := root.(*plan.Project); !ok || !scan.Native(root) {
+		return nil, notPerTask
+	}
+	proj := root.(*plan.Project)
+	sc := proj.Input.(*plan.Scan)
+	comp, err := parquet.ParseCompression(opts.compression)
+	if err != nil {
+		return nil, err
+	}
+
+	// The part set needs the stream's schema; workers wait for it.
+	var (
+		parts *export.PartSet
+		pw    *projector
+		ready = make(chan struct{})
+	)
+	cfg := s.scanConfig(ctx)
+	cfg.PerTask = func(ctx context.Context, t plan.Task) (scan.TaskWriter, error) {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		w, err := parts.Task(t.Topic, t.Partition, t.From, t.Until)
+		if err != nil {
+			return nil, err
+		}
+		return &projectedPart{PartWriter: w, p: pw}, nil
+	}
+	st, err := scan.Start(ctx, sc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Release()
+	if pw, err = newProjector(proj, sc, st.Schema()); err == nil {
+		parts, err = export.NewPartSet(c.Path, pw.schema, opts.writerOptions(comp, s.cfg.Allocator)...)
+	}
+	if err != nil {
+		return nil, err // Release cancels the workers waiting for ready
+	}
+	close(ready)
+	err = st.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		parts.Abort()
+		return nil, err
+	}
+	m, err := parts.Commit()
+	if err != nil {
+		parts.Abort()
+		return nil, err
+	}
+	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: st.Stats()}
+	for _, p := range m.Parts {
+		es.Files = append(es.Files, filepath.Join(c.Path, p.File))
+	}
+	es.Files = append(es.Files, filepath.Join(c.Path, export.ManifestName))
+	return es, nil
+}
+
+// projector maps a scan's batches onto a projection's items (each a source
+// column), renaming them.
+type projector struct {
+	schema *arrow.Schema
+	idx    []int
+}
+
+func newProjector(proj *plan.Project, sc *plan.Scan, in *arrow.Schema) (*projector, error) {
+	idx, schema, err := scan.Projection(proj, sc, in)
+	if err != nil {
+		return nil, err
+	}
+	return &projector{schema: schema, idx: idx}, nil
+}
+
+// projectedPart writes projected batches to a task's part.
+type projectedPart struct {
+	*export.PartWriter
+	p *projector
+}
+
+func (w *projectedPart) Write(rec arrow.RecordBatch) error {
+	cols := make([]arrow.Array, len(w.p.idx))
+	for i, j := range w.p.idx {
+		cols[i] = rec.Column(j)
+	}
+	out := array.NewRecordBatch(w.p.schema, cols, rec.NumRows())
+	defer out.Release()
+	return w.PartWriter.Write(out)
+}

@@ -1,0 +1,52 @@
+package runner
+
+import (
+	"context"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/lang"
+)
+
+// Explain plans a statement (with or without a leading EXPLAIN) without
+// reading any records.
+func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.connect(ctx, stmt); err != nil {
+		return nil, err
+	}
+	ex, ok := stmt.(*lang.Explain)
+	if !ok {
+		ex = &lang.Explain{Pos: stmt.Position(), Stmt: stmt}
+	}
+	return s.explain(ctx, ex)
+}
+
+func (s *Session) explain(ctx context.Context, ex *lang.Explain) (*plan.Query, error) {
+	return plan.Plan(ctx, ex, s.lister, plan.WithWorkers(s.cfg.Workers))
+}
+
+// explainRows is EXPLAIN's result: one "plan" column of text lines.
+func (s *Session) explainRows(q *plan.Query) (Rows, error) {
+	b := array.NewStringBuilder(s.cfg.Allocator)
+	defer b.Release()
+	for _, line := range strings.Split(strings.TrimRight(q.ExplainText(), "\n"), "\n") {
+		b.Append(line)
+	}
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "plan", Type: arrow.BinaryTypes.String}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+	defer rec.Release()
+	rr, err := array.NewRecordReader(schema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return nil, err
+	}
+	return withStats(rr, nil), nil
+}

@@ -1,0 +1,207 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/kq-sql/kq/internal/duck"
+	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/internal/scan"
+	"github.com/kq-sql/kq/internal/stats"
+	"github.com/kq-sql/kq/lang"
+)
+
+// Rows is a statement's result: an array.RecordReader whose Stats are the
+// merged statistics of the statement's scans once Next has returned false
+// (nil before, and for statements that read no topic).
+type Rows = scan.Reader
+
+// Query runs a statement and streams its rows; the caller must Release
+// them, and releasing early stops the scans. See kq.Engine.Query.
+func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.connect(ctx, stmt); err != nil {
+		return nil, err
+	}
+	switch st := stmt.(type) {
+	case *lang.Explain:
+		q, err := s.explain(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		return s.explainRows(q)
+	case lang.Query:
+		return s.query(ctx, st)
+	case *lang.Copy, *lang.CreateTable, *lang.Insert:
+		return s.execRows(ctx, st)
+	case *lang.Show:
+		return s.show(ctx, st)
+	case *lang.Describe:
+		return s.describe(ctx, st)
+	}
+	return nil, fmt.Errorf("unsupported statement %T", stmt)
+}
+
+// plan plans stmt (a query, or a statement that writes one): options
+// validated, predicates and LIMIT pushed into the scans, columns pruned,
+// offsets resolved into tasks.
+func (s *Session) plan(ctx context.Context, stmt lang.Statement) (*plan.Query, error) {
+	return plan.Plan(ctx, stmt, s.lister, plan.WithWorkers(s.cfg.Workers))
+}
+
+// query runs a query (SELECT, set operation). When the scan alone
+// computes it (COUNT(*) over pushed-down predicates, a projection of
+// source columns) it streams from the scan; everything else runs in
+// DuckDB over the scans' Arrow streams.
+func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
+	pq, err := s.plan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if pq.CountOnly {
+		return s.count(ctx, pq.Root)
+	}
+	if scan.Native(pq.Root) {
+		return scan.Run(ctx, pq.Root, s.scanConfig(ctx))
+	}
+	b, err := s.bind(ctx, pq, q)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := b.db.Query(ctx, b.sql, b.srcs)
+	if err != nil {
+		return nil, err
+	}
+	// DuckDB has read (or stopped) every scan by now: its result is
+	// materialized before the first batch is returned.
+	return withStats(rr, b.merged()), nil
+}
+
+// count runs a count-only plan: COUNT(*) items over one scan, under
+// LIMIT/ORDER BY wrappers that a one-row result only feels through LIMIT 0
+// or an OFFSET.
+func (s *Session) count(ctx context.Context, root plan.Node) (Rows, error) {
+	empty := false
+	for {
+		switch n := root.(type) {
+		case *plan.Limit:
+			empty = empty || n.N == 0 || n.Offset > 0
+			root = n.Input
+			continue
+		case *plan.Sort:
+			root = n.Input
+			continue
+		}
+		break
+	}
+	rr, err := scan.Run(ctx, root, s.scanConfig(ctx))
+	if err != nil || !empty {
+		return rr, err
+	}
+	schema, st := rr.Schema(), rr.Stats()
+	rr.Release()
+	none, err := array.NewRecordReader(schema, nil)
+	if err != nil {
+		return nil, err
+	}
+	return withStats(none, st), nil
+}
+
+// withStats gives a reader whose rows are already computed its scans'
+// statistics.
+func withStats(rr array.RecordReader, st *stats.Stats) Rows { return &statsReader{rr, st} }
+
+type statsReader struct {
+	array.RecordReader
+	stats *stats.Stats
+}
+
+func (r *statsReader) Stats() *stats.Stats { return r.stats }
+
+// bound is a statement rendered as DuckDB SQL with its kafka() sources
+// started as scans, each to be registered as a view.
+type bound struct {
+	db      *duck.DB // the session's DuckDB database, open
+	sql     string
+	srcs    []duck.Source
+	streams []*scan.Stream
+}
+
+// release stops the scans of a statement that will not run.
+func (b *bound) release() {
+	for _, s := range b.srcs {
+		s.Reader.Release()
+	}
+	b.srcs = nil
+}
+
+// merged returns the statistics of the scans that have ended, merged;
+// nil when the statement read no kafka() source.
+func (b *bound) merged() *stats.Stats {
+	all := make([]*stats.Stats, len(b.streams))
+	for i, st := range b.streams {
+		all[i] = st.Stats()
+	}
+	return stats.Merge(all...)
+}
+
+// bind renders stmt (planned as pq) for DuckDB with every kafka() source
+// replaced by a view over its scan, and starts the scans. Nothing of the
+// user's text is spliced: lang.Render prints the SQL from the AST.
+func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement) (*bound, error) {
+	db, err := s.duck()
+	if err != nil {
+		return nil, err
+	}
+	views := make(map[*plan.Scan]string, len(pq.Scans))
+	for _, sc := range pq.Scans {
+		views[sc] = db.ViewName()
+	}
+	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
+		sc := pq.ScanOf(ks)
+		if sc == nil {
+			return "" // Render reports the source it cannot replace
+		}
+		return lang.QuoteName(views[sc]) + " AS " + lang.QuoteName(sc.Name())
+	}})
+	if err != nil {
+		return nil, err
+	}
+	b := &bound{db: db, sql: text}
+	for _, sc := range pq.Scans {
+		st, err := scan.Start(ctx, sc, s.scanConfig(ctx))
+		if err != nil {
+			b.release()
+			return nil, err
+		}
+		b.srcs = append(b.srcs, duck.Source{Name: views[sc], Reader: st})
+		b.streams = append(b.streams, st)
+	}
+	return b, nil
+}
+
+// scanOf plans and resolves the scan of one kafka() source alone, with
+// every column and decoded field (for DESCRIBE).
+func (s *Session) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
+	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
+	if err != nil {
+		return nil, err
+	}
+	root, err = plan.Resolve(ctx, plan.Optimize(root), s.lister, s.cfg.Workers)
+	if err != nil {
+		return nil, err
+	}
+	scans := plan.Scans(root)
+	if len(scans) != 1 {
+		return nil, errors.New("internal error: a kafka() source planned to no scan")
+	}
+	sc := *scans[0]
+	sc.AllFields = true
+	return &sc, nil
+}

@@ -1,0 +1,169 @@
+// Package runner runs kq's statements: it parses, plans and resolves a
+// statement, chooses how it runs (the scan alone, or DuckDB over the scans'
+// Arrow streams), runs COPY, CREATE TABLE AS, INSERT, SHOW and DESCRIBE,
+// and merges the statistics of a statement's scans. The root package kq is
+// a thin API over a Session.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/internal/duck"
+	"github.com/kq-sql/kq/internal/scan"
+)
+
+// Config is a Session's configuration; New fills in the defaults.
+type Config struct {
+	// Brokers are the seed brokers, for error messages.
+	Brokers []string
+	// Client, when set, is used for metadata and by every worker; the
+	// Session does not close it. Otherwise clients are made with
+	// ClientOpts.
+	Client     *kgo.Client
+	ClientOpts []kgo.Opt
+	// Allocator for every batch; default memory.DefaultAllocator.
+	Allocator memory.Allocator
+	// Logger for warnings; default slog.Default().
+	Logger *slog.Logger
+	// Workers is how many scan tasks run at once; default GOMAXPROCS.
+	Workers int
+	// DBPath is the DuckDB database file; "" is in-memory.
+	DBPath string
+	// Timeout bounds reaching the cluster and each retried request; 0 or
+	// less: only the context (scan retries then use their default).
+	Timeout time.Duration
+	// Auth describes the authentication in use for error messages (never
+	// a secret); "" for none.
+	Auth string
+}
+
+// Session runs statements against one cluster with one DuckDB database. It
+// is safe for concurrent use; Close it when done.
+type Session struct {
+	cfg    Config
+	client *kgo.Client // metadata and offsets
+	ownsCl bool
+	admin  *kadm.Client
+	lister *offsetLister
+
+	// db is the session's DuckDB database. An in-memory one is opened by
+	// the first statement that needs DuckDB (duck): COUNT(*) and exports
+	// the scan answers alone never start DuckDB (~25 MiB and its threads).
+	dbMu sync.Mutex
+	db   *duck.DB
+
+	connMu    sync.Mutex
+	connected bool
+}
+
+// New returns a Session. It does not contact Kafka; the first statement
+// that reads a topic does. A DBPath is opened now, so a bad path is New's
+// error.
+func New(cfg Config) (*Session, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.Allocator == nil {
+		cfg.Allocator = memory.DefaultAllocator
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Session{cfg: cfg}
+	if cfg.Client != nil {
+		s.client = cfg.Client
+	} else {
+		cl, err := kgo.NewClient(cfg.ClientOpts...)
+		if err != nil {
+			return nil, fmt.Errorf("kafka client: %w", err)
+		}
+		s.client, s.ownsCl = cl, true
+	}
+	s.admin = kadm.NewClient(s.client)
+	s.lister = &offsetLister{cl: s.client, adm: s.admin, timeout: cfg.Timeout}
+	if cfg.DBPath != "" {
+		if _, err := s.duck(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// duck returns the session's DuckDB database, opening it on first use.
+func (s *Session) duck() (*duck.DB, error) {
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	if s.db == nil {
+		db, err := duck.Open(s.cfg.DBPath)
+		if err != nil {
+			return nil, err
+		}
+		s.db = db
+	}
+	return s.db, nil
+}
+
+// Close releases the session's Kafka client (not one given in Config) and
+// closes its DuckDB database.
+func (s *Session) Close() error {
+	if s.ownsCl {
+		s.client.Close()
+	}
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// newWorkerClient gives each scan worker its own client, or the shared one
+// when the session was given a client.
+func (s *Session) newWorkerClient() (*kgo.Client, func(), error) {
+	if !s.ownsCl {
+		return s.client, func() {}, nil
+	}
+	cl, err := kgo.NewClient(s.cfg.ClientOpts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, cl.Close, nil
+}
+
+// scanConfig is how the statement run under ctx scans: the session's
+// workers and allocator, and the progress callback of ctx (WithProgress).
+func (s *Session) scanConfig(ctx context.Context) *scan.Config {
+	return &scan.Config{
+		NewClient: s.newWorkerClient,
+		Workers:   s.cfg.Workers,
+		Allocator: s.cfg.Allocator,
+		Logger:    s.cfg.Logger,
+		Progress:  progressOf(ctx),
+		// The session's timeout also bounds how long one fetch or offset
+		// lookup is retried (the scan's default when it waits forever).
+		RetryTimeout: s.cfg.Timeout,
+	}
+}
+
+type progressKey struct{}
+
+// WithProgress returns a context under which statements call fn about ten
+// times a second while a scan runs, and once at its end.
+func WithProgress(ctx context.Context, fn func(scan.Progress)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
+}
+
+func progressOf(ctx context.Context) func(scan.Progress) {
+	fn, _ := ctx.Value(progressKey{}).(func(scan.Progress))
+	return fn
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
-	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
 	"github.com/kq-sql/kq/lang"
 )
@@ -100,23 +99,16 @@ func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) 
 		}
 		return s.duckQuery(ctx, text)
 	}
-	sc, err := s.scanOf(ctx, ks)
+	sc, ranges, err := s.scanOf(ctx, ks)
 	if err != nil {
 		return nil, err
 	}
-	ranges, err := plan.ResolveScanRanges(ctx, s.lister, sc)
+	// The schema comes from the options, or from a sample when JSON
+	// fields are inferred; no scan starts.
+	cols, err := scan.Schema(ctx, sc, s.scanConfig(ctx))
 	if err != nil {
 		return nil, err
 	}
-	// The stream's schema holds the decoded columns (inferred from a
-	// sample when no schema is given); nothing is read beyond that.
-	sc.Limit = 0
-	st, err := scan.Start(ctx, sc, s.scanConfig(ctx))
-	if err != nil {
-		return nil, err
-	}
-	cols := st.Schema()
-	st.Release()
 
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "kind", Type: arrow.BinaryTypes.String},

@@ -186,22 +186,26 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 	return b, nil
 }
 
-// scanOf plans and resolves the scan of one kafka() source alone, with
-// every column and decoded field (for DESCRIBE).
-func (s *Session) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, error) {
+// scanOf plans the scan of one kafka() source alone, with every column
+// and decoded field (for DESCRIBE): its partitions' ranges, listed once,
+// and the tasks they split into.
+func (s *Session) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, []plan.Range, error) {
 	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	root, err = plan.Resolve(ctx, plan.Optimize(root), s.lister, s.cfg.Workers)
-	if err != nil {
-		return nil, err
-	}
-	scans := plan.Scans(root)
+	scans := plan.Scans(plan.Optimize(root))
 	if len(scans) != 1 {
-		return nil, errors.New("internal error: a kafka() source planned to no scan")
+		return nil, nil, errors.New("internal error: a kafka() source planned to no scan")
 	}
 	sc := *scans[0]
 	sc.AllFields = true
-	return &sc, nil
+	ranges, err := plan.ResolveScanRanges(ctx, s.lister, &sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sc.Tasks, err = plan.Split(ranges, sc.Options.Split); err != nil {
+		return nil, nil, err
+	}
+	return &sc, ranges, nil
 }

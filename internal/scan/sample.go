@@ -2,12 +2,31 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/kq-sql/kq/internal/decode"
 	"github.com/kq-sql/kq/internal/fetch"
 	"github.com/kq-sql/kq/internal/plan"
 )
+
+// Schema returns the schema of the batches a scan of s yields, without
+// starting the scan: from the options alone, or — when JSON fields must be
+// inferred — from a sample of s's first records read with one client. It
+// is what DESCRIBE shows.
+func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, error) {
+	if cfg.NewClient == nil {
+		return nil, errors.New("scan: Config.NewClient is required")
+	}
+	cfg.withDefaults()
+	l, err := layoutOf(ctx, s, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return l.Schema(), nil
+}
 
 // layoutOf decides what scan s materializes (decode.ScanLayout), first
 // inferring the JSON fields of the parts that need it from a sample.

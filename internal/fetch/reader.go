@@ -64,7 +64,8 @@ type Options struct {
 	// partition; default DefaultFetchBytes.
 	FetchBytes int32
 	// RetryTimeout bounds how long one fetch or offset lookup is retried;
-	// default DefaultRetryTimeout.
+	// default (0) DefaultRetryTimeout; negative: as long as the context
+	// allows, with no bound on the attempts either.
 	RetryTimeout time.Duration
 	// Done, when set, is asked before every fetch; true ends the range
 	// with ErrStop (another worker's rows filled the LIMIT).
@@ -92,7 +93,7 @@ func NewReader(cl *kgo.Client, opts Options) *Reader {
 	if opts.FetchBytes <= 0 {
 		opts.FetchBytes = DefaultFetchBytes
 	}
-	if opts.RetryTimeout <= 0 {
+	if opts.RetryTimeout == 0 {
 		opts.RetryTimeout = DefaultRetryTimeout
 	}
 	return &Reader{cl: cl, adm: kadm.NewClient(cl), opts: opts, decomp: kgo.DefaultDecompressor(), meta: map[string]kadm.TopicDetail{}}
@@ -415,6 +416,9 @@ func (rd *Reader) lost(rs *rangeState, to int64) error {
 
 // policy is the retry policy of one fetch or offset lookup.
 func (rd *Reader) policy() retry.Policy {
+	if rd.opts.RetryTimeout < 0 {
+		return retry.Policy{} // the context alone bounds it
+	}
 	return retry.Policy{Timeout: rd.opts.RetryTimeout, Grace: fetchMaxWait, MaxAttempts: maxAttempts}
 }
 

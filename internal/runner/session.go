@@ -39,7 +39,7 @@ type Config struct {
 	// DBPath is the DuckDB database file; "" is in-memory.
 	DBPath string
 	// Timeout bounds reaching the cluster and each retried request; 0 or
-	// less: only the context (scan retries then use their default).
+	// less: only the context.
 	Timeout time.Duration
 	// Auth describes the authentication in use for error messages (never
 	// a secret); "" for none.
@@ -150,9 +150,19 @@ func (s *Session) scanConfig(ctx context.Context) *scan.Config {
 		Logger:    s.cfg.Logger,
 		Progress:  progressOf(ctx),
 		// The session's timeout also bounds how long one fetch or offset
-		// lookup is retried (the scan's default when it waits forever).
-		RetryTimeout: s.cfg.Timeout,
+		// lookup is retried.
+		RetryTimeout: s.retryTimeout(),
 	}
+}
+
+// retryTimeout is the scan's RetryTimeout for the session's Timeout: the
+// same, or no bound (negative) when the timeout is 0 or less ("wait as
+// long as the context allows").
+func (s *Session) retryTimeout() time.Duration {
+	if s.cfg.Timeout <= 0 {
+		return -1
+	}
+	return s.cfg.Timeout
 }
 
 type progressKey struct{}

@@ -55,7 +55,8 @@ type Config struct {
 	PerTask func(ctx context.Context, t plan.Task) (TaskWriter, error)
 	// RetryTimeout bounds how long one fetch or offset lookup is retried
 	// (dropped connections, retriable errors, an unreachable broker)
-	// before the scan fails; default 10 s.
+	// before the scan fails; default (0) 10 s; negative: as long as the
+	// context allows.
 	RetryTimeout time.Duration
 }
 
@@ -72,7 +73,7 @@ func (c *Config) withDefaults() {
 	if c.BatchRows <= 0 {
 		c.BatchRows = 8192
 	}
-	if c.RetryTimeout <= 0 {
+	if c.RetryTimeout == 0 {
 		c.RetryTimeout = fetch.DefaultRetryTimeout
 	}
 	if c.FetchBytes <= 0 {

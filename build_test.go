@@ -1,0 +1,98 @@
+package kq_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// goCmd runs the go command of the test's toolchain in the module root.
+func goCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("go", args...) // go test puts its toolchain first in PATH
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// TestLibraryDependencies: a program that imports kq links neither the
+// test broker (kfake, which the demo package uses) nor the front ends'
+// heavy dependencies.
+func TestLibraryDependencies(t *testing.T) {
+	out, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq")
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(out) {
+		for _, banned := range []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/", "arrow/flight"} {
+			if strings.HasPrefix(pkg, banned) {
+				t.Errorf("package kq links %s", pkg)
+			}
+		}
+	}
+}
+
+// TestBuildWithoutTag: building kq without the duckdb_arrow tag stops with
+// one line that says which tag to add.
+func TestBuildWithoutTag(t *testing.T) {
+	out, err := goCmd(t, "build", "-o", os.DevNull, ".")
+	if err == nil {
+		t.Fatal("build without the duckdb_arrow tag succeeded")
+	}
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			errs = append(errs, l)
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "-tags duckdb_arrow") {
+		t.Fatalf("build output:\n%s\nwant one error line naming -tags duckdb_arrow", out)
+	}
+}
+
+// TestMakefile: every .PHONY name is a target, fuzz-short runs every fuzz
+// target of the module, and the user's GOFLAGS reach the go command.
+func TestMakefile(t *testing.T) {
+	mk, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(mk)
+	phony := regexp.MustCompile(`(?m)^\.PHONY:(.*)$`).FindStringSubmatch(text)
+	if phony == nil {
+		t.Fatal("no .PHONY line")
+	}
+	for _, name := range strings.Fields(phony[1]) {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `:`).MatchString(text) {
+			t.Errorf(".PHONY names %s, which is not a target", name)
+		}
+	}
+	short := regexp.MustCompile(`(?ms)^fuzz-short:\n(.*?)\n\n`).FindStringSubmatch(text + "\n\n")
+	if short == nil {
+		t.Fatal("no fuzz-short target")
+	}
+	out, err := exec.Command("git", "grep", "-h", "-o", `^func Fuzz[A-Za-z0-9_]*`, "--", "*_test.go").Output()
+	if err != nil {
+		t.Fatalf("git grep: %v", err)
+	}
+	for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name := strings.TrimPrefix(f, "func ")
+		if !strings.Contains(short[1], "'^"+name+"$$'") {
+			t.Errorf("fuzz-short does not run %s", name)
+		}
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed: the GOFLAGS check needs it")
+	}
+	cmd := exec.Command("make", "-s", "--no-print-directory", "--eval", "kq-print-goflags: ; @echo \"$$GOFLAGS\"", "kq-print-goflags")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-count=7")
+	got, err := cmd.Output()
+	if err != nil || strings.TrimSpace(string(got)) != "-count=7" {
+		t.Errorf("GOFLAGS under make: %q, %v; want the user's -count=7", got, err)
+	}
+}

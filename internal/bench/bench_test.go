@@ -125,7 +125,7 @@ func TestWant(t *testing.T) {
 	}
 }
 
-// TestTargets: SPEC §10's targets are judged from the ratios and peak
+// TestTargets: kq's performance targets are judged from the ratios and peak
 // RSS of a report, each met or not, and left out when not measured.
 func TestTargets(t *testing.T) {
 	r := &Report{Results: []Result{

@@ -1,4 +1,4 @@
-// Package bench measures kq against the client-side limit (SPEC §10).
+// Package bench measures kq against the client-side limit (the targets of docs/BENCHMARKS.md).
 //
 // It holds the pieces `make bench` puts together: a bulk topic of N
 // JSON order records seeded into a franz-go kfake broker (StartBroker,

@@ -9,7 +9,7 @@ import (
 
 // Print writes the report as Markdown: the machine, the seed, then one
 // table row per measurement (median of its runs; peak RSS is the largest
-// of any run), SPEC §10's targets met or not (Targets) and the commands.
+// of any run), kq's performance targets met or not (Targets) and the commands.
 func (r *Report) Print(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "kq bench, %s\n\n", r.Start.Format(time.RFC3339))

@@ -2,7 +2,7 @@
 
 package duck
 
-// Benchmarks of the two ways to feed DuckDB from Arrow batches (SPEC §11).
+// Benchmarks of the two ways to feed DuckDB from Arrow batches (see TestArrowViewRegression).
 // Run: go test -tags=duckdb_arrow -run XXX -bench Feed ./exec
 
 import (

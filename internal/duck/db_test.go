@@ -96,7 +96,7 @@ func resultRows(t *testing.T, rr array.RecordReader) []string {
 	return out
 }
 
-// TestArrowViewRegression is SPEC §11's regression test for duckdb-go's
+// TestArrowViewRegression is the regression test for duckdb-go's
 // Arrow views (issues #24, #28): queries reading one, some and all columns
 // of a view, with filters, ordering and joins, must return exact results.
 // The cases run in a child process so that a SIGSEGV inside DuckDB fails

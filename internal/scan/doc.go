@@ -1,30 +1,22 @@
-// Package exec runs plans: the parallel scan of Kafka offset ranges into
-// Apache Arrow record batches, and the relational execution above it.
+// Package scan runs a resolved scan: its offset-range tasks on parallel
+// workers into one stream of Arrow record batches.
 //
-// A scan (Start) runs its tasks on workers, each with its own franz-go
-// client reused across its tasks, largest tasks first. A worker issues raw
-// Fetch requests to the partition leader and walks the record batches
-// itself: CRCs, control batches, aborted transactions (read_committed, the
-// Java consumer's algorithm over each response's aborted-transaction list),
-// and batches partly outside the task's range. A task ends when its
-// position reaches Until, never by waiting for the record at Until-1, so
-// transaction markers, aborted records and compaction gaps at any boundary
-// cannot hang it.
+// Start runs a scan's tasks, largest first, on Config.Workers workers under
+// an errgroup; each worker owns one Kafka client for all its tasks, a
+// fetch.Reader that walks the records and a decode.Builder that builds the
+// rows (none for count-only scans). The returned Stream is an
+// array.RecordReader; its Stats, once it has ended, are the scan's
+// statistics per task and in total. LIMIT is an atomic budget shared by the
+// workers. With Config.PerTask each task's rows go to their own TaskWriter
+// (a per-task export) instead of the stream.
 //
 // Memory is bounded by backpressure, not by topic size: rows flow through
 // a channel of Config.Buffer record batches of at most Config.BatchRows
-// rows, and each worker holds one fetch response (Config.FetchBytes per
-// partition) and one batch under construction at a time.
+// rows, and each worker holds one fetch response and one batch under
+// construction at a time.
 //
-// Records below the log start offset are data loss: *DataLossError under
-// failOnDataLoss=true, else a warning once per partition and a count in
-// Stats.DataLoss. Statistics per task and per query are in Stats.
-//
-// Relational execution: Run computes what the scan alone can (Native:
-// count-only aggregates, projections of source columns); everything else
-// runs in DuckDB. DB is a session's DuckDB database; DB.Query and DB.Exec
-// register each Source (a scan's Stream) as an Arrow view on the
-// statement's own connection, with DisabledOptimizers set so that DuckDB
-// reads the views correctly (SPEC §11), and DB.Exec commits in one
-// transaction or not at all.
+// Run computes what the scan alone can (Native: count-only aggregates,
+// projections of source columns and top-level decoded fields); every
+// other plan runs in DuckDB (package duck). Schema gives a scan's schema
+// without starting it, for DESCRIBE.
 package scan

@@ -1,4 +1,4 @@
-// Command kqbench is the harness behind `make bench` (SPEC §10).
+// Command kqbench is the harness behind `make bench` (docs/BENCHMARKS.md).
 //
 //	kqbench run -kq bin/kq [-n 2000000] [-runs 3] [-testbin bin/bench.test -profile DIR]
 //	kqbench broker [-n 2000000] [-partitions 6] [-topic bulk] [-port 0]

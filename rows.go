@@ -125,7 +125,9 @@ func (r Range) String() string {
 	return fmt.Sprintf("%s-%d [%d, %d)", r.Topic, r.Partition, r.From, r.Until)
 }
 
-// publicStats converts the internal statistics; nil stays nil.
+// publicStats converts the internal statistics; nil stays nil. Counters,
+// DataLoss and Range mirror their internal counterparts field for field:
+// the conversions below do not compile if the two drift apart.
 func publicStats(s *stats.Stats) *Stats {
 	if s == nil {
 		return nil

@@ -17,10 +17,6 @@ import (
 // inferred — from a sample of s's first records read with one client. It
 // is what DESCRIBE shows.
 func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, error) {
-	if cfg.NewClient == nil {
-		return nil, errors.New("scan: Config.NewClient is required")
-	}
-	cfg.withDefaults()
 	l, err := layoutOf(ctx, s, cfg)
 	if err != nil {
 		return nil, err
@@ -28,9 +24,14 @@ func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, erro
 	return l.Schema(), nil
 }
 
-// layoutOf decides what scan s materializes (decode.ScanLayout), first
-// inferring the JSON fields of the parts that need it from a sample.
+// layoutOf checks cfg and fills in its defaults, then decides what scan s
+// materializes (decode.ScanLayout), first inferring the JSON fields of the
+// parts that need it from a sample.
 func layoutOf(ctx context.Context, s *plan.Scan, cfg *Config) (*decode.Layout, error) {
+	if cfg.NewClient == nil {
+		return nil, errors.New("scan: Config.NewClient is required")
+	}
+	cfg.withDefaults()
 	wantValue, wantKey := decode.Infer(s)
 	var value, key []plan.Field
 	if wantValue || wantKey {

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -103,10 +102,6 @@ type Stream struct {
 // Start starts scan s, which must have been resolved (plan.Resolve). The
 // returned stream owns the workers; read it to the end or Release it.
 func Start(ctx context.Context, s *plan.Scan, cfg *Config) (*Stream, error) {
-	if cfg.NewClient == nil {
-		return nil, errors.New("scan: Config.NewClient is required")
-	}
-	cfg.withDefaults()
 	l, err := layoutOf(ctx, s, cfg)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func NewBuilder(mem memory.Allocator, l *Layout) *Builder {
 	rb := &Builder{mem: mem, layout: l, b: array.NewRecordBuilder(mem, l.physSchema)}
 	rb.fields = make([]*fieldRef, len(l.phys))
 	rb.lastData = make([]int, len(l.phys))
-	part := func(name, format string) *partDecoder {
+	part := func(name string, format plan.RecordFormat) *partDecoder {
 		if name == plan.ColKey {
 			if rb.key == nil {
 				rb.key = newPartDecoder(name, format)

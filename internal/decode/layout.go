@@ -58,7 +58,7 @@ func partFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
 }
 
 // formatOf is the effective format of a part: a schema implies json.
-func formatOf(format string, schema []plan.Field) string {
+func formatOf(format plan.RecordFormat, schema []plan.Field) plan.RecordFormat {
 	switch {
 	case schema != nil:
 		return plan.FormatJSON

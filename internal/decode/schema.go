@@ -79,9 +79,9 @@ func FieldColumn(part, name string, valueFields []plan.Field) string {
 // column is one physical column a worker builds.
 type column struct {
 	name   string
-	part   string     // "" for a source column; else the part a JSON field is decoded from
-	format string     // the format of the key or value column, or of part
-	field  plan.Field // the JSON field, when part is set
+	part   string            // "" for a source column; else the part a JSON field is decoded from
+	format plan.RecordFormat // the format of the key or value column, or of part
+	field  plan.Field        // the JSON field, when part is set
 }
 
 // outColumn is one column of a scan's output: a physical column, or the
@@ -106,7 +106,7 @@ type Layout struct {
 // their formats: raw BLOB, string VARCHAR, json STRUCT of its decoded
 // fields), then the top-level columns of the decoded value fields, then
 // those of the key fields (see FieldColumn).
-func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFields []plan.Field) (*Layout, error) {
+func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFields, keyFields []plan.Field) (*Layout, error) {
 	l := &Layout{structs: map[string]*arrow.StructType{}}
 	var physFields, outFields []arrow.Field
 	addPhys := func(c column, f arrow.Field) int {
@@ -115,9 +115,10 @@ func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFie
 		return len(l.phys) - 1
 	}
 	parts := []struct {
-		part, format string
-		fields       []plan.Field
-		idx          []int
+		part   string
+		format plan.RecordFormat
+		fields []plan.Field
+		idx    []int
 	}{{plan.ColValue, valueFormat, valueFields, nil}, {plan.ColKey, keyFormat, keyFields, nil}}
 	// The decoded fields' physical columns come first, so that the struct
 	// and the top-level columns can share them.

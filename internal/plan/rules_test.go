@@ -314,6 +314,20 @@ func TestBuildStatementErrors(t *testing.T) {
 	}
 }
 
+// TestJoinKind checks that the planner takes every join kind lang makes
+// and refuses, with the join's position, one it does not know.
+func TestJoinKind(t *testing.T) {
+	for _, k := range []JoinKind{JoinInner, JoinLeft, JoinRight, JoinFull, JoinCross} {
+		if got, err := joinKind(&lang.Join{Kind: string(k)}); got != k || err != nil {
+			t.Errorf("joinKind(%s) = %q, %v", k, got, err)
+		}
+	}
+	_, err := joinKind(&lang.Join{Pos: lang.Pos{Line: 1, Column: 9}, Kind: "NATURAL"})
+	if err == nil || err.Error() != "1:9: cannot plan NATURAL JOIN" {
+		t.Errorf("got %v, want 1:9: cannot plan NATURAL JOIN", err)
+	}
+}
+
 func TestIntervalString(t *testing.T) {
 	iv := Interval{}
 	if iv.String() != "[-inf, +inf)" || iv.Bounded() || iv.Empty() || !iv.Contains(-5) {

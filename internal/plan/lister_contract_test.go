@@ -50,13 +50,13 @@ func TestOffsetListerContract(t *testing.T) {
 			return l.ListCommittedOffsets(ctx, ts...)
 		}},
 	}
-	for i, ms := range contractMillis(contractTopics) {
+	for i, milli := range contractMillis(contractTopics) {
 		set := [][]string{all}
 		if i == 0 {
 			set = sets
 		}
-		listings = append(listings, listing{fmt.Sprintf("after %d", ms), set, func(l OffsetLister, ts []string) (kadm.ListedOffsets, error) {
-			return l.ListOffsetsAfterMilli(ctx, ms, ts...)
+		listings = append(listings, listing{fmt.Sprintf("after %d", milli), set, func(l OffsetLister, ts []string) (kadm.ListedOffsets, error) {
+			return l.ListOffsetsAfterMilli(ctx, milli, ts...)
 		}})
 	}
 	for _, ls := range listings {

@@ -160,9 +160,11 @@ func seedTopics(t *testing.T, topics []fixtureTopic) *kafkatest.Cluster {
 	return c
 }
 
-// contractMillis returns the times to list offsets after: 0, every
-// record's timestamp and the milliseconds either side of it (deleted
-// records included), and a time after every record.
+// contractMillis returns the times to list offsets after: 0, a time after
+// every record, and the timestamps of records and the milliseconds either
+// side of them: every record of a partition of up to 12 offsets; of a
+// longer one the first records, those around its start offset (deleted
+// and kept), the middle one and the last ones.
 func contractMillis(topics []fixtureTopic) []int64 {
 	seen := map[int64]bool{0: true, 1 << 50: true}
 	for _, tp := range topics {
@@ -170,7 +172,17 @@ func contractMillis(topics []fixtureTopic) []int64 {
 			continue
 		}
 		for p, r := range tp.ranges {
-			for off := range r[1] {
+			offs := []int64{0, 1, r[0] - 1, r[0], r[0] + 1, (r[0] + r[1]) / 2, r[1] - 2, r[1] - 1}
+			if r[1] <= 12 {
+				offs = offs[:0]
+				for off := range r[1] {
+					offs = append(offs, off)
+				}
+			}
+			for _, off := range offs {
+				if off < 0 || off >= r[1] {
+					continue
+				}
 				ts := ms(tp.ts(int32(p), off))
 				seen[ts-1], seen[ts], seen[ts+1] = true, true, true
 			}

@@ -131,7 +131,7 @@ func (e *kqError) As(target any) bool {
 	case **DecodeError:
 		var d *decode.DecodeError
 		if errors.As(e.err, &d) {
-			*t = &DecodeError{Topic: d.Topic, Partition: d.Partition, Offset: d.Offset, Part: d.Part, err: d}
+			*t = &DecodeError{Topic: d.Topic, Partition: d.Partition, Offset: d.Offset, Part: string(d.Part), err: d}
 			return true
 		}
 	}

@@ -41,15 +41,15 @@ func NewBuilder(mem memory.Allocator, l *Layout) *Builder {
 	rb := &Builder{mem: mem, layout: l, b: array.NewRecordBuilder(mem, l.physSchema)}
 	rb.fields = make([]*fieldRef, len(l.phys))
 	rb.lastData = make([]int, len(l.phys))
-	part := func(name, format string) *partDecoder {
-		if name == plan.ColKey {
+	part := func(p plan.Part, format plan.RecordFormat) *partDecoder {
+		if p == plan.PartKey {
 			if rb.key == nil {
-				rb.key = newPartDecoder(name, format)
+				rb.key = newPartDecoder(p, format)
 			}
 			return rb.key
 		}
 		if rb.value == nil {
-			rb.value = newPartDecoder(name, format)
+			rb.value = newPartDecoder(p, format)
 		}
 		return rb.value
 	}
@@ -62,7 +62,7 @@ func NewBuilder(mem memory.Allocator, l *Layout) *Builder {
 			d.track = true // the struct's validity
 			continue
 		case c.name == plan.ColKey || c.name == plan.ColValue:
-			rb.fields[i] = &fieldRef{whole: part(c.name, c.format).setWhole(fb.Type())}
+			rb.fields[i] = &fieldRef{whole: part(plan.Part(c.name), c.format).setWhole(fb.Type())}
 		case c.name == plan.ColTopic:
 			fc := rb.sourceCol(i, plan.TypeVarchar, fb.Type())
 			rb.appends = append(rb.appends, func(*fetch.Record) { fc.appendBytes(rb.topic) })
@@ -137,9 +137,9 @@ func (rb *Builder) SetTask(topic string, partition int32) {
 }
 
 // Append appends one record. A value or key that does not decode gets
-// NULL columns; the first such error is returned (part is "value" or
-// "key") for the caller to count or fail on.
-func (rb *Builder) Append(r *fetch.Record) (part string, err error) {
+// NULL columns; the first such error is returned with the part it is
+// about, for the caller to count or fail on.
+func (rb *Builder) Append(r *fetch.Record) (part plan.Part, err error) {
 	if rb.rows == 0 && rb.lastRows > 0 {
 		rb.reserve()
 	}
@@ -149,12 +149,12 @@ func (rb *Builder) Append(r *fetch.Record) (part string, err error) {
 	}
 	if rb.value != nil {
 		if e := rb.value.append(r.Value); e != nil {
-			part, err = plan.ColValue, e
+			part, err = plan.PartValue, e
 		}
 	}
 	if rb.key != nil {
 		if e := rb.key.append(r.Key); e != nil && err == nil {
-			part, err = plan.ColKey, e
+			part, err = plan.PartKey, e
 		}
 	}
 	rb.rows++
@@ -223,7 +223,7 @@ func (rb *Builder) Flush() arrow.RecordBatch {
 			continue
 		}
 		d := rb.value
-		if o.part == plan.ColKey {
+		if o.part == plan.PartKey {
 			d = rb.key
 		}
 		children := make([]arrow.Array, len(o.fields))

@@ -20,7 +20,7 @@ func BenchmarkBuilder(b *testing.B) {
 	cases := []struct {
 		name   string
 		cols   []string
-		format string
+		format plan.RecordFormat
 	}{
 		{"all-raw", plan.SourceColumns(false), plan.FormatRaw},
 		{"all-string", plan.SourceColumns(false), plan.FormatString},

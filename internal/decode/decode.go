@@ -133,7 +133,7 @@ type Decoder interface {
 }
 
 // newDecoder returns the Decoder of format for fields.
-func newDecoder(format string, fields []plan.Field) (Decoder, error) {
+func newDecoder(format plan.RecordFormat, fields []plan.Field) (Decoder, error) {
 	switch format {
 	case plan.FormatJSON:
 		return newJSONDecoder(fields), nil
@@ -145,8 +145,8 @@ func newDecoder(format string, fields []plan.Field) (Decoder, error) {
 // value column itself when it is projected, typed per the format, and the
 // decoded fields through the format's Decoder.
 type partDecoder struct {
-	part   string    // plan.ColValue or plan.ColKey
-	format string    // plan.FormatRaw, FormatString or FormatJSON
+	part   plan.Part
+	format plan.RecordFormat
 	whole  *fieldCol // the value (key) column itself, nil when not projected
 	text   bool      // whole is VARCHAR: its bytes must be UTF-8
 	cols   []fieldCol
@@ -183,14 +183,14 @@ func (d *partDecoder) validity(mem memory.Allocator, n int) (*memory.Buffer, int
 	return buf, nulls
 }
 
-func newPartDecoder(part, format string) *partDecoder {
+func newPartDecoder(part plan.Part, format plan.RecordFormat) *partDecoder {
 	return &partDecoder{part: part, format: format}
 }
 
 // setWhole adds the value (key) column itself, of type dt (BLOB or
 // VARCHAR), and returns it.
 func (d *partDecoder) setWhole(dt arrow.DataType) *fieldCol {
-	c := newFieldCol(plan.Field{Name: d.part, Type: plan.TypeVarchar}, dt)
+	c := newFieldCol(plan.Field{Name: string(d.part), Type: plan.TypeVarchar}, dt)
 	d.whole, d.text = &c, dt.ID() == arrow.STRING
 	return d.whole
 }
@@ -260,8 +260,8 @@ type DecodeError struct {
 	Topic     string
 	Partition int32
 	Offset    int64
-	// Part is "value" or "key".
-	Part string
+	// Part is the part that did not decode.
+	Part plan.Part
 	Err  error
 }
 

@@ -2,7 +2,6 @@ package decode
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/kq-sql/kq/internal/plan"
 )
@@ -15,8 +14,8 @@ func Infer(s *plan.Scan) (value, key bool) {
 		return false, false
 	}
 	o := s.Options
-	value = formatOf(o.ValueFormat, o.ValueSchema) == plan.FormatJSON && o.ValueSchema == nil && needsFields(s, plan.ColValue)
-	key = formatOf(o.KeyFormat, o.KeySchema) == plan.FormatJSON && o.KeySchema == nil && needsFields(s, plan.ColKey)
+	value = formatOf(o.ValueFormat, o.ValueSchema) == plan.FormatJSON && o.ValueSchema == nil && needsFields(s, plan.PartValue)
+	key = formatOf(o.KeyFormat, o.KeySchema) == plan.FormatJSON && o.KeySchema == nil && needsFields(s, plan.PartKey)
 	return value, key
 }
 
@@ -43,22 +42,22 @@ func ScanLayout(s *plan.Scan, inferredValue, inferredKey []plan.Field) (*Layout,
 	if keyFormat != plan.FormatJSON {
 		keyFields = nil
 	}
-	return newLayout(s.Columns, valueFormat, keyFormat, partFields(s, plan.ColValue, valueFields), partFields(s, plan.ColKey, keyFields))
+	return newLayout(s.Columns, valueFormat, keyFormat, partFields(s, plan.PartValue, valueFields), partFields(s, plan.PartKey, keyFields))
 }
 
 // partFields returns the fields of part to decode: those the query uses,
 // or all of them when the query reads the part's column itself (SELECT
 // value: the whole STRUCT).
-func partFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+func partFields(s *plan.Scan, part plan.Part, fields []plan.Field) []plan.Field {
 	used := usedFields(s, part, fields)
-	if len(used) == 0 && slices.Contains(s.Columns, part) {
+	if len(used) == 0 && slices.Contains(s.Columns, string(part)) {
 		return fields
 	}
 	return used
 }
 
 // formatOf is the effective format of a part: a schema implies json.
-func formatOf(format string, schema []plan.Field) string {
+func formatOf(format plan.RecordFormat, schema []plan.Field) plan.RecordFormat {
 	switch {
 	case schema != nil:
 		return plan.FormatJSON
@@ -70,43 +69,29 @@ func formatOf(format string, schema []plan.Field) string {
 
 // needsFields reports whether the query uses any decoded field of part,
 // so that a schema must be inferred.
-func needsFields(s *plan.Scan, part string) bool {
-	if s.AllFields || slices.Contains(s.Columns, part) {
+func needsFields(s *plan.Scan, part plan.Part) bool {
+	if s.AllFields || slices.Contains(s.Columns, string(part)) {
 		return true
 	}
-	for _, name := range s.Fields {
-		if p, _ := fieldPart(name); p == part {
+	for _, r := range s.Fields {
+		if r.Part == part {
 			return true
 		}
 	}
 	return false
 }
 
-// fieldPart splits a name of Scan.Fields into the part it belongs to and
-// the field: "key.<f>" is a key field, "value.<f>" and a bare "<f>" are
-// value fields.
-func fieldPart(name string) (part, field string) {
-	if len(name) > 4 && strings.EqualFold(name[:4], plan.ColKey+".") {
-		return plan.ColKey, name[4:]
-	}
-	if len(name) > 6 && strings.EqualFold(name[:6], plan.ColValue+".") {
-		return plan.ColValue, name[6:]
-	}
-	return plan.ColValue, name
-}
-
-// usedFields returns the fields of part the query uses (Scan.Fields,
-// matched case-insensitively as SQL identifiers are; every field with
-// Scan.AllFields), in schema order: JSON columns are pruned like the
-// others.
-func usedFields(s *plan.Scan, part string, fields []plan.Field) []plan.Field {
+// usedFields returns the fields of part the query uses (Scan.Fields; every
+// field with Scan.AllFields), in schema order: JSON columns are pruned
+// like the others.
+func usedFields(s *plan.Scan, part plan.Part, fields []plan.Field) []plan.Field {
 	if s.AllFields {
 		return fields
 	}
 	var out []plan.Field
 	for _, f := range fields {
-		for _, name := range s.Fields {
-			if p, n := fieldPart(name); p == part && strings.EqualFold(n, f.Name) {
+		for _, r := range s.Fields {
+			if r.Matches(part, f.Name) {
 				out = append(out, f)
 				break
 			}

@@ -50,7 +50,7 @@ func SourceSchema(cols []string) (*arrow.Schema, error) {
 }
 
 // FieldColumn returns the top-level column name of decoded JSON field
-// name of part (plan.ColValue or plan.ColKey), or "" when the field has no
+// name of part, or "" when the field has no
 // top-level column. The rule: with a JSON format the value (key) column
 // itself is a STRUCT of the decoded fields, so every field is reachable as
 // value.<field> (key.<field>) in SQL; in addition a value field is a
@@ -60,13 +60,13 @@ func SourceSchema(cols []string) (*arrow.Schema, error) {
 // key field likewise, unless the value is JSON too and has a field of the
 // same name (the value's wins). valueFields are the value's decoded fields
 // (nil when the value is not JSON).
-func FieldColumn(part, name string, valueFields []plan.Field) string {
+func FieldColumn(part plan.Part, name string, valueFields []plan.Field) string {
 	for _, c := range plan.SourceColumns(true) {
 		if strings.EqualFold(c, name) {
 			return ""
 		}
 	}
-	if part == plan.ColKey {
+	if part == plan.PartKey {
 		for _, f := range valueFields {
 			if strings.EqualFold(f.Name, name) {
 				return ""
@@ -79,17 +79,17 @@ func FieldColumn(part, name string, valueFields []plan.Field) string {
 // column is one physical column a worker builds.
 type column struct {
 	name   string
-	part   string     // "" for a source column; else the part a JSON field is decoded from
-	format string     // the format of the key or value column, or of part
-	field  plan.Field // the JSON field, when part is set
+	part   plan.Part         // "" for a source column; else the part a JSON field is decoded from
+	format plan.RecordFormat // the format of the key or value column, or of part
+	field  plan.Field        // the JSON field, when part is set
 }
 
 // outColumn is one column of a scan's output: a physical column, or the
 // STRUCT of a JSON part's physical field columns.
 type outColumn struct {
-	phys   int    // index into layout.phys; -1 for a struct
-	part   string // the struct's part
-	fields []int  // the struct's physical columns
+	phys   int       // index into layout.phys; -1 for a struct
+	part   plan.Part // the struct's part
+	fields []int     // the struct's physical columns
 }
 
 // layout is a scan's output: what the workers build (phys) and what the
@@ -99,15 +99,15 @@ type Layout struct {
 	physSchema *arrow.Schema
 	out        []outColumn
 	schema     *arrow.Schema
-	structs    map[string]*arrow.StructType // by part
+	structs    map[plan.Part]*arrow.StructType
 }
 
 // newLayout lays out the source columns cols (key and value typed per
 // their formats: raw BLOB, string VARCHAR, json STRUCT of its decoded
 // fields), then the top-level columns of the decoded value fields, then
 // those of the key fields (see FieldColumn).
-func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFields []plan.Field) (*Layout, error) {
-	l := &Layout{structs: map[string]*arrow.StructType{}}
+func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFields, keyFields []plan.Field) (*Layout, error) {
+	l := &Layout{structs: map[plan.Part]*arrow.StructType{}}
 	var physFields, outFields []arrow.Field
 	addPhys := func(c column, f arrow.Field) int {
 		l.phys = append(l.phys, c)
@@ -115,10 +115,11 @@ func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFie
 		return len(l.phys) - 1
 	}
 	parts := []struct {
-		part, format string
-		fields       []plan.Field
-		idx          []int
-	}{{plan.ColValue, valueFormat, valueFields, nil}, {plan.ColKey, keyFormat, keyFields, nil}}
+		part   plan.Part
+		format plan.RecordFormat
+		fields []plan.Field
+		idx    []int
+	}{{plan.PartValue, valueFormat, valueFields, nil}, {plan.PartKey, keyFormat, keyFields, nil}}
 	// The decoded fields' physical columns come first, so that the struct
 	// and the top-level columns can share them.
 	for i := range parts {
@@ -133,7 +134,7 @@ func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFie
 				return nil, fmt.Errorf("%s field %s: %w", p.part, f.Name, err)
 			}
 			af := arrow.Field{Name: f.Name, Type: t, Nullable: true}
-			p.idx = append(p.idx, addPhys(column{name: p.part + "." + f.Name, part: p.part, format: p.format, field: f}, af))
+			p.idx = append(p.idx, addPhys(column{name: string(p.part) + "." + f.Name, part: p.part, format: p.format, field: f}, af))
 			sf = append(sf, af)
 		}
 		if len(sf) > 0 {
@@ -153,12 +154,12 @@ func newLayout(cols []string, valueFormat, keyFormat string, valueFields, keyFie
 			col.format = keyFormat
 		}
 		nullable := c == plan.ColKey || c == plan.ColValue || c == plan.ColHeaders
-		if st := l.structs[c]; st != nil && col.format == plan.FormatJSON {
+		if st := l.structs[plan.Part(c)]; st != nil && col.format == plan.FormatJSON {
 			p := parts[0]
 			if c == plan.ColKey {
 				p = parts[1]
 			}
-			l.out = append(l.out, outColumn{phys: -1, part: c, fields: p.idx})
+			l.out = append(l.out, outColumn{phys: -1, part: plan.Part(c), fields: p.idx})
 			outFields = append(outFields, arrow.Field{Name: c, Type: st, Nullable: true})
 			continue
 		}

@@ -32,11 +32,11 @@ func BuildStatement(stmt lang.Statement) (Node, error) {
 	case lang.Query:
 		return b.query(s)
 	case *lang.Copy:
-		return b.write(s.Query, "copy", lang.QuoteString(s.Path))
+		return b.write(s.Query, WriteCopy, lang.QuoteString(s.Path))
 	case *lang.CreateTable:
-		return b.write(s.Query, "create", qualifiedName(s.Name))
+		return b.write(s.Query, WriteCreate, qualifiedName(s.Name))
 	case *lang.Insert:
-		return b.write(s.Query, "insert", qualifiedName(s.Table))
+		return b.write(s.Query, WriteInsert, qualifiedName(s.Table))
 	}
 	return nil, lang.Errorf(stmt.Position(), "cannot plan %s: plans are made for queries, COPY, CREATE TABLE AS and INSERT", statementWord(stmt))
 }
@@ -62,7 +62,7 @@ type builder struct {
 	ctes []map[string]bool
 }
 
-func (b *builder) write(q lang.Query, kind, target string) (Node, error) {
+func (b *builder) write(q lang.Query, kind WriteKind, target string) (Node, error) {
 	in, err := b.query(q)
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (b *builder) isCTE(name []string) bool {
 func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 	var root Node
 	if len(sel.From) == 0 {
-		root = &Relation{Kind: "values"}
+		root = &Relation{Kind: RelationValues}
 	}
 	for _, f := range sel.From {
 		n, err := b.table(f)
@@ -145,7 +145,7 @@ func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 		if root == nil {
 			root = n
 		} else {
-			root = &Join{Left: root, Right: n, Kind: "CROSS"}
+			root = &Join{Left: root, Right: n, Kind: JoinCross}
 		}
 	}
 	if sel.Where != nil {
@@ -252,15 +252,15 @@ func (b *builder) table(t lang.TableExpr) (Node, error) {
 	case *lang.KafkaSource:
 		return newScan(t)
 	case *lang.Table:
-		kind := "table"
+		kind := RelationTable
 		if b.isCTE(t.Name) {
-			kind = "cte"
+			kind = RelationCTE
 		}
 		return &Relation{Kind: kind, Text: qualifiedName(t.Name), Alias: t.Alias}, nil
 	case *lang.TableFunc:
-		return &Relation{Kind: "function", Text: (&lang.TableFunc{Name: t.Name, Args: t.Args}).String(), Alias: t.Alias}, nil
+		return &Relation{Kind: RelationFunction, Text: (&lang.TableFunc{Name: t.Name, Args: t.Args}).String(), Alias: t.Alias}, nil
 	case *lang.FileTable:
-		return &Relation{Kind: "file", Text: lang.QuoteString(t.Path), Alias: t.Alias}, nil
+		return &Relation{Kind: RelationFile, Text: lang.QuoteString(t.Path), Alias: t.Alias}, nil
 	case *lang.SubquerySource:
 		in, err := b.query(t.Query)
 		if err != nil {
@@ -276,13 +276,17 @@ func (b *builder) table(t lang.TableExpr) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
+		kind, err := joinKind(t)
+		if err != nil {
+			return nil, err
+		}
 		var subs []Node
 		if t.On != nil {
 			if subs, err = b.subqueries(t.On); err != nil {
 				return nil, err
 			}
 		}
-		return &Join{Left: left, Right: right, Kind: t.Kind, On: t.On, Using: t.Using, Subqueries: subs}, nil
+		return &Join{Left: left, Right: right, Kind: kind, On: t.On, Using: t.Using, Subqueries: subs}, nil
 	}
 	return nil, lang.Errorf(t.Position(), "cannot plan FROM %s", t)
 }

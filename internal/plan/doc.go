@@ -35,8 +35,8 @@
 //     filter); set only when a projection of the scan alone is limited;
 //   - Columns: the metadata columns to build, in schema order (empty for a
 //     count-only scan; at least one otherwise); Fields/AllFields: the
-//     decoded JSON fields the statement uses ("f" or "value.f" for the
-//     value, "key.f" for the key);
+//     decoded JSON fields the statement uses (FieldRef: the part, value or
+//     key, and the field's name);
 //   - Options: the validated WITH options (formats, schemas, isolation
 //     level, failOnDataLoss, kafka.* client settings).
 //

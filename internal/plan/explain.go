@@ -133,7 +133,7 @@ func (q *Query) ExplainJSON() ExplainJSON {
 		sj := ScanJSON{
 			Source: s.label(), Topics: s.Topics, Options: nonNil(s.Options.Given()), Predicates: []string{},
 			Partitions: s.Partitions, Offsets: intervalJSON(s.Offsets), Timestamp: intervalJSON(s.Timestamp),
-			Columns: nonNil(s.Columns), Fields: s.Fields, CountOnly: s.CountOnly, Tasks: len(s.Tasks), EstimatedRows: s.EstimatedRows(),
+			Columns: nonNil(s.Columns), Fields: s.fieldNames(), CountOnly: s.CountOnly, Tasks: len(s.Tasks), EstimatedRows: s.EstimatedRows(),
 			Split: map[string]any{"strategy": s.Options.Split.Strategy},
 		}
 		if s.Options.Split.MinPartitions > 0 {

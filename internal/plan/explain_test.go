@@ -13,7 +13,7 @@ func TestExplainJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := Plan(context.Background(), stmt, testAdmin, WithWorkers(3))
+	q, err := Plan(context.Background(), stmt, testLister, WithWorkers(3))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files testdata/plans/*.plan")
 
-// TestGoldenPlans plans every testdata/plans/*.sql against the test cluster
+// TestGoldenPlans plans every testdata/plans/*.sql against testLister
 // (3 workers) and compares EXPLAIN's text, or the error, with the .plan
 // file next to it.
 func TestGoldenPlans(t *testing.T) {
@@ -56,7 +56,7 @@ func explainGolden(t *testing.T, sql string) string {
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}
-	q, err := Plan(context.Background(), stmt, testAdmin, WithWorkers(3))
+	q, err := Plan(context.Background(), stmt, testLister, WithWorkers(3))
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}

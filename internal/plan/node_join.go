@@ -6,11 +6,34 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
-// Join joins Left and Right. Kind is "INNER", "LEFT", "RIGHT", "FULL" or
-// "CROSS" (also for FROM a, b).
+// JoinKind is the kind of a Join, spelled as lang.Join spells it. It
+// prints in lower case in EXPLAIN.
+type JoinKind string
+
+// Join kinds.
+const (
+	JoinInner JoinKind = "INNER"
+	JoinLeft  JoinKind = "LEFT"
+	JoinRight JoinKind = "RIGHT"
+	JoinFull  JoinKind = "FULL"
+	// JoinCross is CROSS JOIN, and also FROM a, b.
+	JoinCross JoinKind = "CROSS"
+)
+
+// joinKind returns the JoinKind of j, and an error for a kind the planner
+// does not know (lang makes none).
+func joinKind(j *lang.Join) (JoinKind, error) {
+	switch k := JoinKind(j.Kind); k {
+	case JoinInner, JoinLeft, JoinRight, JoinFull, JoinCross:
+		return k, nil
+	}
+	return "", lang.Errorf(j.Pos, "cannot plan %s JOIN", j.Kind)
+}
+
+// Join joins Left and Right.
 type Join struct {
 	Left, Right Node
-	Kind        string
+	Kind        JoinKind
 	On          lang.Expr // nil when absent
 	Using       []string
 	Subqueries  []Node
@@ -28,7 +51,7 @@ func (n *Join) WithChildren(c ...Node) Node {
 
 // String implements Node.
 func (n *Join) String() string {
-	s := "Join " + strings.ToLower(n.Kind)
+	s := "Join " + strings.ToLower(string(n.Kind))
 	if n.On != nil {
 		s += " on " + n.On.String()
 	}

@@ -13,8 +13,9 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
-// OffsetLister lists partition offsets. *kadm.Client satisfies it; tests
-// use a kadm client against kfake.
+// OffsetLister lists partition offsets. *kadm.Client satisfies it; an
+// implementation answers as kadm does, including for unknown topics (a
+// partition -1 with kerr.UnknownTopicOrPartition, not an error).
 type OffsetLister interface {
 	// ListStartOffsets lists log start offsets (earliest).
 	ListStartOffsets(ctx context.Context, topics ...string) (kadm.ListedOffsets, error)

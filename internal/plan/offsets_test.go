@@ -12,9 +12,15 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
-// resolveWith resolves kafka(<topics>) WITH (<with>) against the test
-// cluster, with the pushdown of edit applied to the scan when not nil.
+// resolveWith resolves kafka(<topics>) WITH (<with>) against testLister,
+// with the pushdown of edit applied to the scan when not nil.
 func resolveWith(t *testing.T, topics, with string, edit func(*Scan)) ([]Range, error) {
+	t.Helper()
+	return resolveOn(t, testLister, topics, with, edit)
+}
+
+// resolveOn is resolveWith against l.
+func resolveOn(t *testing.T, l OffsetLister, topics, with string, edit func(*Scan)) ([]Range, error) {
 	t.Helper()
 	q := "SELECT * FROM kafka(" + topics + ")"
 	if with != "" {
@@ -37,7 +43,7 @@ func resolveWith(t *testing.T, topics, with string, edit func(*Scan)) ([]Range, 
 	if edit != nil {
 		edit(s)
 	}
-	return ResolveScanRanges(context.Background(), testAdmin, s)
+	return ResolveScanRanges(context.Background(), l, s)
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -53,6 +59,8 @@ func TestResolveRanges(t *testing.T) {
 		{"defaults", `'orders', 'payments'`, ``, nil, seedRanges},
 		{"comma list", `'payments,orders'`, ``, nil, []Range{{"payments", 0, 100, 40100}, {"orders", 0, 1000, 151000}, {"orders", 1, 2000, 82000}, {"orders", 2, 5000, 35000}}},
 		{"read_uncommitted", `'orders'`, `isolationLevel='read_uncommitted'`, nil, seedRanges[:3]},
+		{"read_committed ends at the last stable offset", `'pending'`, ``, nil, []Range{{"pending", 0, 0, 6}}},
+		{"read_uncommitted ends at the high watermark", `'pending'`, `isolationLevel='read_uncommitted'`, nil, []Range{{"pending", 0, 0, 10}}},
 		{"empty topic", `'empty'`, ``, nil, []Range{{"empty", 0, 0, 0}}},
 		{"startingOffsets JSON", `'orders'`, `startingOffsets='{"orders":{"0":5000,"1":-2,"2":6000}}'`, nil,
 			[]Range{{"orders", 0, 5000, 151000}, {"orders", 1, 2000, 82000}, {"orders", 2, 6000, 35000}}},

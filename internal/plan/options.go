@@ -15,15 +15,19 @@ const (
 	ReadUncommitted = "read_uncommitted"
 )
 
-// Record formats, the values of the valueFormat and keyFormat options.
+// RecordFormat is how a record's value or key is read: the values of the
+// valueFormat and keyFormat options. It prints as the option value.
+type RecordFormat string
+
+// Record formats.
 const (
 	// FormatRaw keeps the bytes as a BLOB column (the default).
-	FormatRaw = "raw"
+	FormatRaw RecordFormat = "raw"
 	// FormatString gives a VARCHAR column.
-	FormatString = "string"
+	FormatString RecordFormat = "string"
 	// FormatJSON decodes a JSON object into one typed column per top-level
 	// field.
-	FormatJSON = "json"
+	FormatJSON RecordFormat = "json"
 )
 
 // Values of the onDecodeError option.
@@ -90,7 +94,7 @@ type Options struct {
 	IncludeHeaders bool
 	// ValueFormat and KeyFormat are FormatRaw (default), FormatString or
 	// FormatJSON.
-	ValueFormat, KeyFormat string
+	ValueFormat, KeyFormat RecordFormat
 	// ValueSchema and KeySchema are the JSON fields given with
 	// valueSchema/keySchema, in the order written; nil means infer them
 	// from a sample. Giving a schema implies FormatJSON.

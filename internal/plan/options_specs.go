@@ -154,7 +154,7 @@ func (o *Options) exclusive(names ...string) error {
 
 // schemaFormat makes a schema imply the JSON format and rejects a schema
 // with another format.
-func (o *Options) schemaFormat(schemaName, formatName string, schema []Field, format *string) error {
+func (o *Options) schemaFormat(schemaName, formatName string, schema []Field, format *RecordFormat) error {
 	if schema == nil {
 		return nil
 	}

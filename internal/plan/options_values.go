@@ -58,16 +58,21 @@ func positiveInt(v *lang.Literal, limit int64) (int64, error) {
 }
 
 // oneOf parses a word out of allowed, case-insensitively, returning its
-// canonical spelling.
-func oneOf(v *lang.Literal, allowed ...string) (string, error) {
+// canonical spelling, typed as allowed are (a RecordFormat for the
+// formats).
+func oneOf[T ~string](v *lang.Literal, allowed ...T) (T, error) {
+	words := make([]string, len(allowed))
+	for i, a := range allowed {
+		words[i] = string(a)
+	}
 	if v.Kind == lang.LitString {
-		for _, a := range allowed {
-			if strings.EqualFold(strings.TrimSpace(v.Value), a) {
-				return a, nil
+		for i, w := range words {
+			if strings.EqualFold(strings.TrimSpace(v.Value), w) {
+				return allowed[i], nil
 			}
 		}
 	}
-	return "", wantErr("one of '"+strings.Join(allowed, "', '")+"'", v)
+	return "", wantErr("one of '"+strings.Join(words, "', '")+"'", v)
 }
 
 // boolOption parses TRUE/FALSE or the strings 'true'/'false'.

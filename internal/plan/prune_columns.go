@@ -15,9 +15,9 @@ import (
 // qualified by the scan's name (Scan.Name);
 // * or name.* in the SELECT reading the scan keeps every column. With a JSON
 // value or key format, names that are not metadata columns are taken as
-// decoded fields (Scan.Fields: a bare name or value.<field> for the value,
-// key.<field> for the key; a bare name counts for the key too when only
-// the key is JSON). The rule errs on the side of keeping a
+// decoded fields (Scan.Fields: a bare name counts for every JSON part,
+// value.<field> for the value, key.<field> for the key). The rule errs on
+// the side of keeping a
 // column: a name shared with another source keeps it in both. A scan
 // that needs no column keeps partition, so that its rows still exist.
 func PruneColumns(root Node) Node {
@@ -32,12 +32,17 @@ func PruneColumns(root Node) Node {
 		s := *scan
 		all := u.star[scan]
 		used := map[string]bool{}
-		fields := map[string]bool{}
-		var fieldOrder []string
-		addField := func(name string) {
-			if !fields[strings.ToLower(name)] {
-				fields[strings.ToLower(name)] = true
-				fieldOrder = append(fieldOrder, name)
+		// seen holds the references added, names in lower case: one
+		// entry per field as written (f and value.f are both kept, as
+		// EXPLAIN shows them).
+		seen := map[FieldRef]bool{}
+		var fieldOrder []FieldRef
+		addField := func(r FieldRef) {
+			k := r
+			k.Name = strings.ToLower(r.Name)
+			if !seen[k] {
+				seen[k] = true
+				fieldOrder = append(fieldOrder, r)
 			}
 		}
 		json := s.Options.ValueFormat == FormatJSON || s.Options.KeyFormat == FormatJSON
@@ -51,7 +56,7 @@ func PruneColumns(root Node) Node {
 			if c := sourceColumn(parts[0]); c != "" {
 				used[c] = true
 				if len(parts) >= 2 && json && (c == ColValue || c == ColKey) {
-					addField(c + "." + parts[1]) // value.<field>, key.<field>
+					addField(FieldRef{Part: Part(c), Name: parts[1], Qualified: c == ColValue}) // value.<field>, key.<field>
 				}
 				continue
 			}
@@ -60,10 +65,10 @@ func PruneColumns(root Node) Node {
 			// the field.
 			if json && (len(id.Parts) > 1 || !u.aliasFirst[id] || !u.aliases[strings.ToLower(parts[0])]) {
 				if s.Options.ValueFormat == FormatJSON {
-					addField(parts[0])
+					addField(FieldRef{Part: PartValue, Name: parts[0]})
 				}
 				if s.Options.KeyFormat == FormatJSON {
-					addField(ColKey + "." + parts[0])
+					addField(FieldRef{Part: PartKey, Name: parts[0]})
 				}
 			}
 		}

@@ -245,7 +245,7 @@ func TestPruneColumns(t *testing.T) {
 			if got := strings.Join(s.Columns, ", "); got != tc.columns {
 				t.Errorf("columns %q, want %q", got, tc.columns)
 			}
-			fields := strings.Join(s.Fields, ", ")
+			fields := strings.Join(s.fieldNames(), ", ")
 			if s.AllFields {
 				fields = "*"
 			}
@@ -253,6 +253,53 @@ func TestPruneColumns(t *testing.T) {
 				t.Errorf("fields %q, want %q", fields, tc.fields)
 			}
 		})
+	}
+}
+
+// TestPruneColumnsFieldRefs checks the typed references PruneColumns
+// builds: the part each name is decoded from, the name without the part,
+// and a quoted name with a dot in it, which is a field of that name.
+func TestPruneColumnsFieldRefs(t *testing.T) {
+	v := func(name string, qualified bool) FieldRef {
+		return FieldRef{Part: PartValue, Name: name, Qualified: qualified}
+	}
+	k := func(name string) FieldRef { return FieldRef{Part: PartKey, Name: name} }
+	for _, tc := range []struct {
+		sql  string
+		want []FieldRef
+	}{
+		{"SELECT amount FROM kafka('orders') WITH (valueFormat='json') WHERE value.status = 'paid'", []FieldRef{v("amount", false), v("status", true)}},
+		{"SELECT Amount, amount, value.AMOUNT FROM kafka('orders') WITH (valueFormat='json')", []FieldRef{v("Amount", false), v("AMOUNT", true)}},
+		{"SELECT key.id, offset FROM kafka('orders') WITH (keyFormat='json')", []FieldRef{k("id")}},
+		{"SELECT id, key.ID FROM kafka('orders') WITH (keyFormat='json')", []FieldRef{k("id")}},
+		{"SELECT id FROM kafka('orders') WITH (valueFormat='json', keyFormat='json')", []FieldRef{v("id", false), k("id")}},
+		{`SELECT "value.x", "key.y" FROM kafka('orders') WITH (valueFormat='json')`, []FieldRef{v("value.x", false), v("key.y", false)}},
+	} {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := onlyScan(t, optimized(t, tc.sql))
+			if !reflect.DeepEqual(s.Fields, tc.want) {
+				t.Errorf("fields %#v, want %#v", s.Fields, tc.want)
+			}
+		})
+	}
+}
+
+func TestFieldRefString(t *testing.T) {
+	for _, tc := range []struct {
+		ref  FieldRef
+		want string
+	}{
+		{FieldRef{Part: PartValue, Name: "f"}, "f"},
+		{FieldRef{Part: PartValue, Name: "f", Qualified: true}, "value.f"},
+		{FieldRef{Part: PartKey, Name: "f"}, "key.f"},
+		{FieldRef{Part: PartKey, Name: "f", Qualified: true}, "key.f"},
+	} {
+		if got := tc.ref.String(); got != tc.want {
+			t.Errorf("%#v prints %q, want %q", tc.ref, got, tc.want)
+		}
+	}
+	if r := (FieldRef{Part: PartKey, Name: "Id"}); !r.Matches(PartKey, "ID") || r.Matches(PartValue, "Id") || r.Matches(PartKey, "idx") {
+		t.Error("Matches compares the part exactly and the name case-insensitively")
 	}
 }
 
@@ -311,6 +358,20 @@ func TestBuildStatementErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.sql, err, tc.want)
 		}
+	}
+}
+
+// TestJoinKind checks that the planner takes every join kind lang makes
+// and refuses, with the join's position, one it does not know.
+func TestJoinKind(t *testing.T) {
+	for _, k := range []JoinKind{JoinInner, JoinLeft, JoinRight, JoinFull, JoinCross} {
+		if got, err := joinKind(&lang.Join{Kind: string(k)}); got != k || err != nil {
+			t.Errorf("joinKind(%s) = %q, %v", k, got, err)
+		}
+	}
+	_, err := joinKind(&lang.Join{Pos: lang.Pos{Line: 1, Column: 9}, Kind: "NATURAL"})
+	if err == nil || err.Error() != "1:9: cannot plan NATURAL JOIN" {
+		t.Errorf("got %v, want 1:9: cannot plan NATURAL JOIN", err)
 	}
 }
 

@@ -70,11 +70,10 @@ type Scan struct {
 	// Pushed are the WHERE conjuncts pushed into this scan, as written.
 	// They also stay in the statement DuckDB runs.
 	Pushed []lang.Expr
-	// Fields are the decoded JSON fields the query uses, by name as
-	// written, when a format is FormatJSON and AllFields is false: a bare
-	// name or "value.<field>" names a value field, "key.<field>" a key
-	// field.
-	Fields []string
+	// Fields are the decoded JSON fields the query uses, in the order the
+	// query names them, when a format is FormatJSON and AllFields is
+	// false. A field may be named more than once (as f and value.f).
+	Fields []FieldRef
 	// AllFields says every decoded field is needed (SELECT *, or a use
 	// the planner cannot see through).
 	AllFields bool
@@ -124,7 +123,7 @@ func (n *Scan) String() string {
 			if n.AllFields {
 				b.WriteString(" fields=*")
 			} else {
-				fmt.Fprintf(&b, " fields=[%s]", strings.Join(n.Fields, ", "))
+				fmt.Fprintf(&b, " fields=[%s]", strings.Join(n.fieldNames(), ", "))
 			}
 		}
 	}
@@ -148,6 +147,15 @@ func (n *Scan) String() string {
 		fmt.Fprintf(&b, " tasks=%d estimatedRows=%d", len(n.Tasks), n.EstimatedRows())
 	}
 	return b.String()
+}
+
+// fieldNames returns Fields as printed.
+func (n *Scan) fieldNames() []string {
+	names := make([]string, len(n.Fields))
+	for i, f := range n.Fields {
+		names[i] = f.String()
+	}
+	return names
 }
 
 // EstimatedRows is the sum of the task sizes: offsets, an upper bound of

@@ -178,7 +178,7 @@ func TestJSONDecode(t *testing.T) {
 
 	t.Run("onDecodeError=fail", func(t *testing.T) {
 		s := c.scan(t, "SELECT * FROM kafka('orders') WITH (valueFormat='json', onDecodeError='fail', startingOffsets='{\"orders\":{\"0\":0,\"1\":2000,\"2\":2000}}')")
-		s.Fields = []string{"status"}
+		s.Fields = []plan.FieldRef{{Part: plan.PartValue, Name: "status"}}
 		_, _, err := run(t, s, c.config(mem))
 		var de *decode.DecodeError
 		if !errors.As(err, &de) || de.Topic != "orders" || de.Partition != 0 || de.Offset != firstBad || de.Part != plan.ColValue {
@@ -189,19 +189,18 @@ func TestJSONDecode(t *testing.T) {
 }
 
 // TestJSONPruning checks that only the fields the query uses are decoded
-// and become columns, and that key fields are chosen by their "key."
-// names.
+// and become columns, and that key fields are chosen by their part.
 func TestJSONPruning(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(2, "orders"))
 	count, sum, _, _ := produceOrders(t, c, "orders", 2, 500)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	for _, tc := range []struct {
-		fields []string
+		fields []plan.FieldRef
 		want   []string
 	}{
-		{[]string{"STATUS", "amount"}, []string{"partition", "amount", "status"}},
-		{[]string{"value.offset", "key.customer"}, []string{"partition", "customer"}},
+		{[]plan.FieldRef{{Part: plan.PartValue, Name: "STATUS"}, {Part: plan.PartValue, Name: "amount"}}, []string{"partition", "amount", "status"}},
+		{[]plan.FieldRef{{Part: plan.PartValue, Name: "offset", Qualified: true}, {Part: plan.PartKey, Name: "customer"}}, []string{"partition", "customer"}},
 		{nil, []string{"partition"}},
 	} {
 		t.Run(fmt.Sprint(tc.fields), func(t *testing.T) {

@@ -233,8 +233,8 @@ func streamColumn(e lang.Expr, scan *plan.Scan) string {
 			return c
 		}
 	}
-	if scan.Options.ValueFormat == plan.FormatJSON && slices.Contains(scan.Fields, parts[0]) {
-		return decode.FieldColumn(plan.ColValue, parts[0], nil)
+	if scan.Options.ValueFormat == plan.FormatJSON && slices.Contains(scan.Fields, plan.FieldRef{Part: plan.PartValue, Name: parts[0]}) {
+		return decode.FieldColumn(plan.PartValue, parts[0], nil)
 	}
 	return ""
 }

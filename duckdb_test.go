@@ -12,11 +12,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/output"
 )
 
@@ -30,11 +30,11 @@ type order struct {
 	status    string
 }
 
-// ordersFixture is a kfake cluster with topic "orders" (3 partitions) of
-// JSON order values, shared by the relational tests (one cluster per
+// ordersFixture is a kafkatest cluster with topic "orders" (3 partitions)
+// of JSON order values, shared by the relational tests (one cluster per
 // test binary keeps `make test` fast).
 type ordersFixture struct {
-	cluster *kfake.Cluster
+	cluster *kafkatest.Cluster
 	orders  []order
 }
 
@@ -49,17 +49,12 @@ const fixtureOrders = 3000
 func orders(t *testing.T) *ordersFixture {
 	t.Helper()
 	fixtureOnce.Do(func() {
-		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "orders"))
+		// Not closed: it lives as long as the test binary.
+		c, err := kafkatest.Start([]kfake.Opt{kfake.SeedTopics(3, "orders")})
 		if err != nil {
 			fixtureErr = err
 			return
 		}
-		cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-		if err != nil {
-			fixtureErr = err
-			return
-		}
-		defer cl.Close()
 		f := &ordersFixture{cluster: c}
 		statuses := []string{"paid", "shipped", "cancelled"}
 		next := [3]int64{}
@@ -74,7 +69,7 @@ func orders(t *testing.T) *ordersFixture {
 				Value: fmt.Appendf(nil, `{"order_id":%d,"customer":%q,"amount":%g,"status":%q}`, o.id, o.customer, o.amount, o.status),
 			})
 		}
-		if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		if err := c.Produce(context.Background(), recs...); err != nil {
 			fixtureErr = err
 			return
 		}
@@ -247,11 +242,9 @@ func TestShowTopicsAndDescribe(t *testing.T) {
 func TestDuckDBSourceErrors(t *testing.T) {
 	f := orders(t)
 	ctx := context.Background()
-	adm := kadm.NewClient(newClient(t, f))
-	if _, err := adm.CreateTopic(ctx, 2, 1, nil, "badjson"); err != nil {
+	if err := f.cluster.CreateTopic(ctx, "badjson", 2, nil); err != nil {
 		t.Fatal(err)
 	}
-	cl := newClient(t, f)
 	var recs []*kgo.Record
 	for i := range 200 {
 		v := fmt.Sprintf(`{"n":%d}`, i)
@@ -260,7 +253,7 @@ func TestDuckDBSourceErrors(t *testing.T) {
 		}
 		recs = append(recs, &kgo.Record{Topic: "badjson", Partition: int32(i % 2), Value: []byte(v)})
 	}
-	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+	if err := f.cluster.Produce(ctx, recs...); err != nil {
 		t.Fatal(err)
 	}
 	eng := f.open(t)
@@ -282,16 +275,6 @@ func TestDuckDBSourceErrors(t *testing.T) {
 			t.Fatalf("%s: error %v (%T), want *kq.DecodeError at badjson offset 75", sql, err, err)
 		}
 	}
-}
-
-func newClient(t *testing.T, f *ordersFixture) *kgo.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(f.cluster.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return cl
 }
 
 // TestDuckDBPathReleasesMemory runs queries through DuckDB (complete,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kq-sql/kq"
 	"github.com/kq-sql/kq/demo"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // TestExplainDemo checks EXPLAIN on the demo data: the seed example's 8
@@ -102,34 +103,23 @@ func TestExplainDemo(t *testing.T) {
 // offsets, and equals the count DuckDB computes over the same rows.
 func TestCountOnlyPushdownExact(t *testing.T) {
 	ctx := context.Background()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "shuffled"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	c := kafkatest.New(t, kfake.SeedTopics(2, "shuffled"))
 	type rec struct {
 		p   int32
 		off int64
 		ts  int64
 	}
 	var recs []rec
-	var krecs []*kgo.Record
-	for p := int32(0); p < 2; p++ {
-		for off := int64(0); off < 300; off++ {
-			ts := 1_000_000 + (off*7919+int64(p)*104729)%300*1000 // a permutation of 300 seconds
-			recs = append(recs, rec{p, off, ts})
-			krecs = append(krecs, &kgo.Record{Topic: "shuffled", Partition: p, Value: []byte("v"), Timestamp: time.UnixMilli(ts)})
-		}
-	}
-	if err := cl.ProduceSync(ctx, krecs...).FirstErr(); err != nil {
+	krecs := kafkatest.Records("shuffled", []int{300, 300}, func(p int32, i int) *kgo.Record {
+		off := int64(i)
+		ts := 1_000_000 + (off*7919+int64(p)*104729)%300*1000 // a permutation of 300 seconds
+		recs = append(recs, rec{p, off, ts})
+		return &kgo.Record{Value: []byte("v"), Timestamp: time.UnixMilli(ts)}
+	})
+	if err := c.Produce(ctx, krecs...); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := kq.Open(kq.WithBrokers(strings.Join(c.ListenAddrs(), ",")), kq.WithWorkers(2))
+	eng, err := kq.Open(kq.WithBrokers(c.Brokers()), kq.WithWorkers(2))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // parquetSums reads a Parquet file with arrow-go's reader and returns its
@@ -367,17 +368,16 @@ func TestCopyPerTaskJSONFields(t *testing.T) {
 func TestDataLossInsertLeavesTableUnchanged(t *testing.T) {
 	f := orders(t)
 	ctx := context.Background()
-	if _, err := kadm.NewClient(newClient(t, f)).CreateTopic(ctx, 2, 1, nil, "lossy"); err != nil {
+	if err := f.cluster.CreateTopic(ctx, "lossy", 2, nil); err != nil {
 		t.Fatal(err)
 	}
-	var recs []*kgo.Record
-	for i := range 1000 {
-		recs = append(recs, &kgo.Record{Topic: "lossy", Partition: int32(i % 2), Value: []byte("x")})
-	}
-	if err := newClient(t, f).ProduceSync(ctx, recs...).FirstErr(); err != nil {
+	x := func(int32, int) *kgo.Record { return &kgo.Record{Value: []byte("x")} }
+	if err := f.cluster.Produce(ctx, kafkatest.Records("lossy", []int{500, 500}, x)...); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.cluster.DeleteRecords("lossy", 0, 300); err != nil {
+	del := kadm.Offsets{}
+	del.AddOffset("lossy", 0, 300, -1)
+	if err := f.cluster.DeleteRecords(ctx, del); err != nil {
 		t.Fatal(err)
 	}
 	eng := f.open(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // faultTopic is the topic of the fault matrix: faultPartitions partitions
@@ -29,30 +31,22 @@ const (
 // exact figures the queries must return.
 func faultCluster(t *testing.T) (c *kfake.Cluster, count, sum int64) {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(faultPartitions, faultTopic))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()),
+	kc, err := kafkatest.Start([]kfake.Opt{kfake.SeedTopics(faultPartitions, faultTopic)},
 		kgo.ProducerLinger(0), kgo.MaxBufferedRecords(50)) // many small batches: many fetches
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cl.Close()
-	var recs []*kgo.Record
-	for p := range faultPartitions {
-		for i := range faultPerPartition {
-			n := int64(p*faultPerPartition + i)
-			recs = append(recs, &kgo.Record{Topic: faultTopic, Partition: int32(p), Value: fmt.Appendf(nil, `{"n":%d}`, n)})
-			count++
-			sum += n
-		}
-	}
-	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+	t.Cleanup(kc.Close)
+	recs := kafkatest.Records(faultTopic, slices.Repeat([]int{faultPerPartition}, faultPartitions), func(p int32, i int) *kgo.Record {
+		n := int64(int(p)*faultPerPartition + i)
+		count++
+		sum += n
+		return &kgo.Record{Value: fmt.Appendf(nil, `{"n":%d}`, n)}
+	})
+	if err := kc.Produce(context.Background(), recs...); err != nil {
 		t.Fatal(err)
 	}
-	return c, count, sum
+	return kc.Cluster, count, sum
 }
 
 // faultKind is one way a broker misbehaves on a request.

@@ -12,25 +12,15 @@ import (
 
 	"github.com/kq-sql/kq"
 	"github.com/kq-sql/kq/demo"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
-// produce writes perPartition[p] records to each partition p of topic.
-func produce(t *testing.T, brokers []string, topic string, perPartition []int, opts ...kgo.Opt) {
-	t.Helper()
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(brokers...), kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	var recs []*kgo.Record
-	for p, n := range perPartition {
-		for i := range n {
-			recs = append(recs, &kgo.Record{Topic: topic, Partition: int32(p), Value: fmt.Appendf(nil, "v-%d-%d", p, i)})
-		}
-	}
-	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
+// events returns perPartition[p] records for each partition p of topic
+// "events", record i of partition p valued "v-p-i".
+func events(perPartition ...int) []*kgo.Record {
+	return kafkatest.Records("events", perPartition, func(p int32, i int) *kgo.Record {
+		return &kgo.Record{Value: fmt.Appendf(nil, "v-%d-%d", p, i)}
+	})
 }
 
 // queryInt64 runs sql and returns the single BIGINT it produces.
@@ -59,12 +49,10 @@ func queryInt64(t *testing.T, eng *kq.Engine, sql string) int64 {
 
 func TestCountExact(t *testing.T) {
 	perPartition := []int{1000, 1, 0, 2500, 777}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.SeedTopics(int32(len(perPartition)), "events"))
-	if err != nil {
+	c := kafkatest.New(t, kfake.NumBrokers(3), kfake.SeedTopics(int32(len(perPartition)), "events"))
+	if err := c.Produce(context.Background(), events(perPartition...)...); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	produce(t, c.ListenAddrs(), "events", perPartition)
 	want := int64(0)
 	for _, n := range perPartition {
 		want += int64(n)

@@ -20,10 +20,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 const secret = "s3cr3t-Pa55word"
@@ -31,21 +30,18 @@ const secret = "s3cr3t-Pa55word"
 func TestSASL(t *testing.T) {
 	for _, mech := range []string{kq.SASLPlain, kq.SASLScramSHA256, kq.SASLScramSHA512} {
 		t.Run(mech, func(t *testing.T) {
-			c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.EnableSASL(), kfake.Superuser(mech, "analyst", secret), kfake.SeedTopics(3, "events"))
+			auth, err := kafkatest.SASL(mech, "analyst", secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := kafkatest.Start([]kfake.Opt{kfake.EnableSASL(), kfake.Superuser(mech, "analyst", secret), kfake.SeedTopics(3, "events")}, auth)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			var m kgo.Opt
-			switch mech {
-			case kq.SASLPlain:
-				m = kgo.SASL(plain.Auth{User: "analyst", Pass: secret}.AsMechanism())
-			case kq.SASLScramSHA256:
-				m = kgo.SASL(scram.Auth{User: "analyst", Pass: secret}.AsSha256Mechanism())
-			default:
-				m = kgo.SASL(scram.Auth{User: "analyst", Pass: secret}.AsSha512Mechanism())
+			if err := c.Produce(context.Background(), events(10, 20, 30)...); err != nil {
+				t.Fatal(err)
 			}
-			produce(t, c.ListenAddrs(), "events", []int{10, 20, 30}, m)
 
 			eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithSASL(strings.ToLower(mech), "analyst", secret))
 			if err != nil {
@@ -95,13 +91,15 @@ func TestSASLConfigErrors(t *testing.T) {
 func TestTLS(t *testing.T) {
 	dir := t.TempDir()
 	caFile, serverCfg := testCertificates(t, dir)
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.TLS(serverCfg), kfake.SeedTopics(2, "events"))
+	clientCfg := trustCA(t, caFile)
+	c, err := kafkatest.Start([]kfake.Opt{kfake.TLS(serverCfg), kfake.SeedTopics(2, "events")}, kgo.DialTLSConfig(clientCfg.Clone()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	clientCfg := trustCA(t, caFile)
-	produce(t, c.ListenAddrs(), "events", []int{7, 8}, kgo.DialTLSConfig(clientCfg.Clone()))
+	if err := c.Produce(context.Background(), events(7, 8)...); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("trusted CA", func(t *testing.T) {
 		eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithTLS(clientCfg))

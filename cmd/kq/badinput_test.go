@@ -12,30 +12,23 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
-// mixedBroker is a kfake cluster with topic "mixed" (one partition) whose
-// values at offsets 0..3 are {"a":1}, not json, {"a":3}, {"a":
+// mixedBroker is a kafkatest cluster with topic "mixed" (one partition)
+// whose values at offsets 0..3 are {"a":1}, not json, {"a":3}, {"a":
 func mixedBroker(t *testing.T) string {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "mixed"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	c := kafkatest.New(t, kfake.SeedTopics(1, "mixed"))
 	var recs []*kgo.Record
 	for _, v := range []string{`{"a":1}`, `not json`, `{"a":3}`, `{"a":`} {
 		recs = append(recs, &kgo.Record{Topic: "mixed", Value: []byte(v)})
 	}
-	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+	if err := c.Produce(context.Background(), recs...); err != nil {
 		t.Fatal(err)
 	}
-	return strings.Join(c.ListenAddrs(), ",")
+	return c.Brokers()
 }
 
 // fullDevice returns a character device that behaves as /dev/full: one

@@ -21,13 +21,14 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
-// slowBroker is a kfake cluster with topic "slow" (2 partitions of 500
+// slowBroker is a kafkatest cluster with topic "slow" (2 partitions of 500
 // records) whose fetches, once armed, pass a few and then hang until the
 // test ends, so that a statement is caught in the middle of its scan.
 type slowBroker struct {
-	c       *kfake.Cluster
+	c       *kafkatest.Cluster
 	fetches atomic.Int64                  // fetches seen since arm
 	pass    atomic.Int64                  // fetches to let through before hanging; <0: disarmed
 	hanging atomic.Pointer[chan struct{}] // closed when a fetch first hangs
@@ -36,23 +37,11 @@ type slowBroker struct {
 
 func newSlowBroker(t *testing.T) *slowBroker {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "slow"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	var recs []*kgo.Record
-	for p := range 2 {
-		for i := range 500 {
-			recs = append(recs, &kgo.Record{Topic: "slow", Partition: int32(p), Value: fmt.Appendf(nil, `{"i":%d}`, i)})
-		}
-	}
-	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+	c := kafkatest.New(t, kfake.SeedTopics(2, "slow"))
+	recs := kafkatest.Records("slow", []int{500, 500}, func(_ int32, i int) *kgo.Record {
+		return &kgo.Record{Value: fmt.Appendf(nil, `{"i":%d}`, i)}
+	})
+	if err := c.Produce(context.Background(), recs...); err != nil {
 		t.Fatal(err)
 	}
 	b := &slowBroker{c: c}
@@ -100,7 +89,7 @@ func TestInterrupt(t *testing.T) {
 		t.Skip("-short: this test runs kq as subprocesses")
 	}
 	b := newSlowBroker(t)
-	brokers := strings.Join(b.c.ListenAddrs(), ",")
+	brokers := b.c.Brokers()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "kq.duckdb")
 

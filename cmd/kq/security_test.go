@@ -9,26 +9,28 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 func TestRunSASL(t *testing.T) {
 	const password = "pa55-w0rd-from-env"
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "analyst", password), kfake.SeedTopics(2, "events"))
+	auth, err := kafkatest.SASL("SCRAM-SHA-256", "analyst", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kafkatest.Start([]kfake.Opt{kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "analyst", password), kfake.SeedTopics(2, "events")}, auth)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.SASL(scram.Auth{User: "analyst", Pass: password}.AsSha256Mechanism()))
-	if err != nil {
+	// 25 records over both partitions, valued 0..24.
+	recs := kafkatest.Records("events", []int{13, 12}, func(p int32, i int) *kgo.Record {
+		return &kgo.Record{Value: []byte{byte(2*i + int(p))}}
+	})
+	if err := c.Produce(context.Background(), recs...); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 25 {
-		if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: "events", Value: []byte{byte(i)}}).FirstErr(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cl.Close()
 
 	brokers := c.ListenAddrs()[0]
 	args := []string{"-b", brokers, "--sasl-mechanism", "SCRAM-SHA-256", "--sasl-user", "analyst", "--stats", "json", "SELECT COUNT(*) AS n FROM kafka('events')"}

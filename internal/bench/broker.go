@@ -3,15 +3,16 @@ package bench
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // Broker is an in-process kfake cluster of one broker holding the bulk
 // topic. Close it when done.
 type Broker struct {
-	cluster *kfake.Cluster
+	c *kafkatest.Cluster
 	// Seed describes the seeded topic.
 	Seed SeedStats
 }
@@ -23,16 +24,16 @@ func StartBroker(ctx context.Context, port int, topic string, partitions int, n 
 	if n < 1 {
 		return nil, errNoRecords
 	}
-	opts := []kfake.Opt{kfake.NumBrokers(1)}
+	var opts []kfake.Opt
 	if port != 0 {
 		opts = append(opts, kfake.Ports(port))
 	}
-	c, err := kfake.NewCluster(opts...)
+	c, err := kafkatest.Start(opts)
 	if err != nil {
 		return nil, fmt.Errorf("bench: start broker: %w", err)
 	}
-	b := &Broker{cluster: c}
-	if b.Seed, err = Seed(ctx, c.ListenAddrs(), topic, partitions, n); err != nil {
+	b := &Broker{c: c}
+	if b.Seed, err = Seed(ctx, c, topic, partitions, n); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("bench: seed %s: %w", topic, err)
 	}
@@ -40,10 +41,10 @@ func StartBroker(ctx context.Context, port int, topic string, partitions int, n 
 }
 
 // Addrs returns the broker's addresses ("127.0.0.1:port").
-func (b *Broker) Addrs() []string { return b.cluster.ListenAddrs() }
+func (b *Broker) Addrs() []string { return b.c.ListenAddrs() }
 
 // Brokers returns the addresses joined by commas.
-func (b *Broker) Brokers() string { return strings.Join(b.Addrs(), ",") }
+func (b *Broker) Brokers() string { return b.c.Brokers() }
 
 // Close stops the broker.
-func (b *Broker) Close() { b.cluster.Close() }
+func (b *Broker) Close() { b.c.Close() }

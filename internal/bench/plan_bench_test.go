@@ -3,13 +3,12 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
-	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/lang"
 )
@@ -50,27 +49,14 @@ func BenchmarkSplit10k(b *testing.B) {
 func BenchmarkPlan10k(b *testing.B) {
 	const partitions = 10_000
 	ctx := context.Background()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
+	c := kafkatest.New(b)
+	if err := c.CreateTopic(ctx, "wide", partitions, nil); err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(5*time.Millisecond))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	if resp, err := adm.CreateTopic(ctx, partitions, 1, nil, "wide"); err != nil || resp.Err != nil {
-		b.Fatal(err, resp.Err)
-	}
-	for p := int32(0); p < partitions; p++ {
-		for i := int64(0); i < 3; i++ {
-			cl.Produce(ctx, &kgo.Record{Topic: "wide", Partition: p, Value: OrderValue(nil, i)}, nil)
-		}
-	}
-	if err := cl.Flush(ctx); err != nil {
+	recs := kafkatest.Records("wide", slices.Repeat([]int{3}, partitions), func(_ int32, i int) *kgo.Record {
+		return &kgo.Record{Value: OrderValue(nil, int64(i))}
+	})
+	if err := c.Produce(ctx, recs...); err != nil {
 		b.Fatal(err)
 	}
 	for _, q := range []struct{ name, sql string }{
@@ -85,7 +71,7 @@ func BenchmarkPlan10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if pq, err = plan.Plan(ctx, stmt, adm); err != nil {
+				if pq, err = plan.Plan(ctx, stmt, c.Admin); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -19,33 +19,50 @@ import (
 // partitioner: records go to the partition they name). Close it when done.
 type Cluster struct {
 	*kfake.Cluster
-	// Client produces (and may consume) with the cluster's plain
-	// listener; Admin is kadm over it. Neither authenticates: clusters
-	// started with SASL seed through their options instead.
+	// Client produces (and may consume); Admin is kadm over it. Both
+	// have the options NewClient gives, and are closed by Close.
 	Client *kgo.Client
 	Admin  *kadm.Client
+
+	clientOpts []kgo.Opt // Start's, for every client of the cluster
 }
 
 // Start starts a cluster with one broker unless opts say otherwise.
-// clientOpts are added to the seeding client's options (SASL for a
-// cluster that requires it).
+// clientOpts are added to the options of every client of the cluster
+// (see NewClient): SASL or TLS for a cluster that requires it, or
+// producer settings.
 func Start(opts []kfake.Opt, clientOpts ...kgo.Opt) (*Cluster, error) {
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
+	kc, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("kafkatest: start cluster: %w", err)
 	}
-	cl, err := kgo.NewClient(append([]kgo.Opt{
+	c := &Cluster{Cluster: kc, clientOpts: clientOpts}
+	if c.Client, err = c.NewClient(); err != nil {
+		kc.Close()
+		return nil, err
+	}
+	c.Admin = kadm.NewClient(c.Client)
+	return c, nil
+}
+
+// NewClient returns a new client of the cluster with the seeding client's
+// options: the manual partitioner, batches of up to 1 MiB, a 5 ms linger,
+// up to 2^20 buffered records, then Start's clientOpts, then opts (later
+// options win). The caller closes it.
+func (c *Cluster) NewClient(opts ...kgo.Opt) (*kgo.Client, error) {
+	all := []kgo.Opt{
 		kgo.SeedBrokers(c.ListenAddrs()...),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.ProducerBatchMaxBytes(1 << 20),
 		kgo.ProducerLinger(5 * time.Millisecond),
 		kgo.MaxBufferedRecords(1 << 20),
-	}, clientOpts...)...)
+	}
+	all = append(append(all, c.clientOpts...), opts...)
+	cl, err := kgo.NewClient(all...)
 	if err != nil {
-		c.Close()
 		return nil, fmt.Errorf("kafkatest: client: %w", err)
 	}
-	return &Cluster{Cluster: c, Client: cl, Admin: kadm.NewClient(cl)}, nil
+	return cl, nil
 }
 
 // TB is the part of testing.TB that New needs.
@@ -120,6 +137,25 @@ func ProduceWith(ctx context.Context, cl *kgo.Client, recs ...*kgo.Record) error
 	}
 }
 
+// Records returns counts[p] records for each partition p of topic,
+// partition after partition: record(p, i) makes the i-th record of
+// partition p, and Records sets its Topic and Partition.
+func Records(topic string, counts []int, record func(p int32, i int) *kgo.Record) []*kgo.Record {
+	n := 0
+	for _, k := range counts {
+		n += k
+	}
+	recs := make([]*kgo.Record, 0, n)
+	for p, k := range counts {
+		for i := range k {
+			r := record(int32(p), i)
+			r.Topic, r.Partition = topic, int32(p)
+			recs = append(recs, r)
+		}
+	}
+	return recs
+}
+
 // DeleteRecords moves the log start offset of each listed partition up to
 // its offset (records below it are deleted, as retention does).
 func (c *Cluster) DeleteRecords(ctx context.Context, offsets kadm.Offsets) error {
@@ -133,17 +169,14 @@ func (c *Cluster) DeleteRecords(ctx context.Context, offsets kadm.Offsets) error
 	return nil
 }
 
-// Transactions produces txns with a transactional producer of id txnID:
-// one transaction per element, committed unless abort(i) says to abort the
-// i-th. Each transaction's records go to the partitions they name.
+// Transactions produces txns with a transactional producer of id txnID (a
+// client from NewClient): one transaction per element, committed unless
+// abort(i) says to abort the i-th. Each transaction's records go to the
+// partitions they name.
 func (c *Cluster) Transactions(ctx context.Context, txnID string, txns [][]*kgo.Record, abort func(i int) bool) error {
-	cl, err := kgo.NewClient(
-		kgo.SeedBrokers(c.ListenAddrs()...),
-		kgo.TransactionalID(txnID),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()),
-	)
+	cl, err := c.NewClient(kgo.TransactionalID(txnID))
 	if err != nil {
-		return fmt.Errorf("kafkatest: transactional client: %w", err)
+		return err
 	}
 	defer cl.Close()
 	for i, recs := range txns {

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/plan"
 )
 
@@ -42,7 +43,7 @@ func TestUnreachableBroker(t *testing.T) {
 func TestOpenTransactionWait(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(1, "open"))
 	ctx := context.Background()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.TransactionalID("kq-open"), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	cl, err := c.NewClient(kgo.TransactionalID("kq-open"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestOpenTransactionWait(t *testing.T) {
 		for range n {
 			recs = append(recs, &kgo.Record{Topic: "open", Value: []byte("x")})
 		}
-		if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		if err := kafkatest.ProduceWith(ctx, cl, recs...); err != nil {
 			t.Fatal(err)
 		}
 	}

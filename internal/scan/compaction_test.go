@@ -9,8 +9,10 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/scan"
 )
 
@@ -19,8 +21,7 @@ import (
 // saw per partition.
 func (c *cluster) consumeAll(t *testing.T, topic string) map[int32][]int64 {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	cl, err := c.NewClient(kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,32 +46,19 @@ func (c *cluster) consumeAll(t *testing.T, topic string) map[int32][]int64 {
 // range is a row, a control record, an aborted record or a gap.
 func TestCompactionGaps(t *testing.T) {
 	c := newCluster(t)
-	if err := c.CreateTopic("ct", 2, map[string]string{"cleanup.policy": "compact"}); err != nil {
+	ctx := context.Background()
+	if err := c.CreateTopic(ctx, "ct", 2, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
 		t.Fatal(err)
 	}
 	// Keys repeat across transactions, so compaction drops most records.
-	ctx := context.Background()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.TransactionalID("kq-compact"), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
+	txns := make([][]*kgo.Record, 80)
+	for k := range txns {
+		txns[k] = kafkatest.Records("ct", []int{10, 10}, func(_ int32, i int) *kgo.Record {
+			return &kgo.Record{Key: fmt.Appendf(nil, "k%d", (k*7+i*3)%37), Value: fmt.Appendf(nil, "%d-%d", k, i)}
+		})
 	}
-	defer cl.Close()
-	for k := range 80 {
-		if err := cl.BeginTransaction(); err != nil {
-			t.Fatal(err)
-		}
-		var recs []*kgo.Record
-		for p := range 2 {
-			for i := range 10 {
-				recs = append(recs, &kgo.Record{Topic: "ct", Partition: int32(p), Key: fmt.Appendf(nil, "k%d", (k*7+i*3)%37), Value: fmt.Appendf(nil, "%d-%d", k, i)})
-			}
-		}
-		if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-			t.Fatal(err)
-		}
-		if err := cl.EndTransaction(ctx, kgo.TransactionEndTry(k%10 != 9)); err != nil {
-			t.Fatal(err)
-		}
+	if err := c.Transactions(ctx, "kq-compact", txns, func(k int) bool { return k%10 == 9 }); err != nil {
+		t.Fatal(err)
 	}
 	c.Compact()
 	want := c.consumeAll(t, "ct")

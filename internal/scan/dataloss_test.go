@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq/internal/fetch"
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // TestDataLoss plans a scan of [0, 1000), deletes records below the start
@@ -34,18 +35,16 @@ func TestDataLoss(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCluster(t, kfake.SeedTopics(1, "dl"))
-			var recs []*kgo.Record
-			for range 1000 {
-				recs = append(recs, &kgo.Record{Topic: "dl", Value: []byte("x")})
-			}
-			c.produce(t, recs...)
+			c.produce(t, kafkatest.Records("dl", []int{1000}, xRecord)...)
 			strict := c.scan(t, "SELECT offset FROM kafka('dl') WITH ("+tc.opts+")")
 			tolerant := c.scan(t, "SELECT offset FROM kafka('dl') WITH ("+tc.opts+", failOnDataLoss=false)")
 			count := c.scan(t, "SELECT COUNT(*) FROM kafka('dl') WITH ("+tc.opts+", failOnDataLoss=false)")
 			if len(strict.Tasks) != tc.wantTasks {
 				t.Fatalf("%d tasks, want %d", len(strict.Tasks), tc.wantTasks)
 			}
-			if err := c.DeleteRecords("dl", 0, tc.deleteTo); err != nil {
+			del := kadm.Offsets{}
+			del.AddOffset("dl", 0, tc.deleteTo, -1)
+			if err := c.DeleteRecords(t.Context(), del); err != nil {
 				t.Fatal(err)
 			}
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

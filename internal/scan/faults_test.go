@@ -12,18 +12,19 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/scan"
 )
 
 // injector fails a share of the requests of one key, deterministically:
 // it drops the connection, answers with a retriable error, or answers late.
 type injector struct {
-	c      *kfake.Cluster
 	mu     sync.Mutex
 	rng    *rand.Rand
 	share  float64
@@ -35,8 +36,8 @@ type injector struct {
 // stop removes the injector's control function at the next request.
 func (in *injector) stop() { in.off.Store(true) }
 
-func inject(c *kfake.Cluster, key kmsg.Key, share float64, seed uint64) *injector {
-	in := &injector{c: c, rng: rand.New(rand.NewPCG(seed, 1)), share: share}
+func inject(c *kafkatest.Cluster, key kmsg.Key, share float64, seed uint64) *injector {
+	in := &injector{rng: rand.New(rand.NewPCG(seed, 1)), share: share}
 	c.ControlKey(int16(key), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
 		if in.off.Load() {
 			c.DropControl()
@@ -109,11 +110,7 @@ func TestFetchFaults(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(int32(l.partitions), "tx"), kfake.SeedTopics(1, "dl"))
 	c.produceTxns(t, "tx", l)
 	committed, aborted, control := l.counts()
-	var recs []*kgo.Record
-	for range 1000 {
-		recs = append(recs, &kgo.Record{Topic: "dl", Value: []byte("x")})
-	}
-	c.produce(t, recs...)
+	c.produce(t, kafkatest.Records("dl", []int{1000}, xRecord)...)
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -147,7 +144,9 @@ func TestFetchFaults(t *testing.T) {
 
 	t.Run("data loss with failing list offsets", func(t *testing.T) {
 		s := c.scan(t, "SELECT COUNT(*) FROM kafka('dl') WITH (minPartitions=20, failOnDataLoss=false)")
-		if err := c.DeleteRecords("dl", 0, 300); err != nil {
+		del := kadm.Offsets{}
+		del.AddOffset("dl", 0, 300, -1)
+		if err := c.DeleteRecords(t.Context(), del); err != nil {
 			t.Fatal(err)
 		}
 		fetches := inject(c.Cluster, kmsg.Fetch, 0.2, 11)
@@ -186,13 +185,9 @@ func settledGoroutines(want int) int {
 // context's error, every goroutine exits and every Arrow byte is freed.
 func TestCancelLeavesNothing(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(4, "big"))
-	var recs []*kgo.Record
-	for p := range 4 {
-		for i := range 5000 {
-			recs = append(recs, &kgo.Record{Topic: "big", Partition: int32(p), Value: []byte{byte(i), byte(i >> 8)}})
-		}
-	}
-	c.produce(t, recs...)
+	c.produce(t, kafkatest.Records("big", []int{5000, 5000, 5000, 5000}, func(_ int32, i int) *kgo.Record {
+		return &kgo.Record{Value: []byte{byte(i), byte(i >> 8)}}
+	})...)
 	s := c.scan(t, "SELECT offset, value FROM kafka('big') WITH (minPartitions=16)")
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	base := runtime.NumGoroutine()

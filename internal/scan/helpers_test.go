@@ -6,45 +6,34 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
 	"github.com/kq-sql/kq/internal/stats"
 	"github.com/kq-sql/kq/lang"
 )
 
-// cluster is a kfake cluster with an admin client for tests.
-type cluster struct {
-	*kfake.Cluster
-	cl  *kgo.Client
-	adm *kadm.Client
-}
+// cluster is a kafkatest cluster with the scan tests' helpers.
+type cluster struct{ *kafkatest.Cluster }
 
 func newCluster(t *testing.T, opts ...kfake.Opt) *cluster {
 	t.Helper()
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		c.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cl.Close(); c.Close() })
-	return &cluster{Cluster: c, cl: cl, adm: kadm.NewClient(cl)}
+	return &cluster{kafkatest.New(t, opts...)}
 }
 
 // produce writes records and fails the test on error.
 func (c *cluster) produce(t *testing.T, recs ...*kgo.Record) {
 	t.Helper()
-	if err := c.cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+	if err := c.Produce(context.Background(), recs...); err != nil {
 		t.Fatal(err)
 	}
 }
+
+// xRecord makes a record whose value is "x" (for kafkatest.Records).
+func xRecord(int32, int) *kgo.Record { return &kgo.Record{Value: []byte("x")} }
 
 // config returns a scan configuration whose workers each get their own
 // client of c.
@@ -79,7 +68,7 @@ func (c *cluster) scan(t *testing.T, query string) *plan.Scan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err = plan.Resolve(context.Background(), plan.Optimize(root), c.adm, 4)
+	root, err = plan.Resolve(context.Background(), plan.Optimize(root), c.Admin, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +136,7 @@ func (c *cluster) produceTxns(t *testing.T, topic string, l txnLayout) {
 	ctx := context.Background()
 	var cls [2]*kgo.Client
 	for i := range cls {
-		cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.TransactionalID(fmt.Sprintf("kq-test-%s-%d", topic, i)),
-			kgo.RecordPartitioner(kgo.ManualPartitioner()))
+		cl, err := c.NewClient(kgo.TransactionalID(fmt.Sprintf("kq-test-%s-%d", topic, i)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +169,7 @@ func (c *cluster) produceTxns(t *testing.T, topic string, l txnLayout) {
 		}
 		for h := range 2 {
 			for i, kk := range pair {
-				if err := cls[i].ProduceSync(ctx, half(kk, h)...).FirstErr(); err != nil {
+				if err := kafkatest.ProduceWith(ctx, cls[i], half(kk, h)...); err != nil {
 					t.Fatal(err)
 				}
 			}

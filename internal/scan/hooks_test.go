@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
 )
@@ -49,13 +50,9 @@ func (s *taskSink) Abort() { s.mu.Lock(); defer s.mu.Unlock(); s.state = "aborte
 
 func TestPerTaskAndProgress(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(2, "events"))
-	var recs []*kgo.Record
-	for p := range 2 {
-		for i := range 3000 {
-			recs = append(recs, &kgo.Record{Topic: "events", Partition: int32(p), Value: []byte{byte(i)}})
-		}
-	}
-	c.produce(t, recs...)
+	c.produce(t, kafkatest.Records("events", []int{3000, 3000}, func(_ int32, i int) *kgo.Record {
+		return &kgo.Record{Value: []byte{byte(i)}}
+	})...)
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)

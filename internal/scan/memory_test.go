@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/scan"
 )
 
@@ -44,13 +46,9 @@ func TestMemoryBounded(t *testing.T) {
 	)
 	c := newCluster(t, kfake.SeedTopics(partitions, "big"))
 	value := make([]byte, valueSize)
-	for p := range partitions {
-		recs := make([]*kgo.Record, 0, perPart)
-		for range perPart {
-			recs = append(recs, &kgo.Record{Topic: "big", Partition: int32(p), Value: value})
-		}
-		c.produce(t, recs...)
-	}
+	c.produce(t, kafkatest.Records("big", slices.Repeat([]int{perPart}, partitions), func(int32, int) *kgo.Record {
+		return &kgo.Record{Value: value}
+	})...)
 	s := c.scan(t, "SELECT offset, value FROM kafka('big') WITH (minPartitions=8)")
 
 	checked := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
 // TestHeadersAndCompression writes each partition with another codec and
@@ -20,7 +22,7 @@ func TestHeadersAndCompression(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(int32(len(codecs)), "h"))
 	const n = 400
 	for p, codec := range codecs {
-		cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerBatchCompression(codec))
+		cl, err := c.NewClient(kgo.ProducerBatchCompression(codec))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +40,7 @@ func TestHeadersAndCompression(t *testing.T) {
 			}
 			recs = append(recs, r)
 		}
-		if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		if err := kafkatest.ProduceWith(context.Background(), cl, recs...); err != nil {
 			t.Fatal(err)
 		}
 		cl.Close()

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/plan"
 )
 
@@ -20,14 +21,10 @@ import (
 func TestTimestampFilter(t *testing.T) {
 	c := newCluster(t, kfake.SeedTopics(2, "ev"))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var recs []*kgo.Record
 	stamp := func(p, i int) time.Time { return base.Add(time.Duration((i*37+p*11)%1000) * time.Second) }
-	for p := range 2 {
-		for i := range 3000 {
-			recs = append(recs, &kgo.Record{Topic: "ev", Partition: int32(p), Timestamp: stamp(p, i), Value: []byte("x")})
-		}
-	}
-	c.produce(t, recs...)
+	c.produce(t, kafkatest.Records("ev", []int{3000, 3000}, func(p int32, i int) *kgo.Record {
+		return &kgo.Record{Timestamp: stamp(int(p), i), Value: []byte("x")}
+	})...)
 	ms := func(sec int) int64 { return base.Add(time.Duration(sec) * time.Second).UnixMilli() }
 	for _, iv := range []plan.Interval{
 		{From: ms(100), HasFrom: true, Until: ms(400), HasUntil: true},

@@ -62,6 +62,10 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	case "json":
 		with = "FORMAT json"
 	}
+	// DuckDB would write beside the reserved file and rename onto it
+	// (leaving its tmp_ file behind when cancelled): the reservation
+	// already is kq's temporary file.
+	with += ", USE_TMP_FILE false"
 	stmt := "COPY (" + b.sql + ") TO " + lang.QuoteString(f.Name()) + " (" + with + ")"
 	n, err := b.db.Exec(ctx, stmt, b.srcs)
 	if err == nil {

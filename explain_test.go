@@ -17,7 +17,7 @@ import (
 )
 
 // TestExplainDemo checks EXPLAIN on the demo data: the seed example's 8
-// tasks (balanced) and 7 (spark) in the JSON form of SPEC §5, and the
+// tasks (balanced) and 7 (spark) in EXPLAIN's JSON form, and the
 // partition/offset pushdown.
 func TestExplainDemo(t *testing.T) {
 	ctx := context.Background()

@@ -6,7 +6,7 @@ import (
 	"github.com/kq-sql/kq/internal/plan"
 )
 
-// The seed example of SPEC §5 under the default balanced strategy: at
+// The worked example of the README (orders and payments) under the default balanced strategy: at
 // least minPartitions tasks, none above maxRecordsPerPartition.
 func ExampleSplit() {
 	ranges := []plan.Range{

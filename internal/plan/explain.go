@@ -68,7 +68,7 @@ func (s *Scan) label() string {
 	return l
 }
 
-// ExplainJSON is the JSON form of EXPLAIN (SPEC §5): one object
+// ExplainJSON is the JSON form of EXPLAIN: one object
 // {"plan": <tree>, "pushed": {"scans": [...]}, "tasks": [...]}.
 type ExplainJSON struct {
 	Plan   NodeJSON   `json:"plan"`

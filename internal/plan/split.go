@@ -8,7 +8,7 @@ import (
 // Split strategies, the values of the splitStrategy option.
 const (
 	// SplitBalanced guarantees minPartitions tasks whenever the records
-	// allow (SPEC §5). It is the default.
+	// allow (see splitBalanced). It is the default.
 	SplitBalanced = "balanced"
 	// SplitSpark reproduces Spark 4.x KafkaOffsetRangeCalculator.getRanges.
 	SplitSpark = "spark"

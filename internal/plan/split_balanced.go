@@ -6,7 +6,12 @@ import (
 	"sort"
 )
 
-// splitBalanced implements SPEC §5's balanced strategy.
+// splitBalanced is the balanced strategy: (1) every range larger than
+// maxRecords is split into ceil(size/maxRecords) near-equal parts (Spark's
+// integer division: part k takes remaining/(parts-k)); (2) while there are
+// fewer than minParts parts, the piece with the largest size per part (ties:
+// first in (topic, partition, from) order) gets one more part, never below
+// one record per part, and each piece is divided as in (1).
 func splitBalanced(ranges []Range, minParts int, maxRecords int64) []Range {
 	in := nonEmpty(ranges)
 	sort.SliceStable(in, func(i, j int) bool { return rangeLess(in[i], in[j]) })

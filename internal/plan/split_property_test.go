@@ -140,7 +140,8 @@ func TestSplitProperties(t *testing.T) {
 	}
 }
 
-// TestSplitBalancedFairness checks the greedy rule of SPEC §5 step 2:
+// TestSplitBalancedFairness checks the greedy rule of the balanced
+// strategy's step 2 (splitBalanced):
 // parts of one range differ by at most one record, and a range got its
 // last extra part only while no other range had a larger size per part:
 // size_i/(parts_i-1) >= size_j/parts_j for all i, j.

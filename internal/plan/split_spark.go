@@ -11,7 +11,7 @@ type SparkRange struct {
 }
 
 // SparkGetRanges is Spark 4.x KafkaOffsetRangeCalculator.getRanges(ranges,
-// executorLocations) exactly (reference/spark-kafka-source.md §1): empty
+// executorLocations) exactly (Spark's source, v4.0): empty
 // ranges are dropped; when nothing needs splitting (Branch A) every range
 // keeps its place and gets executorLocations[floorMod(hash(tp), n)] as its
 // location; otherwise (Branch B) ranges are split by maxRecords and then,

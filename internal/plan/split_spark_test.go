@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// sparkVector is one golden vector of reference/spark-kafka-source.md §2:
+// sparkVector is one golden vector (testdata/spark_vectors.json):
 // every assertion of Spark's KafkaOffsetRangeCalculatorSuite, and the
 // vectors derived there.
 type sparkVector struct {

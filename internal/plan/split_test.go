@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// seedRanges is the worked example of SPEC §5 and the seed document.
+// seedRanges is the worked example of the README and the planner's docs.
 var seedRanges = []Range{
 	{"orders", 0, 1000, 151000},
 	{"orders", 1, 2000, 82000},
@@ -52,7 +52,7 @@ func TestSplitSeedExample(t *testing.T) {
 }
 
 func TestPreferredWorker(t *testing.T) {
-	// Values from reference/spark-kafka-source.md §1.3.
+	// Values of Java's TopicPartition.hashCode, as Spark computes them.
 	for _, tc := range []struct {
 		topic     string
 		partition int32

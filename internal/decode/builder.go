@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"fmt"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -36,26 +38,35 @@ type Builder struct {
 	partition int32
 }
 
-// NewBuilder returns a Builder of l's batches, allocated from mem.
-func NewBuilder(mem memory.Allocator, l *Layout) *Builder {
+// NewBuilder returns a Builder of l's batches, allocated from mem. It
+// fails when a schema-driven part cannot make a decoder of its fields.
+func NewBuilder(mem memory.Allocator, l *Layout) (*Builder, error) {
 	rb := &Builder{mem: mem, layout: l, b: array.NewRecordBuilder(mem, l.physSchema)}
 	rb.fields = make([]*fieldRef, len(l.phys))
 	rb.lastData = make([]int, len(l.phys))
 	part := func(p plan.Part, format plan.RecordFormat) *partDecoder {
 		if p == plan.PartKey {
 			if rb.key == nil {
-				rb.key = newPartDecoder(p, format)
+				rb.key = newPartDecoder(p, format, l.specs[p])
 			}
 			return rb.key
 		}
 		if rb.value == nil {
-			rb.value = newPartDecoder(p, format)
+			rb.value = newPartDecoder(p, format, l.specs[p])
 		}
 		return rb.value
 	}
 	for i, c := range l.phys {
 		fb := rb.b.Field(i)
 		switch {
+		case c.part != "" && c.fmtIdx >= 0:
+			// A field of a schema-driven Format: its decoder appends to
+			// the record builder's own builder (fields[i] stays nil).
+			d := part(c.part, c.format)
+			d.fmtIdx = append(d.fmtIdx, c.fmtIdx)
+			d.bs = append(d.bs, fb)
+			d.track = true
+			continue
 		case c.part != "":
 			d := part(c.part, c.format)
 			rb.fields[i] = &fieldRef{d: d, col: d.addField(c.field, fb.Type())}
@@ -97,7 +108,18 @@ func NewBuilder(mem memory.Allocator, l *Layout) *Builder {
 			})
 		}
 	}
-	return rb
+	for _, d := range []*partDecoder{rb.value, rb.key} {
+		if d == nil || len(d.fmtIdx) == 0 {
+			continue
+		}
+		rd, err := d.spec.Schema.Decoder(d.fmtIdx)
+		if err != nil {
+			rb.Release()
+			return nil, fmt.Errorf("%s: %w", d.part, err)
+		}
+		d.rows = rd
+	}
+	return rb, nil
 }
 
 // sourceCol returns a fieldCol, stored as typ in an array of type dt,

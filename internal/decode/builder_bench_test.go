@@ -33,7 +33,7 @@ func BenchmarkBuilder(b *testing.B) {
 				b.Fatal(err)
 			}
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			rb := NewBuilder(mem, l)
+			rb := mustBuilder(b, mem, l)
 			rb.SetTask("bulk", 3)
 			r := &fetch.Record{Key: key, Value: benchOrder, Timestamp: 1767225600000}
 			b.SetBytes(int64(len(key) + len(benchOrder)))

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -151,6 +152,13 @@ type partDecoder struct {
 	text   bool      // whole is VARCHAR: its bytes must be UTF-8
 	cols   []fieldCol
 	dec    Decoder // made at the first record, once every field is added
+	spec   PartSpec
+
+	// A schema-driven part (spec.Schema): rows decodes the fields at
+	// fmtIdx of the Format into the builders bs.
+	fmtIdx []int
+	bs     []array.Builder
+	rows   RowDecoder
 
 	// track keeps valid, one entry per row since the last flush: the
 	// value decoded (false for a null or undecodable value), for the
@@ -183,8 +191,8 @@ func (d *partDecoder) validity(mem memory.Allocator, n int) (*memory.Buffer, int
 	return buf, nulls
 }
 
-func newPartDecoder(part plan.Part, format plan.RecordFormat) *partDecoder {
-	return &partDecoder{part: part, format: format}
+func newPartDecoder(part plan.Part, format plan.RecordFormat, spec PartSpec) *partDecoder {
+	return &partDecoder{part: part, format: format, spec: spec}
 }
 
 // setWhole adds the value (key) column itself, of type dt (BLOB or
@@ -225,12 +233,22 @@ func (d *partDecoder) appendData(data []byte) error {
 	default:
 		d.whole.appendBytes(data)
 	}
-	if len(d.cols) == 0 {
+	if len(d.cols) == 0 && d.rows == nil {
 		return err
+	}
+	if data != nil && err == nil && d.spec.Unwrap != nil {
+		data, err = d.spec.Unwrap(data)
 	}
 	if data == nil || err != nil {
 		d.appendNulls()
 		return err
+	}
+	if d.rows != nil {
+		if err := d.rows.Decode(data, d.bs); err != nil {
+			d.appendNulls()
+			return err
+		}
+		return nil
 	}
 	if d.dec == nil {
 		fields := make([]plan.Field, len(d.cols))
@@ -251,6 +269,9 @@ func (d *partDecoder) appendData(data []byte) error {
 func (d *partDecoder) appendNulls() {
 	for i := range d.cols {
 		d.cols[i].appendNull()
+	}
+	for _, b := range d.bs {
+		b.AppendNull()
 	}
 }
 

@@ -27,7 +27,7 @@ func BenchmarkDecodeJSON(b *testing.B) {
 				b.Fatal(err)
 			}
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			rb := NewBuilder(mem, l)
+			rb := mustBuilder(b, mem, l)
 			r := &fetch.Record{Value: value}
 			b.SetBytes(int64(len(value)))
 			b.ReportAllocs()

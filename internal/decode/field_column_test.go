@@ -20,7 +20,7 @@ func TestFieldColumns(t *testing.T) {
 	fields := []plan.Field{{Name: "i", Type: plan.TypeBigint}, {Name: "n", Type: plan.TypeInteger}, {Name: "f", Type: plan.TypeDouble},
 		{Name: "b", Type: plan.TypeBoolean}, {Name: "s", Type: plan.TypeVarchar}, {Name: "j", Type: plan.TypeJSON},
 		{Name: "t", Type: plan.TypeTimestamp}, {Name: "last", Type: plan.TypeBigint}}
-	d := newPartDecoder(plan.ColValue, plan.FormatJSON)
+	d := newPartDecoder(plan.ColValue, plan.FormatJSON, PartSpec{})
 	for _, f := range fields {
 		dt, err := FieldArrowType(f.Type)
 		if err != nil {
@@ -88,7 +88,7 @@ func TestBatchBytesBound(t *testing.T) {
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rb := NewBuilder(mem, l)
+	rb := mustBuilder(t, mem, l)
 	defer rb.Release()
 	r := &fetch.Record{Value: make([]byte, 1<<20)}
 	n := 0

@@ -24,7 +24,7 @@ func BenchmarkDecodeOrder(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			rb := NewBuilder(memory.NewGoAllocator(), l)
+			rb := mustBuilder(b, memory.NewGoAllocator(), l)
 			defer rb.Release()
 			r := &fetch.Record{Value: benchOrder}
 			b.SetBytes(int64(len(benchOrder)))

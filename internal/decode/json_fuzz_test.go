@@ -251,7 +251,7 @@ func refInt(s string) (int64, error) {
 // and twice in a row, and compares each decoded field with want.
 func checkPartDecoder(t *testing.T, data []byte, order []string, want map[string]json.RawMessage) {
 	t.Helper()
-	d := newPartDecoder(plan.ColValue, plan.FormatJSON)
+	d := newPartDecoder(plan.ColValue, plan.FormatJSON, PartSpec{})
 	names := append([]string{"zz-missing"}, order...)
 	for i, k := range names {
 		if i%2 == 0 && i > 0 {

@@ -19,30 +19,52 @@ func Infer(s *plan.Scan) (value, key bool) {
 	return value, key
 }
 
+// PartSpec says how one part (value or key) of a scan decodes.
+type PartSpec struct {
+	// Format is the part's format (raw, string, json, avro, ...).
+	Format plan.RecordFormat
+	// Fields are the fields to decode: JSON fields (given or inferred),
+	// or, with a Schema, fields named as in Schema.Fields.
+	Fields []plan.Field
+	// Schema is the Format of a schema-driven part (Avro, Protobuf); nil
+	// for JSON, whose Fields carry their types.
+	Schema Format
+	// Unwrap, when set, turns each non-null payload into what the
+	// decoder reads (a JSON value without its wire-format header); its
+	// error is a decode error.
+	Unwrap func(data []byte) ([]byte, error)
+}
+
 // ScanLayout decides what scan s materializes: its source columns, the key
-// and value typed per keyFormat/valueFormat, and the decoded fields, given
-// (valueSchema, keySchema) or inferred (the inferred lists, for the parts
-// Infer named; nil otherwise). Count-only scans materialize nothing.
-func ScanLayout(s *plan.Scan, inferredValue, inferredKey []plan.Field) (*Layout, error) {
+// and value typed per their format, and the decoded fields of value and
+// key (JSON fields given in the options or inferred — the lists passed,
+// for the parts Infer named —, or the fields of a schema-driven Format),
+// pruned to those the query uses. Count-only scans materialize nothing.
+func ScanLayout(s *plan.Scan, value, key PartSpec) (*Layout, error) {
 	if s.CountOnly {
 		return newLayout(nil, plan.FormatRaw, plan.FormatRaw, nil, nil)
 	}
 	o := s.Options
-	valueFormat, keyFormat := formatOf(o.ValueFormat, o.ValueSchema), formatOf(o.KeyFormat, o.KeySchema)
-	valueFields, keyFields := o.ValueSchema, o.KeySchema
-	if valueFields == nil {
-		valueFields = inferredValue
+	spec := func(part plan.Part, p PartSpec, format plan.RecordFormat, given []plan.Field) PartSpec {
+		p.Format = formatOf(format, given)
+		switch {
+		case p.Schema != nil:
+			var all []plan.Field
+			for _, f := range p.Schema.Fields() {
+				all = append(all, plan.Field{Name: f.Name})
+			}
+			p.Fields = partFields(s, part, all)
+		case p.Format == plan.FormatJSON:
+			if given != nil {
+				p.Fields = given
+			}
+			p.Fields = partFields(s, part, p.Fields)
+		default:
+			p.Fields = nil
+		}
+		return p
 	}
-	if keyFields == nil {
-		keyFields = inferredKey
-	}
-	if valueFormat != plan.FormatJSON {
-		valueFields = nil
-	}
-	if keyFormat != plan.FormatJSON {
-		keyFields = nil
-	}
-	return newLayout(s.Columns, valueFormat, keyFormat, partFields(s, plan.PartValue, valueFields), partFields(s, plan.PartKey, keyFields))
+	return layoutParts(s.Columns, spec(plan.PartValue, value, o.ValueFormat, o.ValueSchema), spec(plan.PartKey, key, o.KeyFormat, o.KeySchema))
 }
 
 // partFields returns the fields of part to decode: those the query uses,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/kq-sql/kq/internal/plan"
 )
 
@@ -61,4 +63,14 @@ func TestScanLayoutFields(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustBuilder is NewBuilder for tests.
+func mustBuilder(tb testing.TB, mem memory.Allocator, l *Layout) *Builder {
+	tb.Helper()
+	rb, err := NewBuilder(mem, l)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rb
 }

@@ -79,9 +79,10 @@ func FieldColumn(part plan.Part, name string, valueFields []plan.Field) string {
 // column is one physical column a worker builds.
 type column struct {
 	name   string
-	part   plan.Part         // "" for a source column; else the part a JSON field is decoded from
+	part   plan.Part         // "" for a source column; else the part a field is decoded from
 	format plan.RecordFormat // the format of the key or value column, or of part
-	field  plan.Field        // the JSON field, when part is set
+	field  plan.Field        // the decoded field, when part is set
+	fmtIdx int               // the field's index in its part's Format; -1 for JSON
 }
 
 // outColumn is one column of a scan's output: a physical column, or the
@@ -100,14 +101,25 @@ type Layout struct {
 	out        []outColumn
 	schema     *arrow.Schema
 	structs    map[plan.Part]*arrow.StructType
+	specs      map[plan.Part]PartSpec
 }
 
-// newLayout lays out the source columns cols (key and value typed per
-// their formats: raw BLOB, string VARCHAR, json STRUCT of its decoded
-// fields), then the top-level columns of the decoded value fields, then
-// those of the key fields (see FieldColumn).
+// newLayout lays out the source columns cols with JSON (or no) decoded
+// fields; see layoutParts.
 func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFields, keyFields []plan.Field) (*Layout, error) {
-	l := &Layout{structs: map[plan.Part]*arrow.StructType{}}
+	return layoutParts(cols, PartSpec{Format: valueFormat, Fields: valueFields}, PartSpec{Format: keyFormat, Fields: keyFields})
+}
+
+// decoded reports whether a part decodes into fields: JSON, or a Format.
+func (p PartSpec) decoded() bool { return p.Format == plan.FormatJSON || p.Schema != nil }
+
+// layoutParts lays out the source columns cols (key and value typed per
+// their formats: raw BLOB, string VARCHAR, a decoded part a STRUCT of its
+// decoded fields), then the top-level columns of the decoded value
+// fields, then those of the key fields (see FieldColumn). A part's Fields
+// are the fields to decode: for a Format, by name among its Fields.
+func layoutParts(cols []string, value, key PartSpec) (*Layout, error) {
+	l := &Layout{structs: map[plan.Part]*arrow.StructType{}, specs: map[plan.Part]PartSpec{plan.PartValue: value, plan.PartKey: key}}
 	var physFields, outFields []arrow.Field
 	addPhys := func(c column, f arrow.Field) int {
 		l.phys = append(l.phys, c)
@@ -115,32 +127,49 @@ func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFie
 		return len(l.phys) - 1
 	}
 	parts := []struct {
-		part   plan.Part
-		format plan.RecordFormat
-		fields []plan.Field
-		idx    []int
-	}{{plan.PartValue, valueFormat, valueFields, nil}, {plan.PartKey, keyFormat, keyFields, nil}}
+		part plan.Part
+		spec PartSpec
+		idx  []int
+	}{{plan.PartValue, value, nil}, {plan.PartKey, key, nil}}
 	// The decoded fields' physical columns come first, so that the struct
 	// and the top-level columns can share them.
 	for i := range parts {
 		p := &parts[i]
-		if p.format != plan.FormatJSON {
+		if !p.spec.decoded() {
 			continue
 		}
+		var byName map[string]int
+		if p.spec.Schema != nil {
+			byName = map[string]int{}
+			for j, f := range p.spec.Schema.Fields() {
+				byName[f.Name] = j
+			}
+		}
 		var sf []arrow.Field
-		for _, f := range p.fields {
-			t, err := FieldArrowType(f.Type)
-			if err != nil {
-				return nil, fmt.Errorf("%s field %s: %w", p.part, f.Name, err)
+		for _, f := range p.spec.Fields {
+			c := column{name: string(p.part) + "." + f.Name, part: p.part, format: p.spec.Format, field: f, fmtIdx: -1}
+			var t arrow.DataType
+			if p.spec.Schema != nil {
+				j, ok := byName[f.Name]
+				if !ok {
+					return nil, fmt.Errorf("%s field %s: not in the schema", p.part, f.Name)
+				}
+				c.fmtIdx, t = j, p.spec.Schema.Fields()[j].Type
+			} else {
+				var err error
+				if t, err = FieldArrowType(f.Type); err != nil {
+					return nil, fmt.Errorf("%s field %s: %w", p.part, f.Name, err)
+				}
 			}
 			af := arrow.Field{Name: f.Name, Type: t, Nullable: true}
-			p.idx = append(p.idx, addPhys(column{name: string(p.part) + "." + f.Name, part: p.part, format: p.format, field: f}, af))
+			p.idx = append(p.idx, addPhys(c, af))
 			sf = append(sf, af)
 		}
 		if len(sf) > 0 {
 			l.structs[p.part] = arrow.StructOf(sf...)
 		}
 	}
+	valueFormat, keyFormat := value.Format, key.Format
 	for _, c := range cols {
 		t, err := ColumnType(c)
 		if err != nil {
@@ -154,7 +183,7 @@ func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFie
 			col.format = keyFormat
 		}
 		nullable := c == plan.ColKey || c == plan.ColValue || c == plan.ColHeaders
-		if st := l.structs[plan.Part(c)]; st != nil && col.format == plan.FormatJSON {
+		if st := l.structs[plan.Part(c)]; st != nil {
 			p := parts[0]
 			if c == plan.ColKey {
 				p = parts[1]
@@ -175,11 +204,11 @@ func newLayout(cols []string, valueFormat, keyFormat plan.RecordFormat, valueFie
 		seen[strings.ToLower(c)] = true
 	}
 	for _, p := range parts {
-		for i, f := range p.fields {
-			if p.format != plan.FormatJSON {
+		for i, f := range p.spec.Fields {
+			if !p.spec.decoded() {
 				break
 			}
-			name := FieldColumn(p.part, f.Name, parts[0].fields)
+			name := FieldColumn(p.part, f.Name, parts[0].spec.Fields)
 			if name == "" || seen[strings.ToLower(name)] {
 				continue
 			}

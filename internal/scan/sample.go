@@ -44,7 +44,7 @@ func layoutOf(ctx context.Context, s *plan.Scan, cfg *Config) (*decode.Layout, e
 			return nil, err
 		}
 	}
-	return decode.ScanLayout(s, value, key)
+	return decode.ScanLayout(s, decode.PartSpec{Fields: value}, decode.PartSpec{Fields: key})
 }
 
 // sample reads the first n records of s (tasks in plan order: the first

@@ -164,7 +164,9 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 			w := newWorker(cl, s, cfg, lim, m, warned)
 			w.emit = st.send
 			if !s.CountOnly {
-				w.rows = decode.NewBuilder(cfg.Allocator, st.layout)
+				if w.rows, err = decode.NewBuilder(cfg.Allocator, st.layout); err != nil {
+					return err
+				}
 				defer w.rows.Release()
 			}
 			for i := range next {

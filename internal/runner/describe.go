@@ -32,6 +32,9 @@ func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 // offset, where read_committed scans end) and estimatedRows, the sum of
 // latest-earliest.
 func (s *Session) showTopics(ctx context.Context) (Rows, error) {
+	if err := s.connect(ctx); err != nil {
+		return nil, err
+	}
 	details, err := s.admin.ListTopics(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
@@ -100,18 +103,24 @@ func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) 
 		}
 		return s.duckQuery(ctx, text)
 	}
-	sc, err := s.scanOf(ctx, ks)
+	cs := s.newClusters()
+	defer cs.close()
+	sc, err := s.scanOf(ctx, cs, ks)
 	if err != nil {
 		return nil, err
 	}
-	ranges, err := plan.ResolveScanRanges(ctx, s.lister, sc)
+	ranges, err := plan.ResolveScanRanges(ctx, cs, sc)
 	if err != nil {
 		return nil, err
 	}
 	// The stream's schema holds the decoded columns (inferred from a
 	// sample when no schema is given); nothing is read beyond that.
 	sc.Limit = 0
-	st, err := scan.Start(ctx, sc, s.scanConfig(ctx))
+	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
+	if err != nil {
+		return nil, err
+	}
+	st, err := scan.Start(ctx, sc, cfg)
 	if err != nil {
 		return nil, err
 	}

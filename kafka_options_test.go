@@ -146,6 +146,25 @@ func TestTwoClusters(t *testing.T) {
 		if text := plan.String(); !strings.Contains(text, "kafka.bootstrap.servers="+b.Brokers()) || !strings.Contains(text, "estimatedRows=32") {
 			t.Errorf("EXPLAIN does not show the other cluster's source:\n%s", text)
 		}
+		// The statements that write read the other cluster too: COPY
+		// from the scan, COPY per task, CREATE TABLE AS through DuckDB.
+		dir := t.TempDir()
+		for _, tc := range []struct {
+			sql  string
+			want int64
+		}{
+			{"COPY (SELECT key FROM kafka('customers') WITH (" + onB + ")) TO '" + filepath.Join(dir, "c.parquet") + "'", int64(len(customers))},
+			{"COPY (SELECT key, value FROM kafka('customers') WITH (" + onB + ")) TO '" + filepath.Join(dir, "parts") + "' (PER_TASK true)", int64(len(customers))},
+			{"CREATE TABLE j AS SELECT o.key FROM kafka('orders') o JOIN kafka('customers') WITH (" + onB + ") c USING (key)", joined},
+		} {
+			res, err := eng.Exec(ctx, tc.sql)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.sql, err)
+			}
+			if res.Rows != tc.want {
+				t.Errorf("%s wrote %d rows, want %d", tc.sql, res.Rows, tc.want)
+			}
+		}
 		clientsBack(t, base)
 	})
 

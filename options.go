@@ -107,11 +107,14 @@ const (
 // WithSASL authenticates every connection with SASL. mechanism is PLAIN,
 // SCRAM-SHA-256 or SCRAM-SHA-512 (case-insensitive). The password is kept
 // only inside the SASL mechanism and never appears in errors, logs or
-// EXPLAIN output. It is the default security of every kafka() source: a
+// EXPLAIN output. It is the default security of every kafka() source,
+// those that name other brokers with kafka.bootstrap.servers included: a
 // source that sets kafka.security.protocol uses the TLS and SASL that its
 // own kafka.* settings describe instead (its SASL password from the
-// environment variable KQ_SASL_PASSWORD, never from the query). Ignored
-// with WithClient.
+// environment variable KQ_SASL_PASSWORD, never from the query). An
+// application that runs SQL it does not trust should know that a query
+// can thus send these credentials to brokers it names. Ignored with
+// WithClient.
 func WithSASL(mechanism, user, password string) Option {
 	return func(c *config) {
 		c.sasl = &saslConfig{mechanism: strings.ToUpper(mechanism), user: user, password: password}

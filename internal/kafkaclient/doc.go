@@ -25,7 +25,10 @@
 // nothing: a source that sets kafka.security.protocol gets exactly that
 // protocol's TLS and SASL, built from its own settings, and none of the
 // engine's WithSASL and WithTLS; a source that does not keeps the
-// engine's. Options given with WithKafkaOptions reach every client.
+// engine's, also when it names other brokers (the common case of two
+// clusters with the same users; a query can therefore send the engine's
+// credentials to brokers it names). Options given with WithKafkaOptions
+// reach every client.
 //
 // No secret is ever a setting: a source's SASL password is read from the
 // environment variable plan.PasswordEnv when its clients' configuration

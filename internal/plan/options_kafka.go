@@ -306,23 +306,19 @@ func IsSecretSetting(key string) bool {
 	return false
 }
 
-// IsZero reports whether no setting is given.
-func (s ClientSettings) IsZero() bool { return len(s.given) == 0 }
+// IsZero reports whether s holds no setting: a source without kafka.*
+// options.
+func (s ClientSettings) IsZero() bool { return s.Identity() == ClientSettings{}.Identity() }
 
 // Identity returns a string that is equal for two ClientSettings exactly
-// when they were written with the same settings and values: sources with
-// the same settings can share a client.
+// when they set the same values (however written): sources with the same
+// settings can share a client. It holds the values, secrets included:
+// compare it, never print it.
 func (s ClientSettings) Identity() string {
-	keys := make([]string, 0, len(s.given))
-	for k := range s.given {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%q\n", k, s.given[k])
-	}
-	return b.String()
+	type values ClientSettings // without the redacting methods
+	v := values(s)
+	v.given = nil
+	return fmt.Sprintf("%#v", v)
 }
 
 // Redacted returns the settings as "kafka.key=value" strings, sorted, with

@@ -144,12 +144,15 @@ func TestSupportedSettings(t *testing.T) {
 func TestClientSettingsIdentity(t *testing.T) {
 	identity := func(with string) string { t.Helper(); return settingsOf(t, with).Identity() }
 	a := identity(`kafka.bootstrap.servers='h:1', kafka.client.id='x'`)
-	if b := identity(`"KAFKA.CLIENT.ID"='x', kafka.bootstrap.servers='h:1'`); a != b {
-		t.Errorf("the same settings in another order and case differ: %q, %q", a, b)
+	if b := identity(`"KAFKA.CLIENT.ID"='x', kafka.bootstrap.servers=' h:1 '`); a != b {
+		t.Errorf("the same settings in another order, case and spacing differ: %q, %q", a, b)
 	}
 	for _, other := range []string{`kafka.bootstrap.servers='h:2', kafka.client.id='x'`, `kafka.bootstrap.servers='h:1'`, ``} {
 		if b := identity(other); a == b {
 			t.Errorf("%s has the identity of other settings: %q", other, b)
 		}
+	}
+	if (ClientSettings{ClientID: "built by hand"}).IsZero() {
+		t.Error("settings built by hand are zero")
 	}
 }

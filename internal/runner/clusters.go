@@ -20,8 +20,9 @@ import (
 // clients it made; statements call it when planning ends, as their scans'
 // workers make their own clients (scanConfig). Safe for concurrent use.
 type clusters struct {
-	// offsetLister is the session's, for callers that do not route by
-	// settings.
+	// offsetLister is the session's, which makes clusters an
+	// OffsetLister; plan never calls it directly but routes every scan
+	// through ListerFor, which checks the session's cluster first.
 	*offsetLister
 	s *Session
 

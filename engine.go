@@ -7,8 +7,11 @@ import (
 )
 
 // Engine runs statements against one Kafka cluster and one DuckDB
-// database. It is safe for concurrent use: each Query and Exec has its own
-// scans, statistics and progress. Close it when done.
+// database; a kafka() source whose kafka.* options name another cluster
+// (kafka.bootstrap.servers) or other client settings is read with
+// clients of its own, made for the statement and closed when it ends. It
+// is safe for concurrent use: each Query and Exec has its own scans,
+// statistics and progress. Close it when done.
 type Engine struct {
 	s *runner.Session
 }

@@ -55,10 +55,15 @@ func WithBrokers(brokers ...string) Option {
 
 // WithClient makes the engine use an existing client for metadata and for
 // every worker instead of creating its own. The engine does not close it.
+// A kafka() source with kafka.* settings still gets clients of its own,
+// which must then name their cluster with kafka.bootstrap.servers.
 func WithClient(cl *kgo.Client) Option { return func(c *config) { c.client = cl } }
 
 // WithKafkaOptions adds franz-go client options to the clients the engine
-// creates. Ignored with WithClient.
+// creates, the clients of kafka() sources with kafka.* settings included:
+// a source's settings are applied after these, and win where franz-go
+// lets a later option replace an earlier one (seed brokers, client id,
+// timeouts). Ignored with WithClient.
 func WithKafkaOptions(opts ...kgo.Opt) Option {
 	return func(c *config) { c.kgoOpts = append(c.kgoOpts, opts...) }
 }
@@ -102,14 +107,23 @@ const (
 // WithSASL authenticates every connection with SASL. mechanism is PLAIN,
 // SCRAM-SHA-256 or SCRAM-SHA-512 (case-insensitive). The password is kept
 // only inside the SASL mechanism and never appears in errors, logs or
-// EXPLAIN output. Ignored with WithClient.
+// EXPLAIN output. It is the default security of every kafka() source,
+// those that name other brokers with kafka.bootstrap.servers included: a
+// source that sets kafka.security.protocol uses the TLS and SASL that its
+// own kafka.* settings describe instead (its SASL password from the
+// environment variable KQ_SASL_PASSWORD, never from the query). An
+// application that runs SQL it does not trust should know that a query
+// can thus send these credentials to brokers it names. Ignored with
+// WithClient.
 func WithSASL(mechanism, user, password string) Option {
 	return func(c *config) {
 		c.sasl = &saslConfig{mechanism: strings.ToUpper(mechanism), user: user, password: password}
 	}
 }
 
-// WithTLS encrypts every connection with cfg. Ignored with WithClient.
+// WithTLS encrypts every connection with cfg, but those of kafka() sources
+// that set kafka.security.protocol (see WithSASL). Ignored with
+// WithClient.
 func WithTLS(cfg *tls.Config) Option { return func(c *config) { c.tls = cfg } }
 
 type saslConfig struct {
@@ -144,30 +158,41 @@ func (c *config) runner() (runner.Config, error) {
 		return runner.Config{}, errors.New("kq: workers must not be negative")
 	}
 	rc := runner.Config{
-		Brokers: c.brokers, Client: c.client, Allocator: c.allocator, Logger: c.logger,
+		Client: c.client, Allocator: c.allocator, Logger: c.logger,
 		Workers: c.workers, DBPath: c.dbPath, Timeout: DefaultTimeout,
 	}
 	if c.timeoutSet {
 		rc.Timeout = max(c.timeout, 0)
 	}
-	if c.client == nil && len(rc.Brokers) == 0 {
-		rc.Brokers = []string{"localhost:9092"}
-	}
-	rc.ClientOpts = []kgo.Opt{kgo.SeedBrokers(rc.Brokers...)}
-	if rc.Timeout > 0 {
-		rc.ClientOpts = append(rc.ClientOpts, kgo.DialTimeout(rc.Timeout))
-	}
 	if c.sasl != nil {
+		// Checked with or without WithClient: a bad mechanism is an
+		// error wherever it would be used.
 		o, err := c.sasl.opt()
 		if err != nil {
 			return runner.Config{}, fmt.Errorf("kq: %w", err)
 		}
-		rc.ClientOpts = append(rc.ClientOpts, o)
-		rc.Auth = c.sasl.String()
+		if c.client == nil {
+			rc.Kafka.Security = append(rc.Kafka.Security, o)
+			rc.Kafka.Auth = c.sasl.String()
+		}
 	}
+	if rc.Timeout > 0 {
+		rc.Kafka.Opts = append(rc.Kafka.Opts, kgo.DialTimeout(rc.Timeout))
+	}
+	if c.client != nil {
+		// The given client is the engine's; a source with kafka.*
+		// settings names its own cluster and gets none of the options
+		// WithClient ignores.
+		return rc, nil
+	}
+	rc.Kafka.Brokers = c.brokers
+	if len(rc.Kafka.Brokers) == 0 {
+		rc.Kafka.Brokers = []string{"localhost:9092"}
+	}
+	rc.Kafka.Opts = append([]kgo.Opt{kgo.SeedBrokers(rc.Kafka.Brokers...)}, rc.Kafka.Opts...)
 	if c.tls != nil {
-		rc.ClientOpts = append(rc.ClientOpts, kgo.DialTLSConfig(c.tls))
+		rc.Kafka.Security = append(rc.Kafka.Security, kgo.DialTLSConfig(c.tls))
 	}
-	rc.ClientOpts = append(rc.ClientOpts, c.kgoOpts...)
+	rc.Kafka.Opts = append(rc.Kafka.Opts, c.kgoOpts...)
 	return rc, nil
 }

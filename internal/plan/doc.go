@@ -38,7 +38,11 @@
 //     decoded JSON fields the statement uses (FieldRef: the part, value or
 //     key, and the field's name);
 //   - Options: the validated WITH options (formats, schemas, isolation
-//     level, failOnDataLoss, kafka.* client settings).
+//     level, failOnDataLoss); Options.Kafka holds the source's Kafka
+//     client settings (kafka.*), which its clients, for planning and for
+//     the scan's workers, must be made with (internal/kafkaclient). An
+//     OffsetLister that is a SettingsLister resolves each scan through
+//     the lister of its settings.
 //
 // Pushed predicates are listed in Scan.Pushed and stay in the SQL too,
 // which keeps the result right whatever the engine does with them.

@@ -30,6 +30,31 @@ type OffsetLister interface {
 	ListOffsetsAfterMilli(ctx context.Context, millisecond int64, topics ...string) (kadm.ListedOffsets, error)
 }
 
+// SettingsLister is an OffsetLister for sources on more than one cluster:
+// a source's kafka.* settings (kafka.bootstrap.servers, security, ...)
+// call for clients of their own. When the OffsetLister given to Plan,
+// Resolve or ResolveScanRanges implements it, every scan is resolved
+// through the lister ListerFor returns for the scan's settings (the zero
+// ClientSettings for a source without kafka.* options), and an error of
+// ListerFor (an unreachable cluster) is returned as it is. A plain
+// OffsetLister resolves every scan itself.
+type SettingsLister interface {
+	OffsetLister
+	// ListerFor returns the lister of the clients that settings describe.
+	// It may connect; the lister stays valid as long as the
+	// SettingsLister.
+	ListerFor(ctx context.Context, settings ClientSettings) (OffsetLister, error)
+}
+
+// listerOf returns the lister that resolves scan s: l's for the scan's
+// settings when l is a SettingsLister, else l.
+func listerOf(ctx context.Context, l OffsetLister, s *Scan) (OffsetLister, error) {
+	if sl, ok := l.(SettingsLister); ok {
+		return sl.ListerFor(ctx, s.Options.Kafka)
+	}
+	return l, nil
+}
+
 // ResolveRanges resolves every partition of topics to its offset range
 // under opts (earliest/latest, per-partition JSON offsets, and the
 // timestamp options), with latest the last stable offset under
@@ -39,12 +64,17 @@ func ResolveRanges(ctx context.Context, l OffsetLister, topics []string, opts Op
 	return ResolveScanRanges(ctx, l, &Scan{Topics: topics, Options: opts})
 }
 
-// ResolveScanRanges resolves the ranges of scan s: its options, then the
+// ResolveScanRanges resolves the ranges of scan s (through the lister of
+// its client settings when l is a SettingsLister): its options, then the
 // predicates pushed into it (Partitions, Offsets, and the lower bound of
 // Timestamp through ListOffsetsAfterMilli). Errors about options are
 // *lang.Error values pointing at the option; unknown topics are
 // *UnknownTopicError.
 func ResolveScanRanges(ctx context.Context, l OffsetLister, s *Scan) ([]Range, error) {
+	l, err := listerOf(ctx, l, s)
+	if err != nil {
+		return nil, err
+	}
 	r := &resolver{l: l, topics: s.Topics, opts: s.Options, pos: s.Pos, byTime: map[int64]kadm.ListedOffsets{}}
 	return r.resolve(ctx, s)
 }

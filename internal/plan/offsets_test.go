@@ -181,3 +181,50 @@ func TestResolveStartTimestampNoMatch(t *testing.T) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
 }
+
+// routedLister is a SettingsLister over the test cluster that records the
+// settings it is asked for and fails for the client id "down".
+type routedLister struct {
+	OffsetLister
+	asked []string
+}
+
+var errDown = errors.New("cannot reach Kafka at down:9092")
+
+func (l *routedLister) ListerFor(_ context.Context, s ClientSettings) (OffsetLister, error) {
+	l.asked = append(l.asked, s.String())
+	if s.ClientID == "down" {
+		return nil, errDown
+	}
+	return l.OffsetLister, nil
+}
+
+// TestSettingsLister: Plan resolves every scan through the lister of its
+// settings (the zero settings included) and returns the lister's error as
+// it is.
+func TestSettingsLister(t *testing.T) {
+	ctx := context.Background()
+	stmt, err := lang.Parse("SELECT * FROM kafka('orders') o JOIN kafka('payments') WITH (kafka.client.id='other') p ON o.key = p.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &routedLister{OffsetLister: testLister}
+	q, err := Plan(ctx, stmt, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"[]", "[kafka.client.id=other]"}; !reflect.DeepEqual(l.asked, want) {
+		t.Errorf("ListerFor asked for %v, want %v", l.asked, want)
+	}
+	if len(q.Scans) != 2 || len(q.Scans[0].Tasks) == 0 || len(q.Scans[1].Tasks) == 0 {
+		t.Fatalf("scans not resolved: %+v", q.Scans)
+	}
+
+	stmt, err = lang.Parse("SELECT COUNT(*) FROM kafka('orders') WITH (kafka.client.id='down')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Plan(ctx, stmt, &routedLister{OffsetLister: testLister}); err != errDown { //nolint:errorlint // returned as it is
+		t.Errorf("Plan with an unreachable cluster: %v, want %v as it is", err, errDown)
+	}
+}

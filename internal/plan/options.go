@@ -104,9 +104,10 @@ type Options struct {
 	// JSONSampleSize is how many records a JSON schema is inferred from
 	// (default DefaultJSONSampleSize).
 	JSONSampleSize int
-	// Kafka holds the kafka.* options with the prefix stripped, values as
-	// text, for the Kafka client. Nil when none are given. Values may be
-	// secrets: the type prints them redacted.
+	// Kafka holds the kafka.* options: the source's Kafka client
+	// settings, validated; the zero value when none are given. Some
+	// values (the SASL user) are not to be shown: the type prints them
+	// redacted.
 	Kafka ClientSettings
 
 	// pos holds where each given option is, by canonical name, so that

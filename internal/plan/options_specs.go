@@ -107,6 +107,9 @@ var optionSpecs = func() map[string]optionSpec {
 
 // check validates the options against each other once all are parsed.
 func (o *Options) check() error {
+	if err := o.checkKafka(); err != nil {
+		return err
+	}
 	if err := o.exclusive("startingOffsets", "startingOffsetsByTimestamp", "startingTimestamp"); err != nil {
 		return err
 	}

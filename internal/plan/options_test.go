@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kq-sql/kq/lang"
 )
@@ -91,10 +92,12 @@ func TestParseOptionsValues(t *testing.T) {
 			return o.KeyFormat == FormatJSON && reflect.DeepEqual(o.KeySchema, []Field{{"id", TypeVarchar}, {"ok", TypeBoolean}})
 		}},
 		{`onDecodeError='FAIL', jsonSampleSize=10`, func(o Options) bool { return o.OnDecodeError == OnDecodeErrorFail && o.JSONSampleSize == 10 }},
-		{`kafka.bootstrap.servers='b:9092', "kafka.sasl.password"='hunter2', "kafka.request.timeout.ms"=500`, func(o Options) bool {
-			return reflect.DeepEqual(o.Kafka, ClientSettings{"bootstrap.servers": "b:9092", "sasl.password": "hunter2", "request.timeout.ms": "500"}) &&
-				!strings.Contains(fmt.Sprintf("%v %+v %#v %s", o, o, o, o.Kafka), "hunter2") &&
-				reflect.DeepEqual(o.RedactedKafka(), []string{"kafka.bootstrap.servers=b:9092", "kafka.request.timeout.ms=500", "kafka.sasl.password=***"})
+		{`kafka.bootstrap.servers='b:9092', "kafka.security.protocol"='sasl_plaintext', kafka.sasl.mechanism='PLAIN', kafka.sasl.username='hunter2', "kafka.request.timeout.ms"=500`, func(o Options) bool {
+			return reflect.DeepEqual(o.Kafka.BootstrapServers, []string{"b:9092"}) && o.Kafka.SASLUsername == "hunter2" &&
+				o.Kafka.RequestTimeout == 500*time.Millisecond && o.Kafka.SecurityProtocol == SecuritySASLPlaintext &&
+				!strings.Contains(fmt.Sprintf("%v %+v %#v %s %v", o, o, o, o.Kafka, o.Given()), "hunter2") &&
+				reflect.DeepEqual(o.RedactedKafka(), []string{"kafka.bootstrap.servers=b:9092", "kafka.request.timeout.ms=500",
+					"kafka.sasl.mechanism=PLAIN", "kafka.sasl.username=***", "kafka.security.protocol=sasl_plaintext"})
 		}},
 	} {
 		t.Run(tc.with, func(t *testing.T) {
@@ -161,7 +164,8 @@ func TestParseOptionsErrors(t *testing.T) {
 		{`minPartitions=-3`, `option minPartitions: must be a positive integer, got -3`},
 		{`kafka.auto.offset.reset='earliest'`, `option kafka.auto.offset.reset is not allowed: kq reads explicit offset ranges`},
 		{`"kafka.isolation.level"='read_committed'`, `use the isolationLevel option`},
-		{`"kafka.acks"=1, "kafka.acks"=2`, `option kafka.acks is given twice`},
+		{`"kafka.client.id"='a', "KAFKA.CLIENT.ID"='b'`, `option kafka.client.id is given twice`},
+		{`"kafka.acks"=1`, `option kafka.acks is not a supported Kafka client setting; supported: kafka.bootstrap.servers, kafka.client.id,`},
 		{`"kafka.client.id"=NULL`, `NULL is not allowed`},
 	} {
 		t.Run(tc.with, func(t *testing.T) {

@@ -69,7 +69,9 @@ func WithRules(rules ...Rule) PlanOption {
 // Plan plans a statement: it builds the logical plan (BuildStatement),
 // validates every kafka() source's options, applies the rewrite rules
 // (pushdown of predicates and LIMIT, column pruning, count-only), resolves
-// every scan's offset ranges through l and splits them into tasks. It
+// every scan's offset ranges through l (through the lister of the scan's
+// kafka.* settings when l is a SettingsLister) and splits them into
+// tasks. It
 // reads no records. Errors in the query are *lang.Error values; unknown
 // topics are *UnknownTopicError.
 func Plan(ctx context.Context, stmt lang.Statement, l OffsetLister, opts ...PlanOption) (*Query, error) {

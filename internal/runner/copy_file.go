@@ -89,7 +89,11 @@ func (s *Session) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, 
 	if err != nil {
 		return nil, err
 	}
-	rr, err := scan.Run(ctx, pq.Root, s.scanConfig(ctx))
+	cfg, err := s.scanConfig(ctx, pq.Scans[0].Options.Kafka)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := scan.Run(ctx, pq.Root, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,10 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		pw    *projector
 		ready = make(chan struct{})
 	)
-	cfg := s.scanConfig(ctx)
+	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
+	if err != nil {
+		return nil, err
+	}
 	cfg.PerTask = func(ctx context.Context, t plan.Task) (scan.TaskWriter, error) {
 		select {
 		case <-ready:

@@ -31,6 +31,9 @@ func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 // offset, where read_committed scans end) and estimatedRows, the sum of
 // latest-earliest.
 func (s *Session) showTopics(ctx context.Context) (Rows, error) {
+	if err := s.connect(ctx); err != nil {
+		return nil, err
+	}
 	details, err := s.admin.ListTopics(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
@@ -99,13 +102,19 @@ func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) 
 		}
 		return s.duckQuery(ctx, text)
 	}
-	sc, ranges, err := s.scanOf(ctx, ks)
+	cs := s.newClusters()
+	defer cs.close()
+	sc, ranges, err := s.scanOf(ctx, cs, ks)
 	if err != nil {
 		return nil, err
 	}
 	// The schema comes from the options, or from a sample when JSON
 	// fields are inferred; no scan starts.
-	cols, err := scan.Schema(ctx, sc, s.scanConfig(ctx))
+	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := scan.Schema(ctx, sc, cfg)
 	if err != nil {
 		return nil, err
 	}

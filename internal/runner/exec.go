@@ -31,9 +31,6 @@ func (s *Session) Exec(ctx context.Context, sql string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.connect(ctx, stmt); err != nil {
-		return nil, err
-	}
 	return s.exec(ctx, stmt)
 }
 

@@ -18,9 +18,6 @@ func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.connect(ctx, stmt); err != nil {
-		return nil, err
-	}
 	ex, ok := stmt.(*lang.Explain)
 	if !ok {
 		ex = &lang.Explain{Pos: stmt.Position(), Stmt: stmt}
@@ -29,7 +26,7 @@ func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) 
 }
 
 func (s *Session) explain(ctx context.Context, ex *lang.Explain) (*plan.Query, error) {
-	return plan.Plan(ctx, ex, s.lister, plan.WithWorkers(s.cfg.Workers))
+	return s.plan(ctx, ex)
 }
 
 // explainRows is EXPLAIN's result: one "plan" column of text lines.

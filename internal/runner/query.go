@@ -26,9 +26,6 @@ func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.connect(ctx, stmt); err != nil {
-		return nil, err
-	}
 	switch st := stmt.(type) {
 	case *lang.Explain:
 		q, err := s.explain(ctx, st)
@@ -48,11 +45,14 @@ func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
 	return nil, fmt.Errorf("unsupported statement %T", stmt)
 }
 
-// plan plans stmt (a query, or a statement that writes one): options
-// validated, predicates and LIMIT pushed into the scans, columns pruned,
-// offsets resolved into tasks.
+// plan plans stmt (a query, or a statement that writes one, or EXPLAIN):
+// options validated, predicates and LIMIT pushed into the scans, columns
+// pruned, offsets resolved into tasks, each source's on its cluster
+// (clusters, whose clients are closed when planning ends).
 func (s *Session) plan(ctx context.Context, stmt lang.Statement) (*plan.Query, error) {
-	return plan.Plan(ctx, stmt, s.lister, plan.WithWorkers(s.cfg.Workers))
+	cs := s.newClusters()
+	defer cs.close()
+	return plan.Plan(ctx, stmt, cs, plan.WithWorkers(s.cfg.Workers))
 }
 
 // query runs a query (SELECT, set operation). When the scan alone
@@ -68,7 +68,11 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 		return s.count(ctx, pq.Root)
 	}
 	if scan.Native(pq.Root) {
-		return scan.Run(ctx, pq.Root, s.scanConfig(ctx))
+		cfg, err := s.scanConfig(ctx, pq.Scans[0].Options.Kafka)
+		if err != nil {
+			return nil, err
+		}
+		return scan.Run(ctx, pq.Root, cfg)
 	}
 	b, err := s.bind(ctx, pq, q)
 	if err != nil {
@@ -100,7 +104,15 @@ func (s *Session) count(ctx context.Context, root plan.Node) (Rows, error) {
 		}
 		break
 	}
-	rr, err := scan.Run(ctx, root, s.scanConfig(ctx))
+	scans := plan.Scans(root)
+	if len(scans) != 1 {
+		return nil, errors.New("internal error: a count-only plan without one scan")
+	}
+	cfg, err := s.scanConfig(ctx, scans[0].Options.Kafka)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := scan.Run(ctx, root, cfg)
 	if err != nil || !empty {
 		return rr, err
 	}
@@ -175,7 +187,12 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 	}
 	b := &bound{db: db, sql: text}
 	for _, sc := range pq.Scans {
-		st, err := scan.Start(ctx, sc, s.scanConfig(ctx))
+		cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
+		if err != nil {
+			b.release()
+			return nil, err
+		}
+		st, err := scan.Start(ctx, sc, cfg)
 		if err != nil {
 			b.release()
 			return nil, err
@@ -186,10 +203,10 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 	return b, nil
 }
 
-// scanOf plans the scan of one kafka() source alone, with every column
-// and decoded field (for DESCRIBE): its partitions' ranges, listed once,
-// and the tasks they split into.
-func (s *Session) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan, []plan.Range, error) {
+// scanOf plans the scan of one kafka() source alone, on the statement's
+// clusters cs, with every column and decoded field (for DESCRIBE): its
+// partitions' ranges, listed once, and the tasks they split into.
+func (s *Session) scanOf(ctx context.Context, cs *clusters, ks *lang.KafkaSource) (*plan.Scan, []plan.Range, error) {
 	root, err := plan.Build(&lang.Select{Pos: ks.Pos, Items: []*lang.SelectItem{{Pos: ks.Pos, Star: true}}, From: []lang.TableExpr{ks}})
 	if err != nil {
 		return nil, nil, err
@@ -200,7 +217,7 @@ func (s *Session) scanOf(ctx context.Context, ks *lang.KafkaSource) (*plan.Scan,
 	}
 	sc := *scans[0]
 	sc.AllFields = true
-	ranges, err := plan.ResolveScanRanges(ctx, s.lister, &sc)
+	ranges, err := plan.ResolveScanRanges(ctx, cs, &sc)
 	if err != nil {
 		return nil, nil, err
 	}

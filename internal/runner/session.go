@@ -18,18 +18,20 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq/internal/duck"
+	"github.com/kq-sql/kq/internal/kafkaclient"
+	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
 )
 
 // Config is a Session's configuration; New fills in the defaults.
 type Config struct {
-	// Brokers are the seed brokers, for error messages.
-	Brokers []string
-	// Client, when set, is used for metadata and by every worker; the
-	// Session does not close it. Otherwise clients are made with
-	// ClientOpts.
-	Client     *kgo.Client
-	ClientOpts []kgo.Opt
+	// Kafka is how the session's clients are made, and what the kafka.*
+	// settings of a source override or extend for its own clients.
+	Kafka kafkaclient.Defaults
+	// Client, when set, is used for metadata and by every worker of the
+	// sources without kafka.* settings; the Session does not close it.
+	// Otherwise the session's clients are made with Kafka.Config().
+	Client *kgo.Client
 	// Allocator for every batch; default memory.DefaultAllocator.
 	Allocator memory.Allocator
 	// Logger for warnings; default slog.Default().
@@ -41,13 +43,11 @@ type Config struct {
 	// Timeout bounds reaching the cluster and each retried request; 0 or
 	// less: only the context.
 	Timeout time.Duration
-	// Auth describes the authentication in use for error messages (never
-	// a secret); "" for none.
-	Auth string
 }
 
-// Session runs statements against one cluster with one DuckDB database. It
-// is safe for concurrent use; Close it when done.
+// Session runs statements against one cluster (and the clusters its
+// statements' sources name in kafka.* settings) with one DuckDB database.
+// It is safe for concurrent use; Close it when done.
 type Session struct {
 	cfg    Config
 	client *kgo.Client // metadata and offsets
@@ -82,7 +82,7 @@ func New(cfg Config) (*Session, error) {
 	if cfg.Client != nil {
 		s.client = cfg.Client
 	} else {
-		cl, err := kgo.NewClient(cfg.ClientOpts...)
+		cl, err := kgo.NewClient(cfg.Kafka.Config().Opts...)
 		if err != nil {
 			return nil, fmt.Errorf("kafka client: %w", err)
 		}
@@ -133,17 +133,20 @@ func (s *Session) newWorkerClient() (*kgo.Client, func(), error) {
 	if !s.ownsCl {
 		return s.client, func() {}, nil
 	}
-	cl, err := kgo.NewClient(s.cfg.ClientOpts...)
+	cl, err := kgo.NewClient(s.cfg.Kafka.Config().Opts...)
 	if err != nil {
 		return nil, nil, err
 	}
 	return cl, cl.Close, nil
 }
 
-// scanConfig is how the statement run under ctx scans: the session's
-// workers and allocator, and the progress callback of ctx (WithProgress).
-func (s *Session) scanConfig(ctx context.Context) *scan.Config {
-	return &scan.Config{
+// scanConfig is how the statement run under ctx scans a source whose
+// kafka.* settings are set: the session's workers and allocator, the
+// progress callback of ctx (WithProgress), and worker clients made as set
+// says (the session's for the zero settings), each closed when its
+// worker is done.
+func (s *Session) scanConfig(ctx context.Context, set plan.ClientSettings) (*scan.Config, error) {
+	cfg := &scan.Config{
 		NewClient: s.newWorkerClient,
 		Workers:   s.cfg.Workers,
 		Allocator: s.cfg.Allocator,
@@ -153,6 +156,22 @@ func (s *Session) scanConfig(ctx context.Context) *scan.Config {
 		// lookup is retried.
 		RetryTimeout: s.retryTimeout(),
 	}
+	if set.IsZero() {
+		return cfg, nil
+	}
+	kc, err := kafkaclient.New(s.cfg.Kafka, set)
+	if err != nil {
+		return nil, err
+	}
+	cfg.FetchBytes = kc.FetchBytes
+	cfg.NewClient = func() (*kgo.Client, func(), error) {
+		cl, err := kgo.NewClient(kc.Opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return cl, cl.Close, nil
+	}
+	return cfg, nil
 }
 
 // retryTimeout is the scan's RetryTimeout for the session's Timeout: the

@@ -1,1 +1,1 @@
-SELECT * FROM kafka('orders') WITH (includeHeaders=true, "kafka.sasl.password"='hunter2', kafka.client.id='kq') WHERE offset >= 150990 LIMIT 3
+SELECT * FROM kafka('orders') WITH (includeHeaders=true, kafka.security.protocol='SASL_SSL', kafka.sasl.mechanism='SCRAM-SHA-512', "kafka.sasl.username"='analyst', kafka.client.id='kq') WHERE offset >= 150990 LIMIT 3

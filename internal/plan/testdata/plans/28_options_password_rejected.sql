@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM kafka('orders') WITH (kafka.security.protocol='SASL_SSL', "kafka.sasl.password"='hunter2')

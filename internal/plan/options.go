@@ -28,7 +28,25 @@ const (
 	// FormatJSON decodes a JSON object into one typed column per top-level
 	// field.
 	FormatJSON RecordFormat = "json"
+	// FormatAvro decodes Avro: with a schema registry, payloads in the
+	// Confluent wire format; without one, raw Avro of the schema given as
+	// valueSchema/keySchema.
+	FormatAvro RecordFormat = "avro"
+	// FormatProtobuf decodes Protobuf: with a schema registry, payloads in
+	// the Confluent wire format; without one, raw messages of protoMessage
+	// in protoFile.
+	FormatProtobuf RecordFormat = "protobuf"
+	// FormatJSONSchema decodes JSON written in the Confluent wire format
+	// with a JSON Schema from the registry, whose properties give the
+	// fields and their types.
+	FormatJSONSchema RecordFormat = "jsonschema"
 )
+
+// Schema-driven reports whether a format takes its fields from a schema
+// (a registry, an Avro schema, a .proto file) rather than from JSON.
+func (f RecordFormat) SchemaDriven() bool {
+	return f == FormatAvro || f == FormatProtobuf || f == FormatJSONSchema
+}
 
 // Values of the onDecodeError option.
 const (
@@ -92,13 +110,27 @@ type Options struct {
 	FailOnDataLoss bool
 	// IncludeHeaders (default false) adds the headers column.
 	IncludeHeaders bool
-	// ValueFormat and KeyFormat are FormatRaw (default), FormatString or
-	// FormatJSON.
+	// ValueFormat and KeyFormat are FormatRaw (default), FormatString,
+	// FormatJSON, FormatAvro, FormatProtobuf or FormatJSONSchema.
 	ValueFormat, KeyFormat RecordFormat
 	// ValueSchema and KeySchema are the JSON fields given with
 	// valueSchema/keySchema, in the order written; nil means infer them
-	// from a sample. Giving a schema implies FormatJSON.
+	// from a sample. Giving a schema implies FormatJSON unless the format
+	// is avro.
 	ValueSchema, KeySchema []Field
+	// ValueAvroSchema and KeyAvroSchema are the Avro schemas (JSON text)
+	// given with valueSchema/keySchema under FormatAvro, read from the
+	// file when the option was '@path.avsc'; "" when not given.
+	ValueAvroSchema, KeyAvroSchema string
+	// SchemaRegistry is the registry URL of the schemaRegistry option; ""
+	// uses the engine's registry.
+	SchemaRegistry string
+	// ValueSubject and KeySubject override the subjects of TopicNameStrategy
+	// (<topic>-value, <topic>-key); "" when not given.
+	ValueSubject, KeySubject string
+	// ProtoFile and ProtoMessage give raw Protobuf values (no registry):
+	// the .proto file and the full name of the value's message.
+	ProtoFile, ProtoMessage string
 	// OnDecodeError is OnDecodeErrorNull (default) or OnDecodeErrorFail.
 	OnDecodeError string
 	// JSONSampleSize is how many records a JSON schema is inferred from
@@ -109,6 +141,10 @@ type Options struct {
 	// values (the SASL user) are not to be shown: the type prints them
 	// redacted.
 	Kafka ClientSettings
+
+	// The schema options' text as written, interpreted once the format
+	// is known (check).
+	valueSchemaText, keySchemaText string
 
 	// pos holds where each given option is, by canonical name, so that
 	// errors found later (while resolving offsets) point at it too.
@@ -238,11 +274,28 @@ func (o Options) Given() []string {
 	add("includeHeaders", o.IncludeHeaders)
 	add("valueFormat", o.ValueFormat)
 	add("keyFormat", o.KeyFormat)
-	add("valueSchema", schemaString(o.ValueSchema))
-	add("keySchema", schemaString(o.KeySchema))
+	add("valueSchema", schemaText(o.ValueSchema, o.valueSchemaText, o.ValueFormat))
+	add("keySchema", schemaText(o.KeySchema, o.keySchemaText, o.KeyFormat))
+	add("schemaRegistry", o.SchemaRegistry)
+	add("valueSubject", o.ValueSubject)
+	add("keySubject", o.KeySubject)
+	add("protoFile", o.ProtoFile)
+	add("protoMessage", o.ProtoMessage)
 	add("onDecodeError", o.OnDecodeError)
 	add("jsonSampleSize", o.JSONSampleSize)
 	return append(out, o.RedactedKafka()...)
+}
+
+// schemaText prints a schema option: JSON fields, or an Avro schema as
+// written (its first line, to keep EXPLAIN short).
+func schemaText(fields []Field, text string, f RecordFormat) string {
+	if f == FormatAvro {
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			text = text[:i] + "..."
+		}
+		return lang.QuoteString(text)
+	}
+	return schemaString(fields)
 }
 
 func schemaString(fields []Field) string {

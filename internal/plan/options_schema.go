@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/kq-sql/kq/lang"
@@ -62,16 +63,31 @@ func showName(s string) string {
 
 // schemaOption parses 'name TYPE, name TYPE, ...'. Names may be
 // double-quoted ("order id" BIGINT); types are case-insensitive.
-func schemaOption(v *lang.Literal) ([]Field, error) {
+func parseSchemaOption(text string) ([]Field, error) {
 	const want = "a schema such as 'order_id BIGINT, amount DOUBLE' (types: " + allowedTypes + ")"
-	if v.Kind != lang.LitString {
-		return nil, wantErr(want, v)
-	}
-	fields, err := parseSchema(v.Value)
+	fields, err := parseSchema(text)
 	if err != nil {
 		return nil, fmt.Errorf("%v; want %s", err, want)
 	}
 	return fields, nil
+}
+
+// avroSchemaText returns an Avro schema option's text: the JSON given, or
+// the contents of the file an '@path' names. It is parsed when the scan
+// starts (the Avro decoder's parser names what is wrong).
+func avroSchemaText(text string) (string, error) {
+	t := strings.TrimSpace(text)
+	if path, ok := strings.CutPrefix(t, "@"); ok {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("Avro schema file: %w", err)
+		}
+		t = strings.TrimSpace(string(b))
+	}
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") && !strings.HasPrefix(t, `"`) {
+		return "", fmt.Errorf("want an Avro schema (JSON such as '{\"type\":\"record\",...}') or '@file.avsc', got %q", excerpt(t, 40))
+	}
+	return t, nil
 }
 
 // parseSchema parses the text of a schema option.
@@ -142,4 +158,12 @@ func parseSchema(s string) ([]Field, error) {
 			return fields, nil
 		}
 	}
+}
+
+// excerpt is s cut to n bytes with "..." when longer.
+func excerpt(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
 }

@@ -8,6 +8,9 @@ import (
 	"github.com/kq-sql/kq/lang"
 )
 
+// allFormats are the values of valueFormat and keyFormat.
+var allFormats = []RecordFormat{FormatRaw, FormatString, FormatJSON, FormatAvro, FormatProtobuf, FormatJSONSchema}
+
 // optionSpec is one WITH option: its canonical name and its parser.
 type optionSpec struct {
 	name string
@@ -75,19 +78,39 @@ var optionSpecs = func() map[string]optionSpec {
 			return err
 		}},
 		{"valueFormat", func(o *Options, v *lang.Literal) (err error) {
-			o.ValueFormat, err = oneOf(v, FormatRaw, FormatString, FormatJSON)
+			o.ValueFormat, err = oneOf(v, allFormats...)
 			return err
 		}},
 		{"keyFormat", func(o *Options, v *lang.Literal) (err error) {
-			o.KeyFormat, err = oneOf(v, FormatRaw, FormatString, FormatJSON)
+			o.KeyFormat, err = oneOf(v, allFormats...)
 			return err
 		}},
 		{"valueSchema", func(o *Options, v *lang.Literal) (err error) {
-			o.ValueSchema, err = schemaOption(v)
+			o.valueSchemaText, err = textOption(v, "a schema")
 			return err
 		}},
 		{"keySchema", func(o *Options, v *lang.Literal) (err error) {
-			o.KeySchema, err = schemaOption(v)
+			o.keySchemaText, err = textOption(v, "a schema")
+			return err
+		}},
+		{"schemaRegistry", func(o *Options, v *lang.Literal) (err error) {
+			o.SchemaRegistry, err = urlOption(v)
+			return err
+		}},
+		{"valueSubject", func(o *Options, v *lang.Literal) (err error) {
+			o.ValueSubject, err = stringOption(v, "a subject name")
+			return err
+		}},
+		{"keySubject", func(o *Options, v *lang.Literal) (err error) {
+			o.KeySubject, err = stringOption(v, "a subject name")
+			return err
+		}},
+		{"protoFile", func(o *Options, v *lang.Literal) (err error) {
+			o.ProtoFile, err = stringOption(v, "a .proto file")
+			return err
+		}},
+		{"protoMessage", func(o *Options, v *lang.Literal) (err error) {
+			o.ProtoMessage, err = stringOption(v, "a message name such as 'shop.Order'")
 			return err
 		}},
 		{"onDecodeError", func(o *Options, v *lang.Literal) (err error) {
@@ -116,10 +139,13 @@ func (o *Options) check() error {
 	if err := o.exclusive("endingOffsets", "endingOffsetsByTimestamp", "endingTimestamp"); err != nil {
 		return err
 	}
-	if err := o.schemaFormat("valueSchema", "valueFormat", o.ValueSchema, &o.ValueFormat); err != nil {
+	if err := o.schemaFormat("valueSchema", "valueFormat", o.valueSchemaText, &o.ValueSchema, &o.ValueAvroSchema, &o.ValueFormat); err != nil {
 		return err
 	}
-	if err := o.schemaFormat("keySchema", "keyFormat", o.KeySchema, &o.KeyFormat); err != nil {
+	if err := o.schemaFormat("keySchema", "keyFormat", o.keySchemaText, &o.KeySchema, &o.KeyAvroSchema, &o.KeyFormat); err != nil {
+		return err
+	}
+	if err := o.checkFormats(); err != nil {
 		return err
 	}
 	// Start after end, where both ends are known without the cluster
@@ -155,18 +181,51 @@ func (o *Options) exclusive(names ...string) error {
 	return nil
 }
 
-// schemaFormat makes a schema imply the JSON format and rejects a schema
-// with another format.
-func (o *Options) schemaFormat(schemaName, formatName string, schema []Field, format *RecordFormat) error {
-	if schema == nil {
+// schemaFormat interprets a schema option once the format is known: an
+// Avro schema (JSON text, or '@path' naming a file) under avro, else JSON
+// fields, which imply the JSON format when no format is given; other
+// formats take no schema option.
+func (o *Options) schemaFormat(schemaName, formatName, text string, fields *[]Field, avro *string, format *RecordFormat) error {
+	if _, given := o.pos[schemaName]; !given {
 		return nil
 	}
-	if _, given := o.pos[formatName]; !given {
-		*format = FormatJSON
+	pos := o.pos[schemaName]
+	switch _, given := o.pos[formatName]; {
+	case given && *format == FormatAvro:
+		s, err := avroSchemaText(text)
+		if err != nil {
+			return lang.Errorf(pos, "option %s: %v", schemaName, err)
+		}
+		*avro = s
 		return nil
+	case given && *format != FormatJSON:
+		return lang.Errorf(pos, "option %s needs %s='json' (fields) or 'avro' (an Avro schema), got %s='%s'", schemaName, formatName, formatName, *format)
 	}
-	if *format != FormatJSON {
-		return lang.Errorf(o.pos[schemaName], "option %s needs %s='json', got %s='%s'", schemaName, formatName, formatName, *format)
+	f, err := parseSchemaOption(text)
+	if err != nil {
+		return lang.Errorf(pos, "option %s: %v", schemaName, err)
+	}
+	*fields, *format = f, FormatJSON
+	return nil
+}
+
+// checkFormats checks the options of the schema-driven formats against
+// each other (a registry, when one is needed, is checked when the query
+// runs: the engine may have one).
+func (o *Options) checkFormats() error {
+	for _, name := range []string{"valueSubject", "keySubject", "schemaRegistry"} {
+		if _, given := o.pos[name]; given && !o.ValueFormat.SchemaDriven() && !o.KeyFormat.SchemaDriven() {
+			return lang.Errorf(o.pos[name], "option %s applies to valueFormat or keyFormat 'avro', 'protobuf' or 'jsonschema'", name)
+		}
+	}
+	_, file := o.pos["protoFile"]
+	_, msg := o.pos["protoMessage"]
+	switch {
+	case (file || msg) && o.ValueFormat != FormatProtobuf:
+		return lang.Errorf(o.pos[map[bool]string{true: "protoFile", false: "protoMessage"}[file]], "options protoFile and protoMessage describe raw Protobuf values: they need valueFormat='protobuf'")
+	case file != msg:
+		missing := map[bool]string{true: "protoMessage", false: "protoFile"}[file]
+		return lang.Errorf(o.pos[map[bool]string{true: "protoFile", false: "protoMessage"}[file]], "raw Protobuf values need both protoFile and protoMessage; %s is missing", missing)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -150,8 +152,15 @@ func TestParseOptionsErrors(t *testing.T) {
 		{`startingOffsetsByTimestampStrategy='earliest'`, `want one of 'error', 'latest'`},
 		{`startingOffsets='earliest', startingTimestamp=5`, `options startingOffsets and startingTimestamp both say where to start; give one`},
 		{`endingOffsetsByTimestamp='{"orders":{"0":5}}', endingOffsets='latest'`, `options endingOffsets and endingOffsetsByTimestamp both say where to end`},
-		{`valueFormat='avro'`, `option valueFormat: want one of 'raw', 'string', 'json', got 'avro'`},
-		{`valueFormat='string', valueSchema='a BIGINT'`, `option valueSchema needs valueFormat='json', got valueFormat='string'`},
+		{`valueFormat='xml'`, `option valueFormat: want one of 'raw', 'string', 'json', 'avro', 'protobuf', 'jsonschema', got 'xml'`},
+		{`valueFormat='string', valueSchema='a BIGINT'`, `option valueSchema needs valueFormat='json' (fields) or 'avro' (an Avro schema), got valueFormat='string'`},
+		{`valueFormat='avro', valueSchema='a BIGINT'`, `option valueSchema: want an Avro schema`},
+		{`valueFormat='avro', valueSchema='@/nonexistent/o.avsc'`, `option valueSchema: Avro schema file: open /nonexistent/o.avsc`},
+		{`schemaRegistry='http://r:8081'`, `option schemaRegistry applies to valueFormat or keyFormat 'avro', 'protobuf' or 'jsonschema'`},
+		{`valueFormat='avro', schemaRegistry='r:8081'`, `option schemaRegistry: want an http:// or https:// URL, got "r:8081"`},
+		{`valueFormat='json', protoFile='o.proto'`, `options protoFile and protoMessage describe raw Protobuf values: they need valueFormat='protobuf'`},
+		{`valueFormat='protobuf', protoMessage='shop.Order'`, `raw Protobuf values need both protoFile and protoMessage; protoFile is missing`},
+		{`valueFormat='avro', valueSubject=''`, `option valueSubject: want a subject name, got ''`},
 		{`valueSchema='a DECIMAL'`, `option valueSchema: field a: unknown type DECIMAL; want a schema such as`},
 		{`valueSchema='a'`, `field a has no type`},
 		{`valueSchema='a BIGINT,'`, `field 2 is missing after the last comma`},
@@ -203,6 +212,39 @@ func TestIsSecretSetting(t *testing.T) {
 	} {
 		if got := IsSecretSetting(key); got != secret {
 			t.Errorf("IsSecretSetting(%q) = %v, want %v", key, got, secret)
+		}
+	}
+}
+
+// TestFormatOptions: the options of the schema-driven formats parse into
+// their fields; an Avro valueSchema may name a file.
+func TestFormatOptions(t *testing.T) {
+	avsc := filepath.Join(t.TempDir(), "order.avsc")
+	schema := `{"type":"record","name":"Order","fields":[{"name":"id","type":"long"}]}`
+	if err := os.WriteFile(avsc, []byte(schema+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		with string
+		want func(o Options) bool
+	}{
+		{`valueFormat='avro', schemaRegistry='http://r:8081', valueSubject='orders-v'`, func(o Options) bool {
+			return o.ValueFormat == FormatAvro && o.SchemaRegistry == "http://r:8081" && o.ValueSubject == "orders-v" && o.ValueAvroSchema == ""
+		}},
+		{`valueFormat='avro', valueSchema='` + schema + `'`, func(o Options) bool { return o.ValueAvroSchema == schema && o.ValueSchema == nil }},
+		{`valueSchema='@` + avsc + `', valueFormat='AVRO'`, func(o Options) bool { return o.ValueAvroSchema == schema }},
+		{`valueFormat='protobuf', protoFile='o.proto', protoMessage='shop.Order'`, func(o Options) bool {
+			return o.ValueFormat == FormatProtobuf && o.ProtoFile == "o.proto" && o.ProtoMessage == "shop.Order"
+		}},
+		{`keyFormat='jsonschema', keySubject='k'`, func(o Options) bool { return o.KeyFormat == FormatJSONSchema && o.KeySubject == "k" }},
+		{`valueSchema='a BIGINT'`, func(o Options) bool { return o.ValueFormat == FormatJSON && len(o.ValueSchema) == 1 }},
+	} {
+		o, err := parseWith(t, tc.with)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.with, err)
+		}
+		if !tc.want(o) {
+			t.Errorf("%s: %+v", tc.with, o)
 		}
 	}
 }

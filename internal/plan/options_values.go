@@ -221,3 +221,34 @@ func partitionJSON(text, example string) (map[string]map[int32]int64, error) {
 	}
 	return out, nil
 }
+
+// textOption takes any string, empty included.
+func textOption(v *lang.Literal, want string) (string, error) {
+	if v.Kind != lang.LitString {
+		return "", wantErr(want, v)
+	}
+	return v.Value, nil
+}
+
+// stringOption takes a non-empty string.
+func stringOption(v *lang.Literal, want string) (string, error) {
+	if v.Kind != lang.LitString || strings.TrimSpace(v.Value) == "" {
+		return "", wantErr(want, v)
+	}
+	return v.Value, nil
+}
+
+// urlOption takes an http:// or https:// URL (several comma-separated).
+func urlOption(v *lang.Literal) (string, error) {
+	s, err := stringOption(v, "a URL such as 'http://localhost:8081'")
+	if err != nil {
+		return "", err
+	}
+	for _, u := range strings.Split(s, ",") {
+		u = strings.TrimSpace(u)
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return "", fmt.Errorf("want an http:// or https:// URL, got %q", u)
+		}
+	}
+	return s, nil
+}

@@ -53,5 +53,5 @@ func wireTypeName(t protowire.Type) string {
 	case protowire.Fixed32Type:
 		return "fixed32"
 	}
-	return fmt.Sprintf("reserved wire type %d", t)
+	return fmt.Sprintf("%d (reserved)", t)
 }

@@ -2,7 +2,6 @@ package protobuf
 
 import (
 	"encoding/binary"
-	"math"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -89,7 +88,7 @@ func value(b []byte, i int, wt protowire.Type, f *fieldInfo) (start, end, next i
 		}
 		return n, n + int(l), n + int(l), nil
 	}
-	return 0, 0, 0, payloadError(i, f, "%s", wireTypeName(wt))
+	return 0, 0, 0, payloadError(i, f, "reserved wire type %d", wt)
 }
 
 // skipGroup skips the rest of an unknown group numbered num, whose start
@@ -131,11 +130,10 @@ func skipGroup(b []byte, i int, num protowire.Number, depth int) (int, error) {
 	return 0, payloadError(i, nil, "group %d not ended", num)
 }
 
-// tagNumber returns the field number of a tag, or -1 when it does not
-// fit an int32 (google.golang.org/protobuf reads numbers up to MaxInt32
-// as unknown fields, the same is done here).
+// tagNumber returns the field number of a tag, or -1 when it is past
+// protowire.MaxValidNumber (2^29-1), which proto.Unmarshal rejects too.
 func tagNumber(tag uint64) protowire.Number {
-	if tag>>3 > math.MaxInt32 {
+	if tag>>3 > uint64(protowire.MaxValidNumber) {
 		return -1
 	}
 	return protowire.Number(tag >> 3)

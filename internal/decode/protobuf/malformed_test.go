@@ -75,7 +75,7 @@ func TestDecodeMalformed(t *testing.T) {
 	md := allMessage(t)
 	f := newFormat(t, md)
 	valid := slices.Clip(wire{}.varint(nI32, 1).bytes(nS, []byte("ok"))) // appends copy
-	deep := func(n int) wire { // n nested unknown groups
+	deep := func(n int) wire {                                           // n nested unknown groups
 		var w wire
 		for i := 0; i < n; i++ {
 			w = protowire.AppendTag(w, nUnknown, protowire.StartGroupType)

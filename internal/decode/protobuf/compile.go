@@ -47,7 +47,7 @@ func Message(files linker.Files, fullName string) (protoreflect.MessageDescripto
 			}
 		case nil:
 		default:
-			return nil, fmt.Errorf("%s is not a message but a %s", name, descriptorKind(d))
+			return nil, fmt.Errorf("%s is %s, not a message", name, descriptorKind(d))
 		}
 	}
 	var all []string
@@ -76,21 +76,21 @@ func appendMessages(all []string, ms protoreflect.MessageDescriptors) []string {
 func descriptorKind(d protoreflect.Descriptor) string {
 	switch d.(type) {
 	case protoreflect.EnumDescriptor:
-		return "enum"
+		return "an enum"
 	case protoreflect.EnumValueDescriptor:
-		return "enum value"
+		return "an enum value"
 	case protoreflect.FieldDescriptor:
-		return "field"
+		return "a field"
 	case protoreflect.OneofDescriptor:
-		return "oneof"
+		return "a oneof"
 	case protoreflect.ServiceDescriptor:
-		return "service"
+		return "a service"
 	case protoreflect.MethodDescriptor:
-		return "method"
+		return "a method"
 	case protoreflect.FileDescriptor:
-		return "package"
+		return "a file"
 	}
-	return "descriptor"
+	return "another descriptor"
 }
 
 // MessageAt returns the message that a Confluent wire format message-index

@@ -96,15 +96,15 @@ func TestDecode(t *testing.T) {
 	inner := sub(md, "inner")
 	node := sub(md, "tree")
 	ts := sub(md, "ts")
+	tree := compileMessage(t, allProto, "t.Node")
 	dur := sub(md, "dur")
 	w := func(name string) protoreflect.MessageDescriptor { return sub(md, name) }
 	chain := func(depth int) *dynamicpb.Message {
 		var n *dynamicpb.Message
 		for d := depth; d > 0; d-- {
-			m := msg(node, "v", int32(d))
+			m := msg(node, "v", int32(d), "tags", map[any]any{"d": int32(d)})
 			if n != nil {
 				setField(m, "next", n)
-				setField(m, "kids", []any{msg(node, "v", int32(100+d))})
 			}
 			n = m
 		}
@@ -171,11 +171,23 @@ func TestDecode(t *testing.T) {
 		{"recursion 3", msg(md, "tree", chain(3))},
 		{"recursion 8", msg(md, "tree", chain(7))},
 		{"recursion 12", msg(md, "tree", chain(12))},
+		{"branching recursion", func() *dynamicpb.Message {
+			var kids []any
+			var n *dynamicpb.Message
+			for d := 11; d > 0; d-- {
+				m := msg(tree, "v", int32(d), "kids", append(kids, msg(tree, "v", int32(-d))))
+				if n != nil {
+					setField(m, "next", n)
+				}
+				n, kids = m, []any{m}
+			}
+			return n
+		}()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			mem := checkedAllocator(t)
-			f := newFormat(t, md)
+			f := newFormat(t, c.m.Descriptor())
 			data := marshal(t, c.m)
 			rows, errs := decodeRows(t, mem, f, nil, data, data)
 			for _, err := range errs {

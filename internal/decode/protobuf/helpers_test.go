@@ -61,7 +61,7 @@ func newFormat(t testing.TB, md protoreflect.MessageDescriptor) *Format {
 
 func marshal(t testing.TB, m proto.Message) []byte {
 	t.Helper()
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	b, err := proto.MarshalOptions{Deterministic: true, AllowPartial: true}.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,12 @@ message Node {
   repeated Node kids = 3;
 }
 
+message Chain {
+  int32 v = 1;
+  Chain next = 2;
+  map<string, int32> tags = 3;
+}
+
 message All {
   int32 i32 = 1;
   int64 i64 = 2;
@@ -88,7 +94,7 @@ message All {
   google.protobuf.Int32Value w_i32 = 47;
   repeated google.protobuf.Timestamp rts = 48;
   repeated google.protobuf.Int32Value rw = 49;
-  Node tree = 50;
+  Chain tree = 50;
   repeated int32 unpacked = 51 [packed = false];
   map<fixed64, bytes> m_fb = 52;
   map<string, google.protobuf.Int64Value> m_sw = 53;

@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
+	"github.com/kq-sql/kq/internal/registry"
 	"github.com/kq-sql/kq/internal/runner"
 )
 
@@ -32,6 +33,7 @@ type config struct {
 	tls        *tls.Config
 	timeout    time.Duration
 	timeoutSet bool
+	registry   registry.Config
 }
 
 // DefaultTimeout is how long the engine waits for the cluster to answer
@@ -97,6 +99,23 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout, c.timeoutSet = d, true }
 }
 
+// WithSchemaRegistry sets the Schema Registry that valueFormat/keyFormat
+// 'avro', 'protobuf' and 'jsonschema' read schemas from: an http:// or
+// https:// URL (several comma-separated, tried in order). A source's
+// schemaRegistry option names another for that source, which gets the
+// same credentials. Default: none.
+func WithSchemaRegistry(url string) Option { return func(c *config) { c.registry.URL = url } }
+
+// WithSchemaRegistryAuth sets the registry's HTTP basic-auth credentials.
+// The password never appears in errors, logs or EXPLAIN. Default: none.
+func WithSchemaRegistryAuth(user, password string) Option {
+	return func(c *config) { c.registry.User, c.registry.Password = user, password }
+}
+
+// WithSchemaRegistryTLS sets the TLS configuration of https registry URLs.
+// Default: the system's roots.
+func WithSchemaRegistryTLS(cfg *tls.Config) Option { return func(c *config) { c.registry.TLS = cfg } }
+
 // SASL mechanisms accepted by WithSASL.
 const (
 	SASLPlain       = "PLAIN"
@@ -160,6 +179,7 @@ func (c *config) runner() (runner.Config, error) {
 	rc := runner.Config{
 		Client: c.client, Allocator: c.allocator, Logger: c.logger,
 		Workers: c.workers, DBPath: c.dbPath, Timeout: DefaultTimeout,
+		Registry: c.registry,
 	}
 	if c.timeoutSet {
 		rc.Timeout = max(c.timeout, 0)

@@ -13,13 +13,16 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
-// Broker is a running demo broker. Close it when done.
+// Broker is a running demo broker, and its Schema Registry. Close it when
+// done.
 type Broker struct {
-	c *kafkatest.Cluster
+	c   *kafkatest.Cluster
+	reg *srfake.Registry // nil when no topic needs one
 }
 
 // Option configures Start.
@@ -55,7 +58,22 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		c.Close()
 		return nil, fmt.Errorf("seeding demo data: %w", err)
 	}
-	return &Broker{c: c}, nil
+	b := &Broker{c: c}
+	for _, t := range cfg.topics {
+		if t.Encoding != "" && b.reg == nil {
+			b.reg = startRegistry()
+		}
+	}
+	return b, nil
+}
+
+// RegistryURL returns the URL of the demo's Schema Registry, "" when its
+// topics need none.
+func (b *Broker) RegistryURL() string {
+	if b.reg == nil {
+		return ""
+	}
+	return b.reg.URL()
 }
 
 // Addrs returns the broker addresses ("127.0.0.1:port").
@@ -65,8 +83,13 @@ func (b *Broker) Addrs() []string { return b.c.ListenAddrs() }
 // kq.WithBrokers or -b.
 func (b *Broker) Brokers() string { return strings.Join(b.Addrs(), ",") }
 
-// Close stops the broker.
-func (b *Broker) Close() { b.c.Close() }
+// Close stops the broker and the registry.
+func (b *Broker) Close() {
+	if b.reg != nil {
+		b.reg.Close()
+	}
+	b.c.Close()
+}
 
 func seed(ctx context.Context, c *kafkatest.Cluster, topics []Topic) error {
 	for _, t := range topics {

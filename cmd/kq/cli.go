@@ -28,6 +28,10 @@ type cli struct {
 	TLSKey           string `name:"tls-key" env:"KQ_TLS_KEY" placeholder:"FILE" help:"PEM key of the client certificate."`
 	TLSInsecure      bool   `name:"tls-insecure-skip-verify" help:"Do not verify the broker's certificate (testing only)."`
 
+	SchemaRegistry             string `name:"schema-registry" env:"KQ_SCHEMA_REGISTRY" placeholder:"URL" help:"Schema Registry for valueFormat/keyFormat avro, protobuf and jsonschema (http:// or https://)."`
+	SchemaRegistryUser         string `name:"schema-registry-user" env:"KQ_SCHEMA_REGISTRY_USER" placeholder:"USER" help:"Schema Registry basic-auth user; the password comes from KQ_SCHEMA_REGISTRY_PASSWORD or --schema-registry-password-file."`
+	SchemaRegistryPasswordFile string `name:"schema-registry-password-file" placeholder:"FILE" help:"Read the Schema Registry password from FILE (else from KQ_SCHEMA_REGISTRY_PASSWORD)."`
+
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`
 }

@@ -134,7 +134,7 @@ func (d *demoBrokerCmd) run(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	defer b.Close()
-	fmt.Fprintf(stderr, "kq: demo broker listening on %s (topics orders, payments, ledger); Ctrl-C stops it\n", b.Brokers())
+	fmt.Fprintf(stderr, "kq: demo broker listening on %s (topics orders, payments, ledger, orders_avro, orders_proto), Schema Registry at %s; Ctrl-C stops it\n", b.Brokers(), b.RegistryURL())
 	<-ctx.Done()
 	return nil
 }

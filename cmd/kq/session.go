@@ -39,6 +39,9 @@ func (c *cli) open(ctx context.Context, stderr io.Writer) (*session, error) {
 		}
 		s.demo = d
 		brokers = d.Brokers()
+		if c.SchemaRegistry == "" {
+			c.SchemaRegistry = d.RegistryURL()
+		}
 	}
 	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout)}
 	if c.DB != "" {
@@ -79,6 +82,23 @@ func (c *cli) security() ([]kq.Option, error) {
 			return nil, usageError{errors.New("SASL needs a password: set KQ_SASL_PASSWORD or use --sasl-password-file")}
 		}
 		opts = append(opts, kq.WithSASL(c.SASLMechanism, c.SASLUser, password))
+	}
+	if c.SchemaRegistry != "" {
+		opts = append(opts, kq.WithSchemaRegistry(c.SchemaRegistry))
+	}
+	if c.SchemaRegistryUser != "" {
+		password, ok := os.LookupEnv("KQ_SCHEMA_REGISTRY_PASSWORD")
+		if c.SchemaRegistryPasswordFile != "" {
+			b, err := os.ReadFile(c.SchemaRegistryPasswordFile)
+			if err != nil {
+				return nil, usageError{fmt.Errorf("--schema-registry-password-file: %w", err)}
+			}
+			password, ok = strings.TrimRight(string(b), "\r\n"), true
+		}
+		if !ok {
+			return nil, usageError{errors.New("--schema-registry-user needs a password: set KQ_SCHEMA_REGISTRY_PASSWORD or use --schema-registry-password-file")}
+		}
+		opts = append(opts, kq.WithSchemaRegistryAuth(c.SchemaRegistryUser, password))
 	}
 	if c.TLS || c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSInsecure {
 		cfg, err := loadTLSConfig(tlsFiles{CAFile: c.TLSCA, CertFile: c.TLSCert, KeyFile: c.TLSKey, InsecureSkipVerify: c.TLSInsecure})

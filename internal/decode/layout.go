@@ -46,7 +46,9 @@ func ScanLayout(s *plan.Scan, value, key PartSpec) (*Layout, error) {
 	}
 	o := s.Options
 	spec := func(part plan.Part, p PartSpec, format plan.RecordFormat, given []plan.Field) PartSpec {
-		p.Format = formatOf(format, given)
+		if p.Format == "" {
+			p.Format = formatOf(format, given)
+		}
 		switch {
 		case p.Schema != nil:
 			var all []plan.Field

@@ -304,7 +304,7 @@ func newScan(src *lang.KafkaSource) (*Scan, error) {
 	}
 	return &Scan{
 		Pos: src.Pos, Topics: topics, Options: opts, Columns: SourceColumns(opts.IncludeHeaders),
-		Limit: -1, Source: src, Alias: src.Alias, AllFields: opts.ValueFormat == FormatJSON || opts.KeyFormat == FormatJSON,
+		Limit: -1, Source: src, Alias: src.Alias, AllFields: opts.ValueFormat.Decoded() || opts.KeyFormat.Decoded(),
 	}, nil
 }
 

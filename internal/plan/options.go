@@ -42,7 +42,11 @@ const (
 	FormatJSONSchema RecordFormat = "jsonschema"
 )
 
-// Schema-driven reports whether a format takes its fields from a schema
+// Decoded reports whether a format decodes values into fields (JSON and
+// the schema-driven formats), which become columns and the STRUCT.
+func (f RecordFormat) Decoded() bool { return f == FormatJSON || f.SchemaDriven() }
+
+// SchemaDriven reports whether a format takes its fields from a schema
 // (a registry, an Avro schema, a .proto file) rather than from JSON.
 func (f RecordFormat) SchemaDriven() bool {
 	return f == FormatAvro || f == FormatProtobuf || f == FormatJSONSchema

@@ -223,9 +223,8 @@ func (o *Options) checkFormats() error {
 	switch {
 	case (file || msg) && o.ValueFormat != FormatProtobuf:
 		return lang.Errorf(o.pos[map[bool]string{true: "protoFile", false: "protoMessage"}[file]], "options protoFile and protoMessage describe raw Protobuf values: they need valueFormat='protobuf'")
-	case file != msg:
-		missing := map[bool]string{true: "protoMessage", false: "protoFile"}[file]
-		return lang.Errorf(o.pos[map[bool]string{true: "protoFile", false: "protoMessage"}[file]], "raw Protobuf values need both protoFile and protoMessage; %s is missing", missing)
+	case file && !msg:
+		return lang.Errorf(o.pos["protoFile"], "raw Protobuf values need both protoFile and protoMessage; protoMessage is missing")
 	}
 	return nil
 }

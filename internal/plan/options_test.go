@@ -159,7 +159,7 @@ func TestParseOptionsErrors(t *testing.T) {
 		{`schemaRegistry='http://r:8081'`, `option schemaRegistry applies to valueFormat or keyFormat 'avro', 'protobuf' or 'jsonschema'`},
 		{`valueFormat='avro', schemaRegistry='r:8081'`, `option schemaRegistry: want an http:// or https:// URL, got "r:8081"`},
 		{`valueFormat='json', protoFile='o.proto'`, `options protoFile and protoMessage describe raw Protobuf values: they need valueFormat='protobuf'`},
-		{`valueFormat='protobuf', protoMessage='shop.Order'`, `raw Protobuf values need both protoFile and protoMessage; protoFile is missing`},
+		{`valueFormat='protobuf', protoFile='o.proto'`, `raw Protobuf values need both protoFile and protoMessage; protoMessage is missing`},
 		{`valueFormat='avro', valueSubject=''`, `option valueSubject: want a subject name, got ''`},
 		{`valueSchema='a DECIMAL'`, `option valueSchema: field a: unknown type DECIMAL; want a schema such as`},
 		{`valueSchema='a'`, `field a has no type`},

@@ -45,7 +45,7 @@ func PruneColumns(root Node) Node {
 				fieldOrder = append(fieldOrder, r)
 			}
 		}
-		json := s.Options.ValueFormat == FormatJSON || s.Options.KeyFormat == FormatJSON
+		json := s.Options.ValueFormat.Decoded() || s.Options.KeyFormat.Decoded()
 		for _, id := range b.idents {
 			parts := id.Parts
 			if len(parts) >= 2 && strings.EqualFold(parts[0], s.Name()) {
@@ -64,10 +64,10 @@ func PruneColumns(root Node) Node {
 			// means the alias; elsewhere (SUM(amount) AS amount) it is
 			// the field.
 			if json && (len(id.Parts) > 1 || !u.aliasFirst[id] || !u.aliases[strings.ToLower(parts[0])]) {
-				if s.Options.ValueFormat == FormatJSON {
+				if s.Options.ValueFormat.Decoded() {
 					addField(FieldRef{Part: PartValue, Name: parts[0]})
 				}
-				if s.Options.KeyFormat == FormatJSON {
+				if s.Options.KeyFormat.Decoded() {
 					addField(FieldRef{Part: PartKey, Name: parts[0]})
 				}
 			}

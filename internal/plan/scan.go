@@ -119,7 +119,7 @@ func (n *Scan) String() string {
 		b.WriteString(" count-only")
 	} else {
 		fmt.Fprintf(&b, " columns=[%s]", strings.Join(n.Columns, ", "))
-		if n.Options.ValueFormat == FormatJSON || n.Options.KeyFormat == FormatJSON {
+		if n.Options.ValueFormat.Decoded() || n.Options.KeyFormat.Decoded() {
 			if n.AllFields {
 				b.WriteString(" fields=*")
 			} else {

@@ -107,6 +107,43 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (sr.Schema, error) {
 	}
 }
 
+// Versions returns every version of subject and caches each by its id, so
+// that records written with any of them decode without asking the
+// registry again.
+func (c *Client) Versions(ctx context.Context, subject string) ([]sr.SubjectSchema, error) {
+	var all []sr.SubjectSchema
+	err := c.do(ctx, fmt.Sprintf("subject %q", subject), func(ctx context.Context) (err error) {
+		all, err = c.cl.Schemas(ctx, subject)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range all {
+		if _, ok := c.byID[s.ID]; !ok {
+			e := &idEntry{done: make(chan struct{}), schema: s.Schema}
+			close(e.done)
+			c.byID[s.ID] = e
+		}
+	}
+	return all, nil
+}
+
+// Version returns one version of subject (a schema reference).
+func (c *Client) Version(ctx context.Context, subject string, version int) (sr.SubjectSchema, error) {
+	var s sr.SubjectSchema
+	err := c.do(ctx, fmt.Sprintf("subject %q version %d", subject, version), func(ctx context.Context) (err error) {
+		s, err = c.cl.SchemaByVersion(ctx, subject, version)
+		return err
+	})
+	return s, err
+}
+
+// Timeout is the client's retry bound (0: the context alone).
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
 // Latest returns the latest version of subject, asked anew at each call:
 // a statement reads with the subject's latest schema as of its start.
 func (c *Client) Latest(ctx context.Context, subject string) (sr.SubjectSchema, error) {

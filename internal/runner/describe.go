@@ -114,7 +114,7 @@ func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) 
 	if err != nil {
 		return nil, err
 	}
-	cols, err := scan.Schema(ctx, sc, cfg)
+	cols, infos, err := scan.Schema(ctx, sc, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +134,16 @@ func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) 
 		b.Field(0).(*array.StringBuilder).Append("column")
 		b.Field(1).(*array.StringBuilder).Append(f.Name)
 		b.Field(2).(*array.StringBuilder).Append(sqlType(f.Type))
+		for i := 3; i < 7; i++ {
+			b.Field(i).AppendNull()
+		}
+	}
+	for _, in := range infos {
+		// Where a schema-driven part's columns came from: "schema" rows
+		// named value or key, the type column saying which schema.
+		b.Field(0).(*array.StringBuilder).Append("schema")
+		b.Field(1).(*array.StringBuilder).Append(string(in.Part))
+		b.Field(2).(*array.StringBuilder).Append(in.String())
 		for i := 3; i < 7; i++ {
 			b.Field(i).AppendNull()
 		}
@@ -187,12 +197,28 @@ func sqlType(t arrow.DataType) string {
 		return "INTEGER"
 	case *arrow.Int64Type:
 		return "BIGINT"
+	case *arrow.Uint32Type:
+		return "UINTEGER"
+	case *arrow.Uint64Type:
+		return "UBIGINT"
+	case *arrow.Float32Type:
+		return "FLOAT"
 	case *arrow.Float64Type:
 		return "DOUBLE"
 	case *arrow.TimestampType:
 		return "TIMESTAMP"
+	case *arrow.Date32Type:
+		return "DATE"
+	case *arrow.Time32Type, *arrow.Time64Type:
+		return "TIME"
+	case *arrow.Decimal128Type:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case *arrow.MonthDayNanoIntervalType:
+		return "INTERVAL"
 	case *arrow.ListType:
 		return sqlType(t.Elem()) + "[]"
+	case *arrow.MapType:
+		return "MAP(" + sqlType(t.KeyType()) + ", " + sqlType(t.ItemType()) + ")"
 	case *arrow.StructType:
 		parts := make([]string, t.NumFields())
 		for i, f := range t.Fields() {

@@ -18,8 +18,10 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq/internal/duck"
+	"github.com/kq-sql/kq/internal/formats"
 	"github.com/kq-sql/kq/internal/kafkaclient"
 	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/internal/registry"
 	"github.com/kq-sql/kq/internal/scan"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	// Timeout bounds reaching the cluster and each retried request; 0 or
 	// less: only the context.
 	Timeout time.Duration
+	// Registry is the engine's Schema Registry; its URL is "" when none
+	// is configured. Its credentials also go to registries the
+	// schemaRegistry option names.
+	Registry registry.Config
 }
 
 // Session runs statements against one cluster (and the clusters its
@@ -63,6 +69,8 @@ type Session struct {
 
 	connMu    sync.Mutex
 	connected bool
+
+	formats *formats.Resolver // schema-driven formats, the engine's registry
 }
 
 // New returns a Session. It does not contact Kafka; the first statement
@@ -90,6 +98,10 @@ func New(cfg Config) (*Session, error) {
 	}
 	s.admin = kadm.NewClient(s.client)
 	s.lister = &offsetLister{cl: s.client, adm: s.admin, timeout: cfg.Timeout}
+	if err := s.openRegistry(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if cfg.DBPath != "" {
 		if _, err := s.duck(); err != nil {
 			s.Close()
@@ -97,6 +109,43 @@ func New(cfg Config) (*Session, error) {
 		}
 	}
 	return s, nil
+}
+
+// openRegistry makes the resolver of schema-driven formats: the engine's
+// registry (when configured) and, for a schemaRegistry option, a client
+// of that URL with the same credentials, TLS and timeout, made once per
+// URL.
+func (s *Session) openRegistry() error {
+	rc := s.cfg.Registry
+	if rc.Timeout == 0 {
+		rc.Timeout = s.cfg.Timeout
+	}
+	s.formats = &formats.Resolver{}
+	if rc.URL != "" {
+		cl, err := registry.New(rc)
+		if err != nil {
+			return err
+		}
+		s.formats.Registry = cl
+	}
+	var mu sync.Mutex
+	byURL := map[string]*registry.Client{}
+	s.formats.Open = func(url string) (*registry.Client, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if cl, ok := byURL[url]; ok {
+			return cl, nil
+		}
+		c := rc
+		c.URL = url
+		cl, err := registry.New(c)
+		if err != nil {
+			return nil, err
+		}
+		byURL[url] = cl
+		return cl, nil
+	}
+	return nil
 }
 
 // duck returns the session's DuckDB database, opening it on first use.
@@ -152,6 +201,7 @@ func (s *Session) scanConfig(ctx context.Context, set plan.ClientSettings) (*sca
 		Allocator: s.cfg.Allocator,
 		Logger:    s.cfg.Logger,
 		Progress:  progressOf(ctx),
+		Formats:   s.formats,
 		// The session's timeout also bounds how long one fetch or offset
 		// lookup is retried.
 		RetryTimeout: s.retryTimeout(),

@@ -233,7 +233,7 @@ func streamColumn(e lang.Expr, scan *plan.Scan) string {
 			return c
 		}
 	}
-	if scan.Options.ValueFormat == plan.FormatJSON && slices.Contains(scan.Fields, plan.FieldRef{Part: plan.PartValue, Name: parts[0]}) {
+	if scan.Options.ValueFormat.Decoded() && slices.Contains(scan.Fields, plan.FieldRef{Part: plan.PartValue, Name: parts[0]}) {
 		return decode.FieldColumn(plan.PartValue, parts[0], nil)
 	}
 	return ""

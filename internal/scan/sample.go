@@ -9,6 +9,7 @@ import (
 
 	"github.com/kq-sql/kq/internal/decode"
 	"github.com/kq-sql/kq/internal/fetch"
+	"github.com/kq-sql/kq/internal/formats"
 	"github.com/kq-sql/kq/internal/plan"
 )
 
@@ -16,35 +17,67 @@ import (
 // starting the scan: from the options alone, or — when JSON fields must be
 // inferred — from a sample of s's first records read with one client. It
 // is what DESCRIBE shows.
-func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, error) {
-	l, err := layoutOf(ctx, s, cfg)
+// It also says where the schemas of schema-driven parts came from.
+func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, []formats.Info, error) {
+	l, infos, err := layout(ctx, s, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return l.Schema(), nil
+	return l.Schema(), infos, nil
 }
 
 // layoutOf checks cfg and fills in its defaults, then decides what scan s
 // materializes (decode.ScanLayout), first inferring the JSON fields of the
 // parts that need it from a sample.
 func layoutOf(ctx context.Context, s *plan.Scan, cfg *Config) (*decode.Layout, error) {
+	l, _, err := layout(ctx, s, cfg)
+	return l, err
+}
+
+// layout is layoutOf, with where the schemas of schema-driven parts came
+// from.
+func layout(ctx context.Context, s *plan.Scan, cfg *Config) (*decode.Layout, []formats.Info, error) {
 	if cfg.NewClient == nil {
-		return nil, errors.New("scan: Config.NewClient is required")
+		return nil, nil, errors.New("scan: Config.NewClient is required")
 	}
 	cfg.withDefaults()
+	fr := cfg.Formats
+	if fr == nil {
+		fr = &formats.Resolver{}
+	}
+	value, vi, err := fr.Part(ctx, s, plan.PartValue)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, ki, err := fr.Part(ctx, s, plan.PartKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	var infos []formats.Info
+	for _, i := range []*formats.Info{vi, ki} {
+		if i != nil {
+			infos = append(infos, *i)
+		}
+	}
 	wantValue, wantKey := decode.Infer(s)
-	var value, key []plan.Field
 	if wantValue || wantKey {
 		n := s.Options.JSONSampleSize
 		if n <= 0 {
 			n = plan.DefaultJSONSampleSize
 		}
-		var err error
-		if value, key, err = sample(ctx, s, cfg, n, wantValue, wantKey); err != nil {
-			return nil, err
+		v, k, err := sample(ctx, s, cfg, n, wantValue, wantKey)
+		if err != nil {
+			return nil, nil, err
+		}
+		if wantValue {
+			value.Fields = v
+		}
+		if wantKey {
+			key.Fields = k
 		}
 	}
-	return decode.ScanLayout(s, decode.PartSpec{Fields: value}, decode.PartSpec{Fields: key})
+	l, err := decode.ScanLayout(s, value, key)
+	return l, infos, err
 }
 
 // sample reads the first n records of s (tasks in plan order: the first

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kq-sql/kq/internal/decode"
 	"github.com/kq-sql/kq/internal/fetch"
+	"github.com/kq-sql/kq/internal/formats"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/stats"
 )
@@ -52,6 +53,10 @@ type Config struct {
 	// stream, which then yields no rows. It is called by the worker that
 	// starts the task.
 	PerTask func(ctx context.Context, t plan.Task) (TaskWriter, error)
+	// Formats decides how schema-driven values and keys (Avro, Protobuf,
+	// JSON Schema) decode; nil has no registry (schemas given in the
+	// query only).
+	Formats *formats.Resolver
 	// RetryTimeout bounds how long one fetch or offset lookup is retried
 	// (dropped connections, retriable errors, an unreachable broker)
 	// before the scan fails; default (0) 10 s; negative: as long as the

@@ -1,6 +1,9 @@
 // Package lang is kq's query language: the lexer and participle grammar, the
 // AST it produces, positioned errors, printing an AST back to SQL, and
-// rendering it for the embedded SQL engine.
+// rendering it for the embedded SQL engine. It is public as the dialect's
+// parser API — for tools that parse, check or rewrite kq queries (editors,
+// linters, query builders) — and is what kq itself uses; the rest of kq is
+// internal.
 //
 // Parse turns query text into a Statement: a Query (*Select, *SetOp),
 // *Explain, *Copy, *CreateTable, *Insert, *Show or *Describe. FROM items are

@@ -64,9 +64,10 @@
 // # Splitting
 //
 // splitStrategy='spark' is Spark 4.x KafkaOffsetRangeCalculator.getRanges
-// applied to the resolved ranges (SparkGetRanges; every vector of
-// reference/spark-kafka-source.md §2 is a test). 'balanced' (the default)
-// guarantees minPartitions tasks whenever the records allow (SPEC §5).
+// applied to the resolved ranges (SparkGetRanges; every golden vector of
+// Spark's suite, testdata/spark_vectors.json, is a test). 'balanced' (the
+// default) guarantees minPartitions tasks whenever the records allow
+// (splitBalanced).
 // Each task carries Spark's preferred worker, floorMod(Java
 // TopicPartition.hashCode, workers).
 package plan

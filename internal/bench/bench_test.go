@@ -43,7 +43,7 @@ func TestSeedAndRawCount(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	const n = 5000
-	b, err := StartBroker(ctx, 0, "t", 3, n)
+	b, err := StartBroker(ctx, 0, "t", 3, n, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func getBenchTopic(b testing.TB) benchTopic {
 			return
 		}
 		// Not closed: it lives as long as the test binary.
-		br, err := StartBroker(context.Background(), 0, topic, DefaultPartitions, n)
+		br, err := StartBroker(context.Background(), 0, topic, DefaultPartitions, n, false)
 		if err != nil {
 			topicErr = err
 			return

@@ -51,7 +51,10 @@ type Config struct {
 	// kq-pertask).
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
-	// Parquet part per task written by the scan's workers in parallel.
+	// Parquet part per task written by the scan's workers in parallel;
+	// and the Avro measurements (raw-avro, kcat-avro, kq-avro): the same
+	// records Avro-encoded in <topic>_avro with a Schema Registry, read
+	// by the raw loop, kcat and kq's GROUP BY.
 	Extra bool
 	// Out receives the report; Log the progress lines. Default
 	// os.Stdout and os.Stderr.
@@ -149,8 +152,10 @@ type Report struct {
 // brokerHello is the line `kqbench broker` prints once its topic is
 // seeded.
 type brokerHello struct {
-	Addr string    `json:"addr"`
-	Seed SeedStats `json:"seed"`
+	Addr     string    `json:"addr"`
+	Seed     SeedStats `json:"seed"`
+	AvroSeed SeedStats `json:"avroSeed"`
+	Registry string    `json:"registry"`
 }
 
 // Run starts `Self broker` seeded with N records, runs every measurement
@@ -174,7 +179,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		hello.Addr, hello.Seed.Elapsed.Round(time.Millisecond),
 		float64(hello.Seed.Records)/hello.Seed.Elapsed.Seconds(), float64(hello.Seed.Bytes)/1e6)
 
-	ms, err := c.measurements(ctx, hello.Addr)
+	ms, err := c.measurements(ctx, *hello)
 	defer func() {
 		for _, fn := range c.cleanup {
 			fn()
@@ -207,13 +212,21 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 func (c *Config) want(name string) bool {
-	if name == "kq-pertask" && c.Extra && len(c.Only) == 0 {
+	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro")
+	if extra && c.Extra && len(c.Only) == 0 {
 		return true
 	}
-	return slices.Contains(c.Only, name) || len(c.Only) == 0 && name != "kq-pertask"
+	return slices.Contains(c.Only, name) || len(c.Only) == 0 && !extra
 }
 
-func (c *Config) measurements(ctx context.Context, addr string) ([]*measurement, error) {
+// avro reports whether any Avro measurement runs (the broker seeds the
+// Avro copy only then).
+func (c *Config) avro() bool {
+	return c.want("raw-avro") || c.want("kcat-avro") || c.want("kq-avro")
+}
+
+func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measurement, error) {
+	addr := hello.Addr
 	kafka := fmt.Sprintf("kafka('%s')", c.Topic)
 	kq := func(sql string) []string {
 		return []string{c.KQ, "-b", addr, "--format", "csv", "--progress", "never", sql}
@@ -323,10 +336,58 @@ func (c *Config) measurements(ctx context.Context, addr string) ([]*measurement,
 			},
 		})
 	}
+	ms = append(ms, c.avroMeasurements(hello)...)
 	if len(ms) == 0 {
 		return nil, errors.New("bench: nothing to measure")
 	}
 	return ms, nil
+}
+
+// avroMeasurements read <topic>_avro: the raw loop and kcat (the same
+// bytes, not decoded) and kq's GROUP BY through the Schema Registry.
+func (c *Config) avroMeasurements(hello brokerHello) []*measurement {
+	topic := c.Topic + "_avro"
+	var ms []*measurement
+	if c.want("raw-avro") {
+		ms = append(ms, &measurement{
+			name: "raw-avro",
+			what: "franz-go consume loop over " + topic,
+			argv: []string{c.Self, "raw", "-b", hello.Addr, "-topic", topic,
+				"-clients", strconv.Itoa(c.Raw.Clients),
+				"-fetch-max-bytes", strconv.Itoa(int(c.Raw.FetchMaxBytes)),
+				"-fetch-max-partition-bytes", strconv.Itoa(int(c.Raw.FetchMaxPartitionBytes))},
+			check: func(out []byte) error {
+				var r RawResult
+				if err := json.Unmarshal(out, &r); err != nil {
+					return fmt.Errorf("raw output %q: %w", excerpt(out), err)
+				}
+				if r.Records != c.N {
+					return fmt.Errorf("counted %d records, want %d", r.Records, c.N)
+				}
+				return nil
+			},
+		})
+	}
+	if c.want("kcat-avro") && c.Kcat != "" {
+		ms = append(ms, &measurement{
+			name: "kcat-avro",
+			what: "kcat -C ... -e -f '\\n' over " + topic + " (read_committed, not decoded)",
+			argv: []string{c.Kcat, "-C", "-b", hello.Addr, "-t", topic, "-o", "beginning", "-e", "-q",
+				"-X", "isolation.level=read_committed", "-f", `\n`},
+			check: func(out []byte) error { return CheckLines(out, c.N) },
+		})
+	}
+	if c.want("kq-avro") {
+		want := ExpectedByStatus(c.N)
+		sql := fmt.Sprintf("SELECT status, COUNT(*), SUM(amount) FROM kafka('%s') WITH (valueFormat='avro') GROUP BY status", topic)
+		ms = append(ms, &measurement{
+			name:  "kq-avro",
+			what:  sql,
+			argv:  []string{c.KQ, "-b", hello.Addr, "--schema-registry", hello.Registry, "--format", "csv", "--progress", "never", sql},
+			check: func(out []byte) error { return CheckGroupByCSV(out, want) },
+		})
+	}
+	return ms
 }
 
 // runOnce runs m once as a child process and checks its output.
@@ -382,10 +443,16 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		if !strings.HasPrefix(out[i].Name, "kq-") {
 			continue
 		}
-		if r := rate["raw"]; r > 0 {
+		// Avro measurements compare with the raw loop and kcat over
+		// the same Avro records.
+		raw, kcat := "raw", "kcat"
+		if strings.HasSuffix(out[i].Name, "-avro") {
+			raw, kcat = "raw-avro", "kcat-avro"
+		}
+		if r := rate[raw]; r > 0 {
 			out[i].VsRaw = out[i].RowsPS / r
 		}
-		if r := rate["kcat"]; r > 0 {
+		if r := rate[kcat]; r > 0 {
 			out[i].VsKcat = out[i].RowsPS / r
 		}
 	}
@@ -420,8 +487,11 @@ type brokerProc struct {
 }
 
 func startBroker(ctx context.Context, c Config) (*brokerProc, *brokerHello, error) {
-	cmd := exec.CommandContext(ctx, c.Self, "broker", "-n", strconv.FormatInt(c.N, 10),
-		"-partitions", strconv.Itoa(c.Partitions), "-topic", c.Topic)
+	args := []string{"broker", "-n", strconv.FormatInt(c.N, 10), "-partitions", strconv.Itoa(c.Partitions), "-topic", c.Topic}
+	if c.avro() {
+		args = append(args, "-avro")
+	}
+	cmd := exec.CommandContext(ctx, c.Self, args...)
 	cmd.Stderr = c.Log
 	// The broker exits when its stdin closes, or with its parent.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"encoding/binary"
+	"math"
 	"context"
 	"errors"
 	"fmt"
@@ -72,6 +74,38 @@ func OrderValue(dst []byte, i int64) []byte {
 	return append(dst, `"}`...)
 }
 
+// AvroSchema is the Avro schema of the bulk topic's Avro copy (subject
+// <topic>_avro-value, id AvroSchemaID): the fields of OrderValue, with
+// created_at as timestamp-millis.
+const AvroSchema = `{"type":"record","name":"Order","namespace":"bench","fields":[` +
+	`{"name":"order_id","type":"long"},{"name":"customer","type":"string"},{"name":"amount","type":"double"},` +
+	`{"name":"status","type":"string"},{"name":"country","type":"string"},` +
+	`{"name":"created_at","type":{"type":"long","logicalType":"timestamp-millis"}}]}`
+
+// AvroSchemaID is the registry id of AvroSchema.
+const AvroSchemaID = 1
+
+// OrderAvro appends the Avro value of record i to dst, in the Confluent
+// wire format (magic byte 0, AvroSchemaID, the payload): the same order
+// as OrderValue's, encoded by hand (zigzag varints, length-prefixed
+// strings, little-endian doubles), about 50 bytes.
+func OrderAvro(dst []byte, i int64) []byte {
+	h := mix(uint64(i))
+	dst = append(dst, 0, 0, 0, 0, AvroSchemaID)
+	dst = binary.AppendVarint(dst, i)
+	k := len(dst)
+	dst = append(dst, 0) // the customer's length: 6 bytes, one varint byte
+	dst = OrderKey(dst, i)
+	dst[k] = byte(2 * (len(dst) - k - 1))
+	cents := h>>13%50000 + 100
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(float64(cents)/100))
+	status := statuses[h>>32%uint64(len(statuses))]
+	dst = append(binary.AppendVarint(dst, int64(len(status))), status...)
+	country := countries[h>>40%uint64(len(countries))]
+	dst = append(binary.AppendVarint(dst, int64(len(country))), country...)
+	return binary.AppendVarint(dst, epoch.Add(time.Duration(i)*time.Second).UnixMilli())
+}
+
 // SeedStats describes a seeded topic.
 type SeedStats struct {
 	Topic      string        `json:"topic"`
@@ -92,6 +126,15 @@ type SeedStats struct {
 // uncompressed, acknowledged by the leader alone, without idempotence, a
 // 2 ms linger and up to 256 Ki records buffered.
 func Seed(ctx context.Context, c *kafkatest.Cluster, topic string, partitions int, n int64) (SeedStats, error) {
+	return seed(ctx, c, topic, partitions, n, OrderValue)
+}
+
+// SeedAvro is Seed with the values OrderAvro writes.
+func SeedAvro(ctx context.Context, c *kafkatest.Cluster, topic string, partitions int, n int64) (SeedStats, error) {
+	return seed(ctx, c, topic, partitions, n, OrderAvro)
+}
+
+func seed(ctx context.Context, c *kafkatest.Cluster, topic string, partitions int, n int64, value func([]byte, int64) []byte) (SeedStats, error) {
 	start := time.Now()
 	st := SeedStats{Topic: topic, Partitions: partitions, Records: n}
 	cl, err := c.NewClient(
@@ -138,7 +181,7 @@ func Seed(ctx context.Context, c *kafkatest.Cluster, topic string, partitions in
 				k0 := len(chunk)
 				chunk = OrderKey(chunk, i)
 				v0 := len(chunk)
-				chunk = OrderValue(chunk, i)
+				chunk = value(chunk, i)
 				r := &kgo.Record{
 					Topic:     topic,
 					Partition: int32(i % int64(partitions)),

@@ -38,6 +38,7 @@ func (r *Report) Targets() []Target {
 	vsRaw("kq-count", 1.0)
 	vsRaw("kq-groupby", 0.5)
 	vsRaw("kq-parquet", 0.5)
+	vsRaw("kq-avro", 1.0)
 	for _, res := range r.Results {
 		if strings.HasPrefix(res.Name, "kq-") && res.VsKcat > 0 {
 			out = append(out, Target{What: fmt.Sprintf("%s ≥ 2.00× kcat", res.Name), Got: ratio(res.VsKcat), Met: res.VsKcat >= 2})

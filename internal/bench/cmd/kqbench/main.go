@@ -111,8 +111,9 @@ func runBroker(ctx context.Context, args []string) error {
 	topic := fs.String("topic", bench.DefaultTopic, "name of the bulk topic")
 	port := fs.Int("port", 0, "port to listen on (0: a free one)")
 	cpuprofile := fs.String("cpuprofile", "", "write the broker's CPU profile (after seeding) to this file")
+	avro := fs.Bool("avro", false, "also seed <topic>_avro (Avro values) and serve a Schema Registry")
 	fs.Parse(args)
-	b, err := bench.StartBroker(ctx, *port, *topic, *partitions, *n)
+	b, err := bench.StartBroker(ctx, *port, *topic, *partitions, *n, *avro)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func runBroker(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	hello, err := json.Marshal(map[string]any{"addr": b.Brokers(), "seed": b.Seed})
+	hello, err := json.Marshal(map[string]any{"addr": b.Brokers(), "seed": b.Seed, "avroSeed": b.AvroSeed, "registry": b.RegistryURL()})
 	if err != nil {
 		return err
 	}

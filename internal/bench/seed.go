@@ -1,11 +1,11 @@
 package bench
 
 import (
-	"encoding/binary"
-	"math"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"sync/atomic"

@@ -31,6 +31,7 @@ type cli struct {
 	SchemaRegistry             string `name:"schema-registry" env:"KQ_SCHEMA_REGISTRY" placeholder:"URL" help:"Schema Registry for valueFormat/keyFormat avro, protobuf and jsonschema (http:// or https://)."`
 	SchemaRegistryUser         string `name:"schema-registry-user" env:"KQ_SCHEMA_REGISTRY_USER" placeholder:"USER" help:"Schema Registry basic-auth user; the password comes from KQ_SCHEMA_REGISTRY_PASSWORD or --schema-registry-password-file."`
 	SchemaRegistryPasswordFile string `name:"schema-registry-password-file" placeholder:"FILE" help:"Read the Schema Registry password from FILE (else from KQ_SCHEMA_REGISTRY_PASSWORD)."`
+	SchemaRegistryCA           string `name:"schema-registry-ca" env:"KQ_SCHEMA_REGISTRY_CA" placeholder:"FILE" help:"PEM file of CAs to trust for an https Schema Registry (default: the system pool)."`
 
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`

@@ -86,6 +86,13 @@ func (c *cli) security() ([]kq.Option, error) {
 	if c.SchemaRegistry != "" {
 		opts = append(opts, kq.WithSchemaRegistry(c.SchemaRegistry))
 	}
+	if c.SchemaRegistryCA != "" {
+		cfg, err := loadTLSConfig(tlsFiles{CAFile: c.SchemaRegistryCA})
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--schema-registry-ca: %w", err)}
+		}
+		opts = append(opts, kq.WithSchemaRegistryTLS(cfg))
+	}
 	if c.SchemaRegistryUser != "" {
 		password, ok := os.LookupEnv("KQ_SCHEMA_REGISTRY_PASSWORD")
 		if c.SchemaRegistryPasswordFile != "" {

@@ -539,9 +539,16 @@ func promotes(w, r hamba.Type) bool {
 }
 
 // sameName reports whether named writer type w is reader type r: the
-// same unqualified name, or a reader alias naming w.
+// same unqualified name, or a reader alias naming w, both compared
+// unqualified as the names themselves are (Avro's own resolution
+// ignores namespaces in names).
 func sameName(w, r hamba.NamedSchema) bool {
-	return w.Name() == r.Name() || slices.Contains(r.Aliases(), w.FullName()) || slices.Contains(r.Aliases(), w.Name())
+	if w.Name() == r.Name() {
+		return true
+	}
+	return slices.ContainsFunc(r.Aliases(), func(a string) bool {
+		return a == w.FullName() || a[strings.LastIndexByte(a, '.')+1:] == w.Name()
+	})
 }
 
 // describe names a type in errors.

@@ -269,3 +269,5 @@ func validate(a arrow.Array) error {
 	}
 	return nil
 }
+
+func arrowSchema(fields []arrow.Field) *arrow.Schema { return arrow.NewSchema(fields, nil) }

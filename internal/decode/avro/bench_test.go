@@ -2,6 +2,7 @@ package avro
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -20,6 +21,19 @@ const benchSchema = `{"type":"record","name":"Order","fields":[
 
 var benchNative = map[string]any{"order_id": int64(1000123), "customer": "customer-0042 (gold tier, since 2019)", "amount": 123.45,
 	"status": "shipped", "country": "Germany", "created_at": int64(1767261600000)}
+
+// cpuPerOp reports, besides ns/op, the thread's CPU time per op
+// (cpu-ns/op) when the platform gives it. Call it first in a benchmark.
+func cpuPerOp(b *testing.B) {
+	runtime.LockOSThread()
+	start, ok := threadCPU()
+	b.Cleanup(func() {
+		defer runtime.UnlockOSThread()
+		if end, _ := threadCPU(); ok && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	})
+}
 
 // BenchmarkDecode decodes an order record into Arrow builders: all six
 // fields, and two (amount, status: a pruned GROUP BY status,
@@ -41,6 +55,7 @@ func BenchmarkDecode(b *testing.B) {
 				bs[k] = array.NewBuilder(mem, f.Fields()[i].Type)
 				defer bs[k].Release()
 			}
+			cpuPerOp(b)
 			b.SetBytes(int64(len(payload)))
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
@@ -64,6 +79,7 @@ func BenchmarkDecode(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("check/fields=%d", len(idx)), func(b *testing.B) {
 			d := dec.(*decoder)
+			cpuPerOp(b)
 			b.SetBytes(int64(len(payload)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -79,6 +95,7 @@ func BenchmarkDecode(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpuPerOp(b)
 		b.SetBytes(int64(len(payload)))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -97,6 +114,7 @@ func BenchmarkDecode(b *testing.B) {
 			Country   string  `avro:"country"`
 			CreatedAt int64   `avro:"created_at"`
 		}
+		cpuPerOp(b)
 		b.SetBytes(int64(len(payload)))
 		b.ReportAllocs()
 		for b.Loop() {

@@ -52,6 +52,12 @@ func (c *compiler) program(w, r *hamba.RecordSchema, idx []int) (*node, error) {
 	if err := c.record(n, w, r, mArrow, 0, "", out); err != nil {
 		return nil, err
 	}
+	for i, f := range n.fields {
+		if f.out >= 0 {
+			n.used = i + 1
+		}
+	}
+	n.setOps()
 	if err := c.settle(n); err != nil {
 		return nil, err
 	}
@@ -71,7 +77,9 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 			if err != nil {
 				return nil, err
 			}
-			return &node{kind: j.kind, mode: mCut, json: j, nullable: admitsNull(r)}, nil
+			n := &node{kind: j.kind, mode: mCut, json: j, nullable: admitsNull(r)}
+			n.setOps()
+			return n, nil
 		}
 	}
 	if ru, ok := r.(*hamba.UnionSchema); ok && w.Type() != hamba.Union {
@@ -82,6 +90,7 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 		if err := c.build(n, w, r, m, level, path); err != nil {
 			return nil, err
 		}
+		n.setOps()
 		return n, nil
 	}
 	key := pair{w, r}
@@ -98,6 +107,7 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 		n.err = err
 		return nil, err
 	}
+	n.setOps()
 	return n, nil
 }
 
@@ -110,6 +120,7 @@ func (c *compiler) member(w hamba.Schema, ru *hamba.UnionSchema, m mode, level i
 			return nil, schemaErr(path, "writer type null cannot be read as %s", describe(ru))
 		}
 		n := &node{kind: kNull, mode: m}
+		n.setOps()
 		if m == mArrow && s.isStruct() {
 			n.wrap = &wrap{k: -1}
 		}
@@ -345,6 +356,7 @@ func (c *compiler) skip(w hamba.Schema) *node {
 	case *hamba.EnumSchema:
 		n.count = len(w.Symbols())
 	}
+	n.setOps()
 	return n
 }
 

@@ -308,6 +308,18 @@ func (c *compiler) record(n *node, w, r *hamba.RecordSchema, m mode, level int, 
 		for j, f := range rf {
 			n.names[j] = append(appendJSONString(nil, []byte(f.Name())), ':')
 		}
+		next := 0
+		n.ordered = true
+		for _, f := range n.fields {
+			if f.out >= 0 {
+				n.ordered = n.ordered && f.out == next
+				next++
+			}
+		}
+		for _, d := range n.defs {
+			n.ordered = n.ordered && d.out == next
+			next++
+		}
 	}
 	return nil
 }

@@ -124,6 +124,12 @@ func TestEvolution(t *testing.T) {
 		reader: cutSchema(`{"type":"record","name":"J","fields":[{"name":"x","type":"string"},{"name":"z","type":{"type":"array","items":"int"},"default":[3]},{"name":"y","type":"long"}]}`),
 		native: []map[string]any{cutNative(map[string]any{"y": int32(1), "gone": "g", "x": "s"})},
 		want:   [][]any{{cutWant(`{"x":"s","z":[3],"y":1}`)}},
+	}, {
+		name:   "below the cut: the writer's order is the reader's, defaults last",
+		writer: cutSchema(`{"type":"record","name":"J","fields":[{"name":"gone","type":"string"},{"name":"x","type":"string"},{"name":"y","type":"int"}]}`),
+		reader: cutSchema(`{"type":"record","name":"J","fields":[{"name":"x","type":"string"},{"name":"y","type":"long"},{"name":"z","type":["null","int"],"default":null}]}`),
+		native: []map[string]any{cutNative(map[string]any{"y": int32(1), "gone": "g", "x": "s"})},
+		want:   [][]any{{cutWant(`{"x":"s","y":1,"z":null}`)}},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			f := mustFormat(t, c.reader)

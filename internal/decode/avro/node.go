@@ -34,6 +34,7 @@ type node struct {
 	fields   []field  // kRecord: the writer's fields, in encoding order
 	defs     []deflt  // kRecord: the reader's fields missing from the writer
 	names    [][]byte // kRecord, mJSON: `"name":` of each reader field, in reader order
+	ordered  bool     // kRecord, mJSON: the fields, then the defaults, come in the reader's order
 	top      bool     // kRecord: the top-level record, whose fields go to the decoder's builders
 	used     int      // the top-level record: fields[used:] are all skipped
 	elem     *node    // kArray: the items; kMap: the values

@@ -46,16 +46,16 @@ func (d *decoder) bind(bs []array.Builder) error {
 	}
 	same := true
 	for k, b := range bs {
-		if !sameBuilder(b, d.bound[k]) {
-			same = false
-			break
+		if b == nil {
+			return fmt.Errorf("avro: builder %d is nil", k)
 		}
+		same = same && sameBuilder(b, d.bound[k])
 	}
 	if same {
 		return nil
 	}
 	for k, b := range bs {
-		if b == nil || !arrow.TypeEqual(b.Type(), d.types[k]) {
+		if !arrow.TypeEqual(b.Type(), d.types[k]) {
 			return fmt.Errorf("avro: builder %d is not of type %s", k, d.types[k])
 		}
 	}

@@ -178,7 +178,7 @@ func TestBind(t *testing.T) {
 	defer i64.Release()
 	wrong := array.NewStringBuilder(mem)
 	defer wrong.Release()
-	for _, bs := range [][]array.Builder{{i64}, {i64, wrong}, {wrong, i64}, {i64, nil}} {
+	for _, bs := range [][]array.Builder{{i64}, {nil, nil}, {i64, wrong}, {wrong, i64}, {i64, nil}} {
 		if err := dec.Decode(data, bs); err == nil {
 			t.Fatalf("decoded into %v", bs)
 		}

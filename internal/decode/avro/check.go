@@ -22,13 +22,10 @@ const maxEmptyItems = 1 << 16
 // their column needs (UTF-8, enum symbols, union branches that resolve,
 // decimals that fit).
 func (d *decoder) check(n *node, b []byte, pos, depth int) (int, error) {
-	if n.mode == mCut {
-		n = n.json
-	}
-	switch n.kind {
-	case kNull:
+	switch n.ck {
+	case ckNull:
 		return pos, nil
-	case kBoolean:
+	case ckBool:
 		if pos >= len(b) {
 			return pos, truncated(pos, "boolean")
 		}
@@ -36,50 +33,49 @@ func (d *decoder) check(n *node, b []byte, pos, depth int) (int, error) {
 			return pos, payloadErr(pos, "boolean byte %d is neither 0 nor 1", b[pos])
 		}
 		return pos + 1, nil
-	case kInt:
+	case ckInt:
 		_, next, ok := readInt(b, pos)
 		if !ok {
 			return pos, varintErr(b, pos, "int")
 		}
 		return next, nil
-	case kLong:
+	case ckLong:
 		_, next, ok := readLong(b, pos)
 		if !ok {
 			return pos, varintErr(b, pos, "long")
 		}
 		return next, nil
-	case kFloat:
+	case ckFloat:
 		if len(b)-pos < 4 {
 			return pos, truncated(pos, "float")
 		}
 		return pos + 4, nil
-	case kDouble:
+	case ckDouble:
 		if len(b)-pos < 8 {
 			return pos, truncated(pos, "double")
 		}
 		return pos + 8, nil
-	case kBytes:
+	case ckBytes, ckUTF8, ckDecimal:
 		start, end, err := checkLength(b, pos)
 		if err != nil {
 			return pos, err
 		}
-		if n.mode != mSkip {
-			if err := n.checkBytes(b[start:end], pos); err != nil {
-				return pos, err
-			}
+		switch {
+		case n.ck == ckUTF8 && !utf8.Valid(b[start:end]):
+			return pos, payloadErr(pos, "string is not UTF-8")
+		case n.ck == ckDecimal && !n.fits(b[start:end]):
+			return pos, payloadErr(pos, "decimal does not fit in precision %d", n.prec)
 		}
 		return end, nil
-	case kFixed:
+	case ckFixed, ckFixedDecimal:
 		if len(b)-pos < n.size {
 			return pos, truncated(pos, "fixed")
 		}
-		if n.mode != mSkip {
-			if err := n.checkBytes(b[pos:pos+n.size], pos); err != nil {
-				return pos, err
-			}
+		if n.ck == ckFixedDecimal && !n.fits(b[pos:pos+n.size]) {
+			return pos, payloadErr(pos, "decimal does not fit in precision %d", n.prec)
 		}
 		return pos + n.size, nil
-	case kEnum:
+	case ckEnumIndex, ckEnum:
 		i, next, ok := readInt(b, pos)
 		if !ok {
 			return pos, varintErr(b, pos, "enum index")
@@ -87,25 +83,24 @@ func (d *decoder) check(n *node, b []byte, pos, depth int) (int, error) {
 		if i < 0 || i >= int64(n.count) {
 			return pos, payloadErr(pos, "enum index %d is not in [0, %d)", i, n.count)
 		}
-		if n.mode != mSkip && n.syms[i] == nil {
+		if n.ck == ckEnum && n.syms[i] == nil {
 			return pos, payloadErr(pos, "enum symbol %d of the writer is not a reader symbol and the reader's enum has no default", i)
 		}
 		return next, nil
-	case kArray, kMap:
+	case ckArray, ckMap:
 		return d.checkBlocks(n, b, pos, depth)
-	case kRecord:
+	case ckRecord:
 		if depth >= maxNesting {
 			return pos, payloadErr(pos, "records, arrays and maps nest more than %d deep", maxNesting)
 		}
 		for i := range n.fields {
-			f := &n.fields[i]
 			var err error
-			if pos, err = d.check(f.node, b, pos, depth+1); err != nil {
-				return pos, within(err, f.name)
+			if pos, err = d.check(n.fields[i].node, b, pos, depth+1); err != nil {
+				return pos, within(err, n.fields[i].name)
 			}
 		}
 		return pos, nil
-	case kUnion:
+	case ckUnion:
 		i, next, ok := readInt(b, pos)
 		if !ok {
 			return pos, varintErr(b, pos, "union index")
@@ -118,8 +113,10 @@ func (d *decoder) check(n *node, b []byte, pos, depth int) (int, error) {
 			return pos, payloadErr(pos, "union member %d does not resolve: %v", i, n.errs[i])
 		}
 		return d.check(br, b, next, depth)
+	case ckCut:
+		return d.check(n.json, b, pos, depth)
 	}
-	return pos, payloadErr(pos, "unknown encoding %d", n.kind)
+	return pos, payloadErr(pos, "unknown check %d", n.ck)
 }
 
 // checkBlocks checks an array or a map: blocks of items, each a count
@@ -168,7 +165,7 @@ func (d *decoder) checkBlocks(n *node, b []byte, pos, depth int) (int, error) {
 				if err != nil {
 					return pos, within(err, seg)
 				}
-				if n.mode != mSkip && !utf8.Valid(b[kstart:kend]) {
+				if n.pt != ptSkip && !utf8.Valid(b[kstart:kend]) {
 					return pos, within(payloadErr(pos, "map key is not UTF-8"), seg)
 				}
 				pos = kend
@@ -200,18 +197,10 @@ func checkLength(b []byte, pos int) (start, end int, err error) {
 	return start, start + int(l), nil
 }
 
-// checkBytes checks the content of bytes, a string or a fixed that is
-// decoded by n.
-func (n *node) checkBytes(v []byte, pos int) error {
-	if n.utf8 && !utf8.Valid(v) {
-		return payloadErr(pos, "string is not UTF-8")
-	}
-	if n.col == cDecimal && n.mode == mArrow {
-		if d, ok := decimalAt(v); !ok || !d.FitsInPrecision(n.prec) {
-			return payloadErr(pos, "decimal does not fit in precision %d", n.prec)
-		}
-	}
-	return nil
+// fits reports whether decimal bytes v fit in n's precision.
+func (n *node) fits(v []byte) bool {
+	d, ok := decimalAt(v)
+	return ok && d.FitsInPrecision(n.prec)
 }
 
 func truncated(pos int, what string) *PayloadError {

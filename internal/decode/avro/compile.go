@@ -52,6 +52,12 @@ func (c *compiler) program(w, r *hamba.RecordSchema, idx []int) (*node, error) {
 	if err := c.record(n, w, r, mArrow, 0, "", out); err != nil {
 		return nil, err
 	}
+	for i, f := range n.fields {
+		if f.out >= 0 {
+			n.used = i + 1
+		}
+	}
+	n.setOps()
 	if err := c.settle(n); err != nil {
 		return nil, err
 	}
@@ -71,7 +77,9 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 			if err != nil {
 				return nil, err
 			}
-			return &node{kind: j.kind, mode: mCut, json: j, nullable: admitsNull(r)}, nil
+			n := &node{kind: j.kind, mode: mCut, json: j, nullable: admitsNull(r)}
+			n.setOps()
+			return n, nil
 		}
 	}
 	if ru, ok := r.(*hamba.UnionSchema); ok && w.Type() != hamba.Union {
@@ -82,6 +90,7 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 		if err := c.build(n, w, r, m, level, path); err != nil {
 			return nil, err
 		}
+		n.setOps()
 		return n, nil
 	}
 	key := pair{w, r}
@@ -98,6 +107,7 @@ func (c *compiler) compile(w, r hamba.Schema, m mode, level int, path string) (*
 		n.err = err
 		return nil, err
 	}
+	n.setOps()
 	return n, nil
 }
 
@@ -110,6 +120,7 @@ func (c *compiler) member(w hamba.Schema, ru *hamba.UnionSchema, m mode, level i
 			return nil, schemaErr(path, "writer type null cannot be read as %s", describe(ru))
 		}
 		n := &node{kind: kNull, mode: m}
+		n.setOps()
 		if m == mArrow && s.isStruct() {
 			n.wrap = &wrap{k: -1}
 		}
@@ -297,6 +308,18 @@ func (c *compiler) record(n *node, w, r *hamba.RecordSchema, m mode, level int, 
 		for j, f := range rf {
 			n.names[j] = append(appendJSONString(nil, []byte(f.Name())), ':')
 		}
+		next := 0
+		n.ordered = true
+		for _, f := range n.fields {
+			if f.out >= 0 {
+				n.ordered = n.ordered && f.out == next
+				next++
+			}
+		}
+		for _, d := range n.defs {
+			n.ordered = n.ordered && d.out == next
+			next++
+		}
 	}
 	return nil
 }
@@ -345,6 +368,7 @@ func (c *compiler) skip(w hamba.Schema) *node {
 	case *hamba.EnumSchema:
 		n.count = len(w.Symbols())
 	}
+	n.setOps()
 	return n
 }
 
@@ -539,9 +563,16 @@ func promotes(w, r hamba.Type) bool {
 }
 
 // sameName reports whether named writer type w is reader type r: the
-// same unqualified name, or a reader alias naming w.
+// same unqualified name, or a reader alias naming w, both compared
+// unqualified as the names themselves are (Avro's own resolution
+// ignores namespaces in names).
 func sameName(w, r hamba.NamedSchema) bool {
-	return w.Name() == r.Name() || slices.Contains(r.Aliases(), w.FullName()) || slices.Contains(r.Aliases(), w.Name())
+	if w.Name() == r.Name() {
+		return true
+	}
+	return slices.ContainsFunc(r.Aliases(), func(a string) bool {
+		return a == w.FullName() || a[strings.LastIndexByte(a, '.')+1:] == w.Name()
+	})
 }
 
 // describe names a type in errors.

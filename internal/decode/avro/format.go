@@ -43,7 +43,7 @@ func NewFormat(reader hamba.Schema) (*Format, error) {
 	}
 	f := &Format{reader: r, fields: make([]arrow.Field, len(r.Fields()))}
 	for i, rf := range r.Fields() {
-		var t typer
+		t := typer{field: rf.Name()}
 		typ, _, err := t.column(rf.Type(), 1, rf.Name())
 		if err != nil {
 			return nil, err

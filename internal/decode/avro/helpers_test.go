@@ -27,7 +27,7 @@ type kv struct {
 // for scalars (arrow.Timestamp, ...), the decimal's text, []any for a
 // list, []kv for a map, map[string]any for a STRUCT.
 func value(a arrow.Array, i int) any {
-	if a.IsNull(i) {
+	if a.IsNull(i) || a.DataType().ID() == arrow.NULL {
 		return nil
 	}
 	switch a := a.(type) {
@@ -269,3 +269,5 @@ func validate(a arrow.Array) error {
 	}
 	return nil
 }
+
+func arrowSchema(fields []arrow.Field) *arrow.Schema { return arrow.NewSchema(fields, nil) }

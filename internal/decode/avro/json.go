@@ -108,10 +108,38 @@ func (d *decoder) json(n *node, b []byte, pos int) int {
 	return pos
 }
 
-// jsonRecord renders a record with its fields in the reader's order:
-// each field is rendered where the encoding has it, then the object is
-// assembled from the pieces and moved to where the fields started.
+// jsonRecord renders a record with its fields in the reader's order.
+// When the encoding has them in that order they are rendered as they
+// come; else each is rendered where the encoding has it, then the object
+// is assembled from the pieces and moved to where the fields started.
 func (d *decoder) jsonRecord(n *node, b []byte, pos int) int {
+	if n.ordered {
+		d.buf = append(d.buf, '{')
+		j := 0
+		for i := range n.fields {
+			f := &n.fields[i]
+			if f.node.mode == mSkip {
+				pos = skip(f.node, b, pos)
+				continue
+			}
+			if j > 0 {
+				d.buf = append(d.buf, ',')
+			}
+			d.buf = append(d.buf, n.names[j]...)
+			j++
+			pos = d.json(f.node, b, pos)
+		}
+		for i := range n.defs {
+			if j > 0 {
+				d.buf = append(d.buf, ',')
+			}
+			d.buf = append(d.buf, n.names[j]...)
+			j++
+			d.json(n.defs[i].node, n.defs[i].data, 0)
+		}
+		d.buf = append(d.buf, '}')
+		return pos
+	}
 	base := len(d.spans)
 	for range n.names {
 		d.spans = append(d.spans, span{})

@@ -12,24 +12,31 @@ import (
 // JSON text. A program is compiled once per (writer, reader, projection)
 // and walked twice per payload: check validates, put appends.
 type node struct {
-	kind kind // the writer type's encoding
+	ck   ck // what check does: kind, mode, col and flags in one switch
+	pt   pt // what put does
+	kind kind
 	mode mode
 	col  col // mArrow, mJSON: the reader type's representation
 
 	utf8  bool // kBytes: the bytes must be UTF-8 (they go to a Utf8 column or JSON)
 	empty bool // kArray: an item can be encoded in zero bytes (see maxEmptyItems)
+	local bool // cTimestamp: local time, no zone
 	size  int  // kFixed: the size
 	count int  // kEnum: the writer's symbol count
 
+	wrap *wrap // mArrow: the value is a member of a reader union STRUCT
+	out  sink  // mArrow, mCut: the bound builder
+
 	prec, scale int32          // cDecimal
 	unit        arrow.TimeUnit // cTimestamp
-	local       bool           // cTimestamp: local time, no zone
 
 	syms     [][]byte // kEnum, not mSkip: the reader's symbol per writer symbol, nil if none
 	fields   []field  // kRecord: the writer's fields, in encoding order
 	defs     []deflt  // kRecord: the reader's fields missing from the writer
 	names    [][]byte // kRecord, mJSON: `"name":` of each reader field, in reader order
+	ordered  bool     // kRecord, mJSON: the fields, then the defaults, come in the reader's order
 	top      bool     // kRecord: the top-level record, whose fields go to the decoder's builders
+	used     int      // the top-level record: fields[used:] are all skipped
 	elem     *node    // kArray: the items; kMap: the values
 	branches []*node  // kUnion: per writer member; nil if it does not resolve
 	errs     []error  // kUnion: why a nil branch does not resolve
@@ -37,10 +44,142 @@ type node struct {
 	json     *node // mCut: renders the value
 	nullable bool  // mCut: a null value is NULL rather than the text null
 
-	wrap *wrap // mArrow: the value is a member of a reader union STRUCT
-	out  sink  // mArrow, mCut: the bound builder
-
 	err error // mJSON: compiling this node failed (see compiler.settle)
+}
+
+// ck is what the first pass does with a value.
+type ck uint8
+
+const (
+	ckNull         ck = iota
+	ckBool            // a byte, 0 or 1
+	ckInt             // a varint in the range of int32
+	ckLong            // a varint
+	ckFloat           // 4 bytes
+	ckDouble          // 8 bytes
+	ckBytes           // a length and the bytes
+	ckUTF8            // a length and UTF-8 bytes
+	ckDecimal         // a length and a decimal that fits its precision
+	ckFixed           // size bytes
+	ckFixedDecimal    // size bytes of a decimal that fits its precision
+	ckEnumIndex       // an index below count
+	ckEnum            // an index below count with a reader symbol
+	ckArray           // blocks of items
+	ckMap             // blocks of a key and a value
+	ckRecord          // the fields
+	ckUnion           // an index, then the value of that branch
+	ckCut             // the value of json
+)
+
+// pt is what the second pass does with a value.
+type pt uint8
+
+const (
+	ptSkip         pt = iota
+	ptNull            // AppendNull
+	ptBool            // a byte to a Boolean
+	ptInt32           // an int to an Int32
+	ptDate32          // an int to a Date32
+	ptTime32          // an int to a Time32
+	ptInt64           // an int or a long to an Int64
+	ptTime64          // a long to a Time64
+	ptTimestamp       // a long to a Timestamp
+	ptLongFloat32     // an int or a long to a Float32
+	ptLongFloat64     // an int or a long to a Float64
+	ptFloat32         // a float to a Float32
+	ptFloatFloat64    // a float to a Float64
+	ptFloat64         // a double to a Float64
+	ptString          // bytes to a Utf8
+	ptBinary          // bytes to a Binary
+	ptDecimal         // bytes to a Decimal128
+	ptFixedBinary     // a fixed to a Binary
+	ptFixedDecimal    // a fixed to a Decimal128
+	ptEnum            // an index to its reader symbol in a Utf8
+	ptList            // items to a List
+	ptMap             // entries to a Map
+	ptRecord          // fields to a STRUCT (or the decoder's builders)
+	ptUnion           // the branch of the index
+	ptCut             // JSON text to a Utf8
+)
+
+// setOps sets what the two passes do with n, from its other fields.
+func (n *node) setOps() {
+	if n.mode == mCut {
+		n.ck, n.pt = ckCut, ptCut
+		return
+	}
+	decoded := n.mode != mSkip
+	switch n.kind {
+	case kNull:
+		n.ck, n.pt = ckNull, ptNull
+	case kBoolean:
+		n.ck, n.pt = ckBool, ptBool
+	case kInt, kLong:
+		n.ck = ckLong
+		if n.kind == kInt {
+			n.ck = ckInt
+		}
+		switch n.col {
+		case cInt32:
+			n.pt = ptInt32
+		case cDate32:
+			n.pt = ptDate32
+		case cTime32:
+			n.pt = ptTime32
+		case cInt64:
+			n.pt = ptInt64
+		case cTime64:
+			n.pt = ptTime64
+		case cTimestamp:
+			n.pt = ptTimestamp
+		case cFloat32:
+			n.pt = ptLongFloat32
+		case cFloat64:
+			n.pt = ptLongFloat64
+		}
+	case kFloat:
+		n.ck, n.pt = ckFloat, ptFloatFloat64
+		if n.col == cFloat32 {
+			n.pt = ptFloat32
+		}
+	case kDouble:
+		n.ck, n.pt = ckDouble, ptFloat64
+	case kBytes:
+		n.ck, n.pt = ckBytes, ptBinary
+		switch {
+		case n.utf8:
+			n.ck, n.pt = ckUTF8, ptString
+		case n.col == cDecimal:
+			n.pt = ptDecimal
+			if n.mode == mArrow {
+				n.ck = ckDecimal
+			}
+		}
+	case kFixed:
+		n.ck, n.pt = ckFixed, ptFixedBinary
+		if n.col == cDecimal {
+			n.pt = ptFixedDecimal
+			if n.mode == mArrow {
+				n.ck = ckFixedDecimal
+			}
+		}
+	case kEnum:
+		n.ck, n.pt = ckEnumIndex, ptEnum
+		if decoded {
+			n.ck = ckEnum
+		}
+	case kArray:
+		n.ck, n.pt = ckArray, ptList
+	case kMap:
+		n.ck, n.pt = ckMap, ptMap
+	case kRecord:
+		n.ck, n.pt = ckRecord, ptRecord
+	case kUnion:
+		n.ck, n.pt = ckUnion, ptUnion
+	}
+	if !decoded {
+		n.pt = ptSkip
+	}
 }
 
 // kind is how a writer type is encoded.

@@ -177,15 +177,18 @@ func timestampOf(lt hamba.LogicalType) (unit arrow.TimeUnit, local bool) {
 	return arrow.Millisecond, false
 }
 
-// typer computes the Arrow types of reader types.
-type typer struct{ nodes int }
+// typer computes the Arrow type of a top-level field.
+type typer struct {
+	field string // the top-level field
+	nodes int
+}
 
 // column returns the Arrow type of reader type r at level, and whether
 // its values can be null.
 func (t *typer) column(r hamba.Schema, level int, path string) (arrow.DataType, bool, error) {
 	r = deref(r)
 	if t.nodes++; t.nodes > maxNodes {
-		return nil, false, schemaErr(path, "the type expands to more than %d nested types", maxNodes)
+		return nil, false, schemaErr(t.field, "the type expands to more than %d nested types", maxNodes)
 	}
 	if isCut(r, level) {
 		return arrow.BinaryTypes.String, admitsNull(r), nil

@@ -57,13 +57,17 @@ func readInt(b []byte, pos int) (v int64, next int, ok bool) {
 	return 0, pos, false
 }
 
-// long reads a long at pos of a payload already checked.
+// long reads a long (or an int) at pos of a payload already checked.
 func long(b []byte, pos int) (int64, int) {
-	if c := b[pos]; c < 0x80 {
-		return int64(c>>1) ^ -int64(c&1), pos + 1
+	var u uint64
+	for shift := uint(0); ; shift += 7 {
+		c := b[pos]
+		pos++
+		u |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return int64(u>>1) ^ -int64(u&1), pos
+		}
 	}
-	v, next, _ := readLong(b, pos)
-	return v, next
 }
 
 // skipVarint skips a varint of a payload already checked.

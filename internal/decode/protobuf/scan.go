@@ -100,6 +100,8 @@ func scan(mi *msgInfo, b []byte, i int, group protowire.Number, t *table, slots 
 		if t != nil {
 			if s := slots[f.index]; s >= 0 {
 				t.record(s, f, o)
+			} else if f.oneof >= 0 {
+				t.unset(f.oneof) // a member without a column (of an empty type) is set
 			}
 		}
 	}

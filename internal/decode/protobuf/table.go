@@ -74,6 +74,12 @@ func (t *table) member(i int32) int32 {
 	return -1
 }
 
+// unset records that a member of oneof i without a slot is set, so that
+// no member with one is.
+func (t *table) unset(i int32) {
+	t.oneofs[i] = oneofState{gen: t.gen, slot: -1}
+}
+
 // record records an occurrence of field f in slot: a singular scalar
 // replaces the one before (the last one wins), other fields add to their
 // list (repeated values, map entries, the parts of a message to merge).

@@ -45,7 +45,7 @@ func (d *decoder) appendField(t *table, c *col, data []byte) {
 		c.lb.Append(true)
 		for o := first; o >= 0; o = t.occs[o].next {
 			oc := t.occs[o]
-			if oc.wt == protowire.BytesType && c.val.spec.kind <= kEnum {
+			if oc.wt == protowire.BytesType && c.val.spec.kind.number() {
 				d.appendPacked(c.val, data[:oc.end], oc.start)
 			} else {
 				d.appendValue(c.val, data, t, o, true)
@@ -69,7 +69,7 @@ func (d *decoder) appendField(t *table, c *col, data []byte) {
 // message merged from o and the occurrences after it (from o alone when
 // single, as for a list's element).
 func (d *decoder) appendValue(v *val, data []byte, t *table, o int32, single bool) {
-	if v.spec.kind > kBytes {
+	if v.spec.kind.message() {
 		d.appendMessage(v, data, t, o, single)
 		return
 	}

@@ -19,7 +19,7 @@
 //	bool                               Boolean
 //	string                             Utf8
 //	bytes                              Binary
-//	enum                               Utf8: the value's name, an unknown number in decimal
+//	enum                               Utf8: the value's name, an unknown number in decimal (closed enums too)
 //	repeated T                         List(T)
 //	map<K, V>                          Map(K, V)
 //	oneof                              STRUCT of its members named as the oneof: one set, the rest NULL

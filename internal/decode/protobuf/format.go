@@ -85,7 +85,9 @@ const (
 	cardMap
 )
 
-// kind is how one value is read from the wire and appended.
+// kind is how one value is read from the wire and appended. The order
+// matters: the kinds up to kEnum are numbers (packable), those after
+// kBytes are messages.
 type kind uint8
 
 const (
@@ -111,6 +113,12 @@ const (
 	kWrapper                   // google.protobuf.*Value: its value field
 	kJSON                      // a message past RecursionDepth: protojson text
 )
+
+// number reports whether k is a number, which repeated fields may pack.
+func (k kind) number() bool { return k <= kEnum }
+
+// message reports whether k is read from a message.
+func (k kind) message() bool { return k > kBytes }
 
 // size returns the size of a fixed-size number kind, 0 for others.
 func (k kind) size() int {

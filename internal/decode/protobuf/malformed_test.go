@@ -74,8 +74,10 @@ func TestDecodeTruncated(t *testing.T) {
 func TestDecodeMalformed(t *testing.T) {
 	md := allMessage(t)
 	f := newFormat(t, md)
-	valid := slices.Clip(wire{}.varint(nI32, 1).bytes(nS, []byte("ok"))) // appends copy
-	deep := func(n int) wire {                                           // n nested unknown groups
+	// valid is clipped so that appending to it copies.
+	valid := slices.Clip(wire{}.varint(nI32, 1).bytes(nS, []byte("ok")))
+	// deep returns n nested unknown groups.
+	deep := func(n int) wire {
 		var w wire
 		for i := 0; i < n; i++ {
 			w = protowire.AppendTag(w, nUnknown, protowire.StartGroupType)
@@ -85,7 +87,8 @@ func TestDecodeMalformed(t *testing.T) {
 		}
 		return w
 	}
-	deepMessages := func(n int) wire { // n nested t.Node next fields
+	// deepMessages returns n nested t.Chain next fields.
+	deepMessages := func(n int) wire {
 		w := wire{}.varint(1, 1)
 		for i := 0; i < n; i++ {
 			w = wire{}.bytes(2, w)

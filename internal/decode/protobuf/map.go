@@ -64,7 +64,7 @@ func (d *decoder) appendEntry(c *col, data []byte, oc occ) {
 	}
 	vo := e.tab.first(1)
 	switch {
-	case c.val.spec.kind > kBytes:
+	case c.val.spec.kind.message():
 		d.appendMessage(c.val, data, &e.tab, vo, false) // the empty message when missing
 	case vo >= 0:
 		v := e.tab.occs[vo]

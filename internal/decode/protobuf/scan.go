@@ -23,11 +23,12 @@ func scan(mi *msgInfo, b []byte, i int, group protowire.Number, t *table, slots 
 	}
 	for i < len(b) {
 		at := i
-		tag, n := varint(b, i)
-		if n < 0 {
-			return 0, 0, varintError(i, n, nil)
+		var tag uint64
+		if c := b[i]; c < 0x80 { // varint's one-byte case, inlined by hand
+			tag, i = uint64(c), i+1
+		} else if tag, i = varintSlow(b, i); i < 0 {
+			return 0, 0, varintError(at, i, nil)
 		}
-		i = n
 		num, wt := tagNumber(tag), protowire.Type(tag&7)
 		if wt == protowire.EndGroupType {
 			if group != 0 && num == group {
@@ -54,24 +55,53 @@ func scan(mi *msgInfo, b []byte, i int, group protowire.Number, t *table, slots 
 			return 0, 0, payloadError(at, f, "wire type %s, want %s", wireTypeName(wt), wireTypeName(f.wt))
 		}
 		o := occ{wt: wt}
-		if wt == protowire.StartGroupType {
+		switch wt {
+		case protowire.VarintType:
+			n := i + 1
+			if i >= len(b) || b[i] >= 0x80 {
+				if _, n = varintSlow(b, i); n < 0 {
+					return 0, 0, varintError(i, n, f)
+				}
+			}
+			o.start, o.end, i = i, n, n
+		case protowire.BytesType:
+			var l uint64
+			n := i + 1
+			if i < len(b) && b[i] < 0x80 {
+				l = uint64(b[i])
+			} else if l, n = varintSlow(b, i); n < 0 {
+				return 0, 0, varintError(i, n, f)
+			}
+			if l > uint64(len(b)-n) {
+				return 0, 0, payloadError(i, f, "length %d runs %d bytes past the end", l, l-uint64(len(b)-n))
+			}
+			o.start, o.end, i = n, n+int(l), n+int(l)
+			if validate {
+				if f.utf8 {
+					if !utf8.Valid(b[o.start:o.end]) {
+						return 0, 0, payloadError(o.start, f, "invalid UTF-8")
+					}
+				} else if f.sub != nil || f.packable {
+					if err := check(f, b[:o.end], o.start, depth); err != nil {
+						return 0, 0, err
+					}
+				}
+			}
+		case protowire.StartGroupType:
 			o.start = i
 			if i, o.end, err = scan(f.sub, b, i, num, nil, nil, validate, depth+1); err != nil {
 				return 0, 0, err
 			}
-		} else {
+		default: // fixed32, fixed64
 			if o.start, o.end, i, err = value(b, i, wt, f); err != nil {
 				return 0, 0, err
-			}
-			if validate && wt == protowire.BytesType {
-				if err := check(f, b[:o.end], o.start, depth); err != nil {
-					return 0, 0, err
-				}
 			}
 		}
 		if t != nil {
 			if s := slots[f.index]; s >= 0 {
 				t.record(s, f, o)
+			} else if f.oneof >= 0 {
+				t.unset(f.oneof) // a member without a column (of an empty type) is set
 			}
 		}
 	}
@@ -81,17 +111,13 @@ func scan(mi *msgInfo, b []byte, i int, group protowire.Number, t *table, slots 
 	return i, i, nil
 }
 
-// check validates the contents b[i:] of a length-delimited value of f: a
-// message, a string that must be UTF-8, or packed numbers.
+// check validates the contents b[i:] of a length-delimited value of f, a
+// message or packed numbers.
 func check(f *fieldInfo, b []byte, i int, depth int) error {
 	switch {
 	case f.sub != nil:
 		_, _, err := scan(f.sub, b, i, 0, nil, nil, true, depth+1)
 		return err
-	case f.utf8:
-		if !utf8.Valid(b[i:]) {
-			return payloadError(i, f, "invalid UTF-8")
-		}
 	case f.packable && f.size > 0:
 		if (len(b)-i)%f.size != 0 {
 			return payloadError(i, f, "packed length %d is not a multiple of %d", len(b)-i, f.size)

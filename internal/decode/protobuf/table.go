@@ -40,12 +40,20 @@ func newTable(slots, oneofs int) table {
 	return table{gen: 1, slots: make([]slotState, slots), oneofs: make([]oneofState, oneofs)}
 }
 
+// maxKeptOccs is the most occurrences a table keeps room for from one
+// message to the next: a payload of many repeated values grows it by 32
+// bytes a value, and a decoder should not hold on to that.
+const maxKeptOccs = 1 << 14
+
 func (t *table) reset() {
 	t.gen++
 	if t.gen == 0 { // wrapped: old generations could look current
 		clear(t.slots)
 		clear(t.oneofs)
 		t.gen = 1
+	}
+	if cap(t.occs) > maxKeptOccs {
+		t.occs = nil
 	}
 	t.occs = t.occs[:0]
 }
@@ -64,6 +72,12 @@ func (t *table) member(i int32) int32 {
 		return o.slot
 	}
 	return -1
+}
+
+// unset records that a member of oneof i without a slot is set, so that
+// no member with one is.
+func (t *table) unset(i int32) {
+	t.oneofs[i] = oneofState{gen: t.gen, slot: -1}
 }
 
 // record records an occurrence of field f in slot: a singular scalar

@@ -22,12 +22,18 @@ const (
 // varint decodes the varint at b[i:] and returns it with the index after
 // it, or (0, errVarintTruncated/errVarintOverflow).
 func varint(b []byte, i int) (uint64, int) {
-	if i < len(b) && b[i] < 0x80 {
-		return uint64(b[i]), i + 1
+	if uint(i) < uint(len(b)) {
+		if c := b[i]; c < 0x80 {
+			return uint64(c), i + 1
+		}
 	}
 	return varintSlow(b, i)
 }
 
+// varintSlow is varint's loop, kept out of line so that varint's
+// one-byte case inlines.
+//
+//go:noinline
 func varintSlow(b []byte, i int) (uint64, int) {
 	var v uint64
 	for s := uint(0); s < 64; s += 7 {
@@ -84,7 +90,7 @@ func value(b []byte, i int, wt protowire.Type, f *fieldInfo) (start, end, next i
 			return 0, 0, 0, varintError(i, n, f)
 		}
 		if l > uint64(len(b)-n) {
-			return 0, 0, 0, payloadError(i, f, "length %d past the end (%d bytes left)", l, len(b)-n)
+			return 0, 0, 0, payloadError(i, f, "length %d runs %d bytes past the end", l, l-uint64(len(b)-n))
 		}
 		return n, n + int(l), n + int(l), nil
 	}

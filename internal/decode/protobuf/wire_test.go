@@ -2,6 +2,7 @@ package protobuf
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -244,4 +245,23 @@ func decodeMapKeys(t *testing.T, mem memory.Allocator, f *Format, rd decode.RowD
 		got = append(got, keys.Value(i))
 	}
 	return got
+}
+
+// TestDecodeMapKeyWireType: a map entry whose key repeats with another
+// wire type is an error here. google.golang.org/protobuf v1.36.12's
+// proto.Unmarshal into a dynamicpb message panics on it ("type mismatch:
+// cannot convert nil to map key", proto/decode.go unmarshalMap keeps
+// haveKey after the second key fails), found by FuzzDecode
+// (testdata/fuzz/FuzzDecode/aaaec4fc2fbfad53).
+func TestDecodeMapKeyWireType(t *testing.T) {
+	md := allMessage(t)
+	f := newFormat(t, md)
+	mem := checkedAllocator(t)
+	data := wire{}.bytes(nMSI, wire{}.bytes(1, []byte("a")).varint(1, 1))
+	if _, errs := decodeRows(t, mem, f, nil, data); errs[0] == nil || !strings.Contains(errs[0].Error(), "MSiEntry.key: wire type varint") {
+		t.Fatalf("error %v", errs[0])
+	}
+	if _, _, panicked := unmarshalRecover(md, data); !panicked {
+		t.Log("proto.Unmarshal no longer panics: FuzzDecode's special case can go")
+	}
 }

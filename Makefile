@@ -51,12 +51,14 @@ bench: build
 bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench 'Split|Plan|DecodeJSON|Builder|Scan' -benchmem ./internal/plan ./internal/decode ./internal/bench
 
-## fuzz-short: 10 s of each fuzz target (parser; planner rules; JSON
-## decoder against encoding/json), for check
+## fuzz-short: 10 s of each fuzz target (parser; planner rules; the JSON,
+## Avro and Protobuf decoders), for check
 fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./internal/plan
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./internal/decode
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/avro
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/protobuf
 
 clean:
 	rm -rf bin

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,14 +77,15 @@ func TestMakefile(t *testing.T) {
 	if short == nil {
 		t.Fatal("no fuzz-short target")
 	}
-	out, err := exec.Command("git", "grep", "-h", "-o", `^func Fuzz[A-Za-z0-9_]*`, "--", "*_test.go").Output()
+	out, err := exec.Command("git", "grep", "-o", `^func Fuzz[A-Za-z0-9_]*`, "--", "*_test.go").Output()
 	if err != nil {
 		t.Fatalf("git grep: %v", err)
 	}
 	for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		name := strings.TrimPrefix(f, "func ")
-		if !strings.Contains(short[1], "'^"+name+"$$'") {
-			t.Errorf("fuzz-short does not run %s", name)
+		file, fn, _ := strings.Cut(f, ":")
+		name, dir := strings.TrimPrefix(fn, "func "), "./"+path.Dir(file)
+		if !regexp.MustCompile(`-fuzz '\^` + name + `\$\$' .*` + regexp.QuoteMeta(dir) + `\n`).MatchString(short[1] + "\n") {
+			t.Errorf("fuzz-short does not run %s in %s", name, dir)
 		}
 	}
 	if _, err := exec.LookPath("make"); err != nil {

@@ -47,16 +47,19 @@ bench: build
 	$(GO) test $(TAGFLAGS) -c -o bin/bench.test ./internal/bench
 	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra
 
-## bench-go: the Go micro-benchmarks (planner, JSON decoder, Arrow builder, scan)
+## bench-go: the Go micro-benchmarks (planner, JSON and Protobuf decoders, Arrow builder, scan)
 bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench 'Split|Plan|DecodeJSON|Builder|Scan' -benchmem ./internal/plan ./internal/decode ./internal/bench
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench '^BenchmarkDecode$$' -benchmem ./internal/decode/protobuf
 
 ## fuzz-short: 10 s of each fuzz target (parser; planner rules; JSON
-## decoder against encoding/json), for check
+## decoder against encoding/json; Protobuf decoder against proto.Unmarshal),
+## for check
 fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./internal/plan
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./internal/decode
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/protobuf
 
 clean:
 	rm -rf bin

@@ -3,6 +3,7 @@ package protobuf
 import (
 	"math"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -232,4 +233,41 @@ func TestDecodeRecursionCut(t *testing.T) {
 	if !equal(jsonText(want), v) {
 		t.Fatalf("past depth %d: %#v, want %s", RecursionDepth, v, want)
 	}
+}
+
+// TestDecodeConcurrent decodes with decoders of one Format in parallel
+// (run with -race): the Format is shared, each decoder is one
+// goroutine's.
+func TestDecodeConcurrent(t *testing.T) {
+	md := compileMessage(t, allProto, "t.Chain")
+	f := newFormat(t, md)
+	var n *dynamicpb.Message
+	for d := 12; d > 0; d-- { // deeper than RecursionDepth: protojson text
+		m := msg(md, "v", int32(d))
+		if n != nil {
+			setField(m, "next", n)
+		}
+		n = m
+	}
+	data := marshal(t, n)
+	mem := checkedAllocator(t)
+	var wg sync.WaitGroup
+	for range 4 {
+		d := newRowDecoder(t, mem, f, allIdx(f))
+		defer d.release()
+		wg.Go(func() {
+			for range 20 {
+				row, err := d.decode(t, data)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if want := wantRow(n); !equal(want, row) {
+					t.Errorf("%s, want %s", show(row), show(want))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -43,10 +43,12 @@
 // submessage's protojson text (proto field names, compact; NULL when
 // protojson refuses the message, such as a Timestamp outside years 1 to
 // 9999). Fields of message types without fields (google.protobuf.Empty)
-// are left out, as Spark leaves them out: an Arrow STRUCT needs a field.
-// A Timestamp whose microseconds overflow an int64 is NULL; a Duration
-// longer than an int64 of nanoseconds (about 292 years) carries its whole
-// days in the interval's days. A proto2 string that is not UTF-8 has its
+// are left out, as Spark leaves them out: an Arrow STRUCT needs a field
+// (a oneof whose member set last is such a field is NULL). A Timestamp
+// whose microseconds overflow an int64 is NULL; a Duration longer than
+// an int64 of nanoseconds (about 292 years) carries its whole days in the
+// interval's days, and one of more days than an int32 holds is NULL
+// (neither happens within the ranges the types define). A proto2 string that is not UTF-8 has its
 // invalid sequences replaced by U+FFFD.
 //
 // Decoding is atomic: a decoder reads a payload in two passes. The first

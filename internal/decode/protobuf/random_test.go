@@ -1,6 +1,7 @@
 package protobuf
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -168,6 +169,9 @@ func FuzzDecode(f *testing.F) {
 	defer proj.release()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		row, err := all.decode(t, data)
+		if err == errBroken {
+			return
+		}
 		m, goErr, panicked := unmarshalRecover(md, data)
 		switch {
 		case panicked:
@@ -239,7 +243,8 @@ func (d *rowDecoder) release() {
 }
 
 // decode decodes data and returns its row, checking that it appended one
-// value to every builder or, on error, nothing.
+// value to every builder or, on error, nothing. It reports failures with
+// t.Errorf, so that goroutines may call it, and then returns errBroken.
 func (d *rowDecoder) decode(t testing.TB, data []byte) ([]any, error) {
 	err := d.rd.Decode(data, d.bs)
 	want := 1
@@ -248,7 +253,8 @@ func (d *rowDecoder) decode(t testing.TB, data []byte) ([]any, error) {
 	}
 	for k, b := range d.bs {
 		if b.Len() != want {
-			t.Fatalf("error %v: builder %d has %d values, want %d", err, k, b.Len(), want)
+			t.Errorf("error %v: builder %d has %d values, want %d", err, k, b.Len(), want)
+			return nil, errBroken
 		}
 	}
 	if err != nil {
@@ -257,14 +263,19 @@ func (d *rowDecoder) decode(t testing.TB, data []byte) ([]any, error) {
 	row := make([]any, len(d.bs))
 	for k, b := range d.bs {
 		a := b.NewArray()
-		if err := array.ValidateFull(a); err != nil {
-			t.Fatalf("column %d: %v", k, err)
-		}
 		row[k] = gotValue(a, 0)
+		verr := array.ValidateFull(a)
 		a.Release()
+		if verr != nil {
+			t.Errorf("column %d: %v", k, verr)
+			return nil, errBroken
+		}
 	}
 	return row, nil
 }
+
+// errBroken is rowDecoder.decode's error after a failed check.
+var errBroken = errors.New("broken decoder")
 
 // countJSON counts the values past the recursion depth in v.
 func countJSON(v any) int {

@@ -166,9 +166,14 @@ message Order { int64 id = 1; repeated Item items = 2; map<string, double> tags 
 	fd := compileProto(t, schema)
 	md := fd.Messages().ByName("Order")
 	c := kafkatest.New(t, kfake.SeedTopics(2, "porders"))
-	var recs []*kgo.Record
-	var wantItems, wantN, wantCards int64
+	var txns [][]*kgo.Record
+	var wantRows, wantItems, wantN, wantCards int64
 	for i := range 200 {
+		if i%20 == 0 {
+			txns = append(txns, nil)
+		}
+		aborted := len(txns)%3 == 0 // transactions 2, 5, 8 (0-based) are aborted
+		var items0, n0, cards0 = wantItems, wantN, wantCards
 		m := dynamicpb.NewMessage(md)
 		m.Set(md.Fields().ByName("id"), protoreflect.ValueOf(int64(i)))
 		items := m.Mutable(md.Fields().ByName("items")).List()
@@ -190,9 +195,14 @@ message Order { int64 id = 1; repeated Item items = 2; map<string, double> tags 
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs = append(recs, &kgo.Record{Topic: "porders", Partition: int32(i % 2), Value: wire(21, []int{1}, b)})
+		txns[len(txns)-1] = append(txns[len(txns)-1], &kgo.Record{Topic: "porders", Partition: int32(i % 2), Value: wire(21, []int{1}, b)})
+		if aborted {
+			wantItems, wantN, wantCards = items0, n0, cards0
+		} else {
+			wantRows++
+		}
 	}
-	if err := c.Produce(ctx, recs...); err != nil {
+	if err := c.Transactions(ctx, "porders-producer", txns, func(i int) bool { return (i+1)%3 == 0 }); err != nil {
 		t.Fatal(err)
 	}
 	eng, err := kq.Open(kq.WithBrokers(c.Brokers()), kq.WithSchemaRegistry(reg.URL()))
@@ -200,9 +210,11 @@ message Order { int64 id = 1; repeated Item items = 2; map<string, double> tags 
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	got := rows(t, eng, `SELECT COUNT(*), SUM(len(items)), SUM(list_sum(list_transform(items, x -> x.n))), COUNT(value.pay.card) FROM kafka('porders') WITH (valueFormat='protobuf', protoMessage='shop.Order', minPartitions=5)`)
-	if want := fmt.Sprintf("200|%d|%d|%d", wantItems, wantN, wantCards); len(got) != 1 || got[0] != want {
-		t.Fatalf("protobuf: %v, want %s", got, want)
+	for _, split := range []string{"", ", minPartitions=5", ", maxRecordsPerPartition=30, splitStrategy='spark'"} {
+		got := rows(t, eng, `SELECT COUNT(*), SUM(len(items)), SUM(list_sum(list_transform(items, x -> x.n))), COUNT(value.pay.card) FROM kafka('porders') WITH (valueFormat='protobuf', protoMessage='shop.Order'`+split+`)`)
+		if want := fmt.Sprintf("%d|%d|%d|%d", wantRows, wantItems, wantN, wantCards); len(got) != 1 || got[0] != want {
+			t.Fatalf("protobuf%s: %v, want %s", split, got, want)
+		}
 	}
 }
 

@@ -124,3 +124,20 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDecoderFor compiles a decoder: a scan does it once per writer
+// schema and worker.
+func BenchmarkDecoderFor(b *testing.B) {
+	for _, schema := range []string{benchSchema, allTypes, linkedList} {
+		f := mustFormat(b, schema)
+		w := mustParse(b, schema)
+		b.Run(f.reader.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.DecoderFor(w, all(f)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package avro
 
 import (
-	"fmt"
 	"runtime"
 	"testing"
 
@@ -18,6 +17,16 @@ const benchSchema = `{"type":"record","name":"Order","fields":[
 	{"name":"status","type":{"type":"enum","name":"Status","symbols":["created","paid","shipped","delivered","cancelled"]}},
 	{"name":"country","type":"string"},
 	{"name":"created_at","type":{"type":"long","logicalType":"timestamp-millis"}}]}`
+
+// benchNullable is benchSchema with every field nullable, as Debezium
+// and many registries write them.
+const benchNullable = `{"type":"record","name":"Order","fields":[
+	{"name":"order_id","type":["null","long"]},
+	{"name":"customer","type":["null","string"]},
+	{"name":"amount","type":["null","double"]},
+	{"name":"status","type":["null",{"type":"enum","name":"Status","symbols":["created","paid","shipped","delivered","cancelled"]}]},
+	{"name":"country","type":["null","string"]},
+	{"name":"created_at","type":["null",{"type":"long","logicalType":"timestamp-millis"}]}]}`
 
 var benchNative = map[string]any{"order_id": int64(1000123), "customer": "customer-0042 (gold tier, since 2019)", "amount": 123.45,
 	"status": "shipped", "country": "Germany", "created_at": int64(1767261600000)}
@@ -43,12 +52,30 @@ func cpuPerOp(b *testing.B) {
 func BenchmarkDecode(b *testing.B) {
 	payload := encode(b, benchSchema, benchNative)
 	f := mustFormat(b, benchSchema)
-	for _, idx := range [][]int{all(f), {2, 3}} {
+	nullable := map[string]any{}
+	for k, v := range benchNative {
+		name := map[string]string{"order_id": "long", "customer": "string", "amount": "double", "status": "Status", "country": "string",
+			"created_at": "long.timestamp-millis"}[k]
+		nullable[k] = goavro.Union(name, v)
+	}
+	type bench struct {
+		name    string
+		f       *Format
+		payload []byte
+		idx     []int
+	}
+	fn := mustFormat(b, benchNullable)
+	for _, c := range []bench{
+		{"fields=6", f, payload, all(f)},
+		{"fields=2", f, payload, []int{2, 3}},
+		{"nullable/fields=6", fn, encode(b, benchNullable, nullable), all(fn)},
+	} {
+		f, payload, idx := c.f, c.payload, c.idx
 		dec, err := f.Decoder(idx)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("fields=%d", len(idx)), func(b *testing.B) {
+		b.Run(c.name, func(b *testing.B) {
 			mem := memory.NewGoAllocator()
 			bs := make([]array.Builder, len(idx))
 			for k, i := range idx {
@@ -77,7 +104,7 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("check/fields=%d", len(idx)), func(b *testing.B) {
+		b.Run("check/"+c.name, func(b *testing.B) {
 			d := dec.(*decoder)
 			cpuPerOp(b)
 			b.SetBytes(int64(len(payload)))
@@ -123,4 +150,21 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecoderFor compiles a decoder: a scan does it once per writer
+// schema and worker.
+func BenchmarkDecoderFor(b *testing.B) {
+	for _, schema := range []string{benchSchema, allTypes, linkedList} {
+		f := mustFormat(b, schema)
+		w := mustParse(b, schema)
+		b.Run(f.reader.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.DecoderFor(w, all(f)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

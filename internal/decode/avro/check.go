@@ -192,7 +192,7 @@ func checkLength(b []byte, pos int) (start, end int, err error) {
 		return 0, 0, payloadErr(pos, "negative length %d", l)
 	}
 	if l > int64(len(b)-start) {
-		return 0, 0, payloadErr(pos, "length %d is past the end (%d bytes left)", l, len(b)-start)
+		return 0, 0, payloadErr(pos, "length %d is past the end of the payload", l)
 	}
 	return start, start + int(l), nil
 }

@@ -436,7 +436,7 @@ func (c *compiler) settle(top *node) error {
 		}
 		end, err := d.check(p.n, p.data, 0, 0)
 		if err == nil && end != len(p.data) {
-			err = payloadErr(end, "%d bytes left over", len(p.data)-end)
+			err = payloadErr(end, "trailing bytes (%d)", len(p.data)-end)
 		}
 		if err != nil {
 			return schemaErr(p.path, "default does not decode: %v", err)

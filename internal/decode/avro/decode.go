@@ -32,7 +32,7 @@ func (d *decoder) Decode(data []byte, bs []array.Builder) error {
 		return err
 	}
 	if end != len(data) {
-		return payloadErr(end, "%d bytes after the record", len(data)-end)
+		return payloadErr(end, "trailing bytes after the record (%d)", len(data)-end)
 	}
 	d.put(d.top, data, 0)
 	return nil

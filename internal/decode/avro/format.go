@@ -15,11 +15,7 @@ import (
 // Parse registers every named type in a process-wide cache, where a
 // schema could pick up a type another schema defined).
 func Parse(schema string) (hamba.Schema, error) {
-	s, err := hamba.ParseWithCache(schema, "", &hamba.SchemaCache{})
-	if err != nil {
-		return nil, fmt.Errorf("avro: %w", err)
-	}
-	return s, nil
+	return hamba.ParseWithCache(schema, "", &hamba.SchemaCache{}) // its errors start with "avro: "
 }
 
 // Format is the decode.Format of Avro payloads read with a reader

@@ -11,26 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// JSON text of values below a cut (see MaxDepth), one rendering per
-// value, independent of the writer schema:
-//
-//   - null: null; boolean: true or false
-//   - int, long: the number; float, double: the shortest decimal that
-//     reads back to the same value (strconv 'g'), NaN and infinities as
-//     the strings "NaN", "Infinity", "-Infinity"
-//   - string, uuid, enum: a JSON string (the enum's symbol)
-//   - bytes, fixed: a JSON string of their standard base64 encoding
-//   - decimal: the exact number with its scale, as 12.30 or -0.05
-//   - date: "2006-01-02"; time-millis "15:04:05.000", time-micros
-//     "15:04:05.000000" (values outside a day: the number)
-//   - timestamp-millis, timestamp-micros: "2006-01-02T15:04:05.000Z" (and
-//     6 fraction digits for micros); local-timestamp-*: the same without Z
-//   - record: an object of the reader's fields in the reader's order
-//   - array: an array; map: an object of its entries in encoding order
-//   - union: the value of the member written, without a wrapper
-//
-// A NULL column value rather than the text null is what a null value at
-// the cut gives.
+// The JSON text of values below a cut (see MaxDepth) is rendered as the
+// package documentation says.
 
 // span is the JSON text of one field in decoder.buf.
 type span struct{ start, end int }

@@ -73,7 +73,7 @@ func TestMalformed(t *testing.T) {
 		{"string past the end", record(`"string"`), wire{}.long(5).raw('a'), "past the end"},
 		{"huge string length", record(`"string"`), wire{}.long(1 << 62).raw('a'), "past the end"},
 		{"negative length", record(`"bytes"`), wire{}.long(-1), "negative length"},
-		{"trailing bytes", record(`"long"`), wire{}.long(1, 0), "1 bytes after the record"},
+		{"trailing bytes", record(`"long"`), wire{}.long(1, 0), "trailing bytes after the record (1)"},
 		{"string not UTF-8", record(`"string"`), wire{}.str("a\xffb"), "UTF-8"},
 		{"surrogate in UTF-8", record(`"string"`), wire{}.str("\xed\xa0\x80"), "UTF-8"},
 		{"map key not UTF-8", record(`{"type":"map","values":"int"}`), wire{}.long(1).str("\xc3").long(1, 0), "UTF-8"},

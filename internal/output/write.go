@@ -10,11 +10,15 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/kq-sql/kq/internal/parquet"
 )
 
 // Write streams every batch of rr to w in format f and returns the number
 // of rows written. It does not release rr. Every format streams; the
-// table format holds at most TableBlockRows rows at a time.
+// table format holds at most TableBlockRows rows at a time, Parquet a few
+// row groups (internal/parquet). Write is not atomic: to write a file
+// whole or not at all, give it an atomicfile.File.
 func Write(w io.Writer, f Format, rr array.RecordReader) (int64, error) {
 	switch f {
 	case Table:
@@ -27,6 +31,8 @@ func Write(w io.Writer, f Format, rr array.RecordReader) (int64, error) {
 		return writeJSON(w, rr, true)
 	case Arrow:
 		return writeArrow(w, rr)
+	case Parquet:
+		return writeParquet(w, rr)
 	}
 	return 0, fmt.Errorf("unknown format %q", f)
 }
@@ -139,4 +145,24 @@ func writeArrow(w io.Writer, rr array.RecordReader) (int64, error) {
 		return rows, err
 	}
 	return rows, iw.Close()
+}
+
+// writeParquet writes rr as one Parquet file with kq's writer (zstd, row
+// groups encoded in parallel) as a stream on w.
+func writeParquet(w io.Writer, rr array.RecordReader) (int64, error) {
+	pw, err := parquet.NewWriter(w, rr.Schema())
+	if err != nil {
+		return 0, err
+	}
+	for rr.Next() {
+		if err := pw.Write(rr.RecordBatch()); err != nil {
+			pw.Abort()
+			return pw.Rows(), err
+		}
+	}
+	if err := rr.Err(); err != nil {
+		pw.Abort()
+		return pw.Rows(), err
+	}
+	return pw.Rows(), pw.Commit()
 }

@@ -45,8 +45,8 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 
 // runStatement runs one statement and writes its result.
 func (c *cli) runStatement(ctx context.Context, s *session, sql string, format output.Format, stdout, stderr io.Writer) error {
-	s.bar.reset()
-	st, err := c.writeResult(kq.TrackProgress(ctx, s.bar.update), s, sql, format, stdout)
+	gen := s.bar.reset()
+	st, err := c.writeResult(kq.TrackProgress(ctx, s.bar.tracker(gen)), s, sql, format, stdout)
 	s.bar.reset()
 	if err != nil {
 		return err

@@ -38,9 +38,9 @@ type Select struct {
 	// an aggregate (GroupBy is then empty).
 	GroupByAll bool
 	Having     Expr // nil when absent
-	OrderBy  []*OrderItem
-	Limit    *int64 // nil when absent
-	Offset   *int64 // nil when absent
+	OrderBy    []*OrderItem
+	Limit      *int64 // nil when absent
+	Offset     *int64 // nil when absent
 }
 
 // SetOp is Left UNION|EXCEPT|INTERSECT [ALL] Right. INTERSECT binds more

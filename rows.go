@@ -3,6 +3,7 @@ package kq
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -140,23 +141,36 @@ func publicStats(s *stats.Stats) *Stats {
 	return out
 }
 
-// Progress is a snapshot of a running scan, for progress bars.
+// Progress is a snapshot of a running statement's scans, for progress
+// bars; a statement that reads several sources reports their sums.
 type Progress struct {
 	// Rows is the number of rows read so far.
 	Rows int64
 	// Bytes is the number of record-batch bytes fetched so far.
 	Bytes int64
-	// EstimatedRows is the sum of the scan's range sizes (an upper bound
+	// Offsets is the number of offsets of the scans' ranges passed so
+	// far: rows, transaction markers, aborted and filtered records, gaps
+	// and lost offsets. It reaches EstimatedRows when the scans have read
+	// their whole ranges (a LIMIT can end them sooner), so
+	// Offsets/EstimatedRows is the fraction done.
+	Offsets int64
+	// EstimatedRows is the sum of the scans' range sizes (an upper bound
 	// on Rows).
 	EstimatedRows int64
 	// TasksDone counts the tasks finished so far, of Tasks.
 	TasksDone, Tasks int
+	// Elapsed is the time since the first scan started.
+	Elapsed time.Duration
+	// Done is true in the last report, made when every scan of the
+	// statement has ended (also after an error or a cancellation).
+	Done bool
 }
 
 // TrackProgress returns a context under which Query and Exec call fn about
-// ten times a second while a scan of the statement runs, and once at its
-// end, from one goroutine per scan. fn must be quick. Each statement run
-// under the returned context reports only its own scans.
+// ten times a second while the scans of a statement run, and once at
+// their end with Done set. fn may be called from several goroutines (one
+// per scan) and must be quick. Each statement run under the returned
+// context reports only its own scans.
 func TrackProgress(ctx context.Context, fn func(Progress)) context.Context {
 	return runner.WithProgress(ctx, func(p scan.Progress) { fn(Progress(p)) })
 }

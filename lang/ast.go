@@ -15,7 +15,7 @@ type Statement interface {
 	statement()
 }
 
-// Query is a statement that returns rows: *Select or *SetOp. Queries also
+// Query is a statement that returns rows: *Select, *SetOp or *Values. Queries also
 // stand inside other statements (COPY, CREATE TABLE AS, INSERT), in CTEs,
 // in FROM (*SubquerySource) and in expressions (*Subquery, *Exists, *In).
 type Query interface {
@@ -34,10 +34,13 @@ type Select struct {
 	From     []TableExpr
 	Where    Expr   // nil when absent
 	GroupBy  []Expr // empty when absent
-	Having   Expr   // nil when absent
-	OrderBy  []*OrderItem
-	Limit    *int64 // nil when absent
-	Offset   *int64 // nil when absent
+	// GroupByAll is GROUP BY ALL: group by every select item that is not
+	// an aggregate (GroupBy is then empty).
+	GroupByAll bool
+	Having     Expr // nil when absent
+	OrderBy    []*OrderItem
+	Limit      *int64 // nil when absent
+	Offset     *int64 // nil when absent
 }
 
 // SetOp is Left UNION|EXCEPT|INTERSECT [ALL] Right. INTERSECT binds more
@@ -50,6 +53,17 @@ type SetOp struct {
 	All     bool
 	Left    Query
 	Right   Query
+	OrderBy []*OrderItem
+	Limit   *int64 // nil when absent
+	Offset  *int64 // nil when absent
+}
+
+// Values is VALUES (a, b), (c, d): rows of expressions, every row as
+// long as the first. OrderBy, Limit and Offset apply to its rows.
+type Values struct {
+	Pos     Pos
+	With    *With // nil when absent
+	Rows    [][]Expr
 	OrderBy []*OrderItem
 	Limit   *int64 // nil when absent
 	Offset  *int64 // nil when absent
@@ -71,13 +85,24 @@ type CTE struct {
 }
 
 // SelectItem is one entry of the select list: *, table.*, or an
-// expression with an optional alias.
+// expression with an optional alias. A star may leave columns out
+// (* EXCLUDE (a, b)) and replace others (* REPLACE (x + 1 AS x)).
 type SelectItem struct {
-	Pos   Pos
-	Star  bool
-	Table string // the qualifier of table.*; "" for a bare * or an expression
-	Expr  Expr   // nil when Star
-	Alias string // "" when absent
+	Pos     Pos
+	Star    bool
+	Table   string         // the qualifier of table.*; "" for a bare * or an expression
+	Exclude []string       // the columns * EXCLUDE leaves out; empty when absent
+	Replace []*ReplaceItem // the columns * REPLACE replaces; empty when absent
+	Expr    Expr           // nil when Star
+	Alias   string         // "" when absent
+}
+
+// ReplaceItem is one entry of * REPLACE (...): the column Name takes the
+// value of Expr.
+type ReplaceItem struct {
+	Pos  Pos
+	Expr Expr
+	Name string
 }
 
 // OrderItem is one ORDER BY entry. Nulls is "", "FIRST" or "LAST".
@@ -128,10 +153,14 @@ type Show struct {
 	What string
 }
 
-// Describe is DESCRIBE <source>, e.g. DESCRIBE kafka('orders').
+// Describe is DESCRIBE <source> (DESCRIBE kafka('orders'),
+// DESCRIBE read_parquet('f.parquet')) or DESCRIBE <query>: the columns of
+// the source or of the query's result. Exactly one of Source and Query is
+// set.
 type Describe struct {
 	Pos    Pos
-	Source TableExpr
+	Source TableExpr // nil for DESCRIBE <query>
+	Query  Query     // nil for DESCRIBE <source>
 }
 
 // Option is one entry of a kafka() WITH clause (key = value) or of a COPY
@@ -147,6 +176,7 @@ type Option struct {
 
 func (*Select) statement()      {}
 func (*SetOp) statement()       {}
+func (*Values) statement()      {}
 func (*Explain) statement()     {}
 func (*Copy) statement()        {}
 func (*CreateTable) statement() {}
@@ -156,12 +186,19 @@ func (*Describe) statement()    {}
 
 func (*Select) query() {}
 func (*SetOp) query()  {}
+func (*Values) query() {}
 
 // Position implements Node.
 func (n *Select) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *SetOp) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *Values) Position() Pos { return n.Pos }
+
+// Position implements Node.
+func (n *ReplaceItem) Position() Pos { return n.Pos }
 
 // Position implements Node.
 func (n *With) Position() Pos { return n.Pos }

@@ -23,31 +23,38 @@ type Table struct {
 	Pos   Pos
 	Name  []string
 	Alias string // "" when absent
+	// AliasColumns renames the columns: AS t(a, b). Empty when absent;
+	// only with an Alias. The same holds for the other sources but kafka().
+	AliasColumns []string
 }
 
 // TableFunc is a table function of the SQL engine, typically a file reader:
 // read_parquet('x.parquet'), read_csv('x.csv', header = true). Arguments
 // pass through as expressions; name = value arguments are *Binary "=".
 type TableFunc struct {
-	Pos   Pos
-	Name  string
-	Args  []Expr
-	Alias string // "" when absent
+	Pos          Pos
+	Name         string
+	Args         []Expr
+	Alias        string   // "" when absent
+	AliasColumns []string // AS t(a, b); empty when absent
 }
 
 // FileTable is a file named by a string in FROM ('orders.parquet'); the SQL
 // engine picks the reader from the extension.
 type FileTable struct {
-	Pos   Pos
-	Path  string
-	Alias string // "" when absent
+	Pos          Pos
+	Path         string
+	Alias        string   // "" when absent
+	AliasColumns []string // AS t(a, b); empty when absent
 }
 
-// SubquerySource is a query in FROM: (SELECT ...) [AS alias].
+// SubquerySource is a query in FROM: (SELECT ...) or (VALUES ...),
+// [AS alias[(columns)]].
 type SubquerySource struct {
-	Pos   Pos
-	Query Query
-	Alias string // "" when absent
+	Pos          Pos
+	Query        Query
+	Alias        string   // "" when absent
+	AliasColumns []string // AS t(a, b); empty when absent
 }
 
 // Join is Left [kind] JOIN Right [ON On | USING (Using)]. Kind is "INNER",

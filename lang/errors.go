@@ -372,7 +372,12 @@ func expectAfter(query string, pos Pos) string {
 		return "a column or expression"
 	case "FROM", "JOIN", "DESCRIBE":
 		return expectTable
-	case "UNION", "EXCEPT", "INTERSECT", "ALL":
+	case "ALL":
+		if len(prev) >= 2 && strings.EqualFold(prev[len(prev)-2].Value, "BY") {
+			return "the next clause or the end of the query" // GROUP BY ALL
+		}
+		return "SELECT"
+	case "UNION", "EXCEPT", "INTERSECT":
 		return "SELECT"
 	case "EXPLAIN":
 		return "a statement"

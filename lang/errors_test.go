@@ -8,6 +8,12 @@ import (
 
 // errorCases are bad inputs with the exact error each gives.
 var errorCases = []struct{ query, want string }{
+	{"VALUES (1, 2), (3)", `1:16: VALUES rows must have the same length: this one has 1 values, the first 2`},
+	{"SELECT * FROM kafka('o') AS k(a)", `1:31: kafka() sources have their own column names; they cannot be renamed in the alias`},
+	{"SELECT a EXCLUDE (b) FROM t", `1:18: unexpected "(", expected ",", an operator, the next clause or the end of the query`},
+	{"SELECT * FROM t GROUP BY ALL, a", `1:29: unexpected ",", expected the next clause or the end of the query`},
+	{"SELECT * REPLACE (a) FROM t", `1:20: unexpected ")", expected "AS"`},
+	{"VALUES ()", `1:9: unexpected ")", expected an expression`},
 	{"SELECT COUNT(* FROM kafka('orders')", `1:16: unexpected "FROM", expected ")"`},
 	{"SELECT", `1:7: unexpected end of query, expected a column or expression`},
 	{"SELECT FROM kafka('o')", `1:8: unexpected "FROM", expected a column or expression`},

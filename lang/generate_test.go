@@ -124,9 +124,35 @@ func (g *gen) table() string {
 		return g.table() + " CROSS JOIN " + g.table()
 	case 6:
 		return "(" + g.table() + " JOIN " + g.table() + " ON " + g.expr() + ")"
+	case 7:
+		if g.r.Intn(2) == 0 {
+			return "(" + g.values() + ")" + g.pick(" AS v", " AS v(a, "+g.name()+")", " w(x)")
+		}
+		return g.qname() + alias
 	default:
 		return g.qname() + alias
 	}
+}
+
+// values is a VALUES list of one or two rows of two expressions.
+func (g *gen) values() string {
+	s := "VALUES (" + g.expr() + ", " + g.expr() + ")"
+	if g.r.Intn(2) == 0 {
+		s += ", (" + g.expr() + ", " + g.expr() + ")"
+	}
+	return s
+}
+
+// star is a select list star, possibly with EXCLUDE and REPLACE.
+func (g *gen) star() string {
+	s := g.pick("*", "t.*", g.name()+".*")
+	if g.r.Intn(2) == 0 {
+		s += g.pick(" EXCLUDE (a, "+g.name()+")", " EXCLUDE "+g.name(), " exclude (x)")
+	}
+	if g.r.Intn(3) == 0 {
+		s += " REPLACE (" + g.expr() + " AS " + g.name() + g.pick("", ", "+g.expr()+" AS b") + ")"
+	}
+	return s
 }
 
 func (g *gen) query() string {
@@ -137,7 +163,10 @@ func (g *gen) query() string {
 		b.WriteString("WITH " + g.name() + g.pick("", "(a, b)") + " AS (" + g.query() + ") ")
 	}
 	core := func() string {
-		s := "SELECT " + g.pick("", "DISTINCT ") + g.pick("*", "t.*", g.expr(), g.expr()+" AS "+g.name(), g.expr()+" x", g.expr()+", "+g.expr())
+		if g.r.Intn(8) == 0 {
+			return g.values()
+		}
+		s := "SELECT " + g.pick("", "DISTINCT ") + g.pick("*", "t.*", g.star(), g.expr(), g.expr()+" AS "+g.name(), g.expr()+" x", g.expr()+", "+g.expr())
 		if g.r.Intn(4) != 0 {
 			s += " FROM " + g.table()
 			if g.r.Intn(4) == 0 {
@@ -148,7 +177,7 @@ func (g *gen) query() string {
 			s += " WHERE " + g.expr()
 		}
 		if g.r.Intn(4) == 0 {
-			s += " GROUP BY " + g.expr() + g.pick("", " HAVING "+g.expr())
+			s += " GROUP BY " + g.pick(g.expr(), "ALL", "all") + g.pick("", " HAVING "+g.expr())
 		}
 		return s
 	}
@@ -179,7 +208,7 @@ func (g *gen) statement() string {
 	case 3:
 		return "INSERT INTO " + g.qname() + g.pick("", " (a, "+g.name()+")") + " " + g.query()
 	case 4:
-		return "DESCRIBE " + g.table()
+		return "DESCRIBE " + g.pick(g.table(), g.query())
 	default:
 		return g.query()
 	}

@@ -62,9 +62,14 @@ type gShow struct {
 	What string `parser:"'SHOW' @('TOPICS' | 'TABLES')"`
 }
 
+// gDescribe is DESCRIBE and a query or a source. A query is tried first:
+// it starts with SELECT, WITH, VALUES or a parenthesis followed by one of
+// them, which no source does but a parenthesised subquery, read the same
+// either way.
 type gDescribe struct {
 	Pos    Pos
-	Source *gTablePrimary `parser:"'DESCRIBE' @@"`
+	Query  *gQuery        `parser:"'DESCRIBE' ( (?= ('SELECT' | 'WITH' | 'VALUES' | '(' ('SELECT' | 'WITH' | 'VALUES'))) @@"`
+	Source *gTablePrimary `parser:"| @@ )"`
 }
 
 // gQuery is a full query: CTEs, a set expression, then the modifiers that
@@ -121,7 +126,20 @@ type gIntersectOp struct {
 type gSetPrimary struct {
 	Pos    Pos
 	Select *gSelect `parser:"  @@"`
+	Values *gValues `parser:"| @@"`
 	Paren  *gQuery  `parser:"| '(' @@ ')'"`
+}
+
+// gValues is VALUES (a, b), (c, d). VALUES is not reserved (a column may
+// be called values); it starts a query only where a query may start.
+type gValues struct {
+	Pos  Pos
+	Rows []*gRow `parser:"'VALUES' @@ (',' @@)*"`
+}
+
+type gRow struct {
+	Pos   Pos
+	Exprs []*gExpr `parser:"'(' @@ (',' @@)* ')'"`
 }
 
 type gSelect struct {
@@ -130,16 +148,28 @@ type gSelect struct {
 	Items    []*gItem     `parser:"@@ (',' @@)*"`
 	From     []*gFromItem `parser:"('FROM' @@ (',' @@)*)?"`
 	Where    *gExpr       `parser:"('WHERE' @@)?"`
-	GroupBy  []*gExpr     `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	GroupAll bool         `parser:"('GROUP' 'BY' ( @'ALL'"`
+	GroupBy  []*gExpr     `parser:"  | @@ (',' @@)* ) )?"`
 	Having   *gExpr       `parser:"('HAVING' @@)?"`
 }
 
+// gItem is a select item. EXCLUDE and REPLACE are not reserved: after a
+// star nothing else could follow.
 type gItem struct {
-	Pos   Pos
-	Star  bool    `parser:"( @'*'"`
-	Table *gIdent `parser:"| @@ '.' '*'"`
-	Expr  *gExpr  `parser:"| @@"`
-	Alias *gAlias `parser:"  @@? )"`
+	Pos     Pos
+	Star    bool        `parser:"( ( @'*'"`
+	Table   *gIdent     `parser:"  | @@ '.' '*' )"`
+	Exclude []*gIdent   `parser:"  ( 'EXCLUDE' ( '(' @@ (',' @@)* ')' | @@ ) )?"`
+	Replace []*gReplace `parser:"  ( 'REPLACE' '(' @@ (',' @@)* ')' )?"`
+	Expr    *gExpr      `parser:"| @@"`
+	Alias   *gAlias     `parser:"  @@? )"`
+}
+
+// gReplace is one entry of * REPLACE (expr AS name).
+type gReplace struct {
+	Pos  Pos
+	Expr *gExpr  `parser:"@@ 'AS'"`
+	Name *gIdent `parser:"@@"`
 }
 
 // gAlias is AS name, or a bare name that is not OFFSET (which would start
@@ -173,13 +203,21 @@ type gJoin struct {
 
 type gTablePrimary struct {
 	Pos      Pos
-	Kafka    *gKafka    `parser:"(  @@"`
-	Subquery *gQuery    `parser:" | (?= '(' ('SELECT' | 'WITH')) '(' @@ ')'"`
-	Paren    *gFromItem `parser:" | '(' @@ ')'"`
-	File     *gString   `parser:" | @@"`
-	Func     *gTableFn  `parser:" | @@"`
-	Table    *gQName    `parser:" | @@ )"`
-	Alias    *gAlias    `parser:"@@?"`
+	Kafka    *gKafka      `parser:"(  @@"`
+	Subquery *gQuery      `parser:" | (?= '(' ('SELECT' | 'WITH' | 'VALUES')) '(' @@ ')'"`
+	Paren    *gFromItem   `parser:" | '(' @@ ')'"`
+	File     *gString     `parser:" | @@"`
+	Func     *gTableFn    `parser:" | @@"`
+	Table    *gQName      `parser:" | @@ )"`
+	Alias    *gTableAlias `parser:"@@?"`
+}
+
+// gTableAlias is the alias of a FROM item, with column names:
+// AS t(a, b).
+type gTableAlias struct {
+	Pos     Pos
+	Name    *gAlias   `parser:"@@"`
+	Columns []*gIdent `parser:"('(' @@ (',' @@)* ')')?"`
 }
 
 type gKafka struct {

@@ -54,11 +54,16 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 // lex as a keyword followed by something else.
 var plainIdent = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
+// softKeyword reports whether word is one of the words that are not
+// reserved but start a construct where a name can also stand: VALUES
+// (DESCRIBE values would read a VALUES query). They print quoted.
+func softKeyword(word string) bool { return strings.EqualFold(word, "values") }
+
 // QuoteIdent returns name as a SQL identifier: bare when it is a plain,
 // lower-case, non-reserved word, double-quoted (with embedded quotes doubled)
 // otherwise. The result is safe to splice into SQL for kq and DuckDB.
 func QuoteIdent(name string) string {
-	if plainIdent.MatchString(name) && strings.ToLower(name) == name && !IsReserved(name) {
+	if plainIdent.MatchString(name) && strings.ToLower(name) == name && !IsReserved(name) && !softKeyword(name) {
 		return name
 	}
 	return QuoteName(name)

@@ -97,6 +97,9 @@ func (c *converter) body(g *gBody) Statement {
 	case g.Show != nil:
 		return &Show{Pos: g.Show.Pos, What: strings.ToUpper(g.Show.What)}
 	case g.Describe != nil:
+		if g.Describe.Query != nil {
+			return &Describe{Pos: g.Describe.Pos, Query: c.query(g.Describe.Query)}
+		}
 		return &Describe{Pos: g.Describe.Pos, Source: c.tablePrimary(g.Describe.Source)}
 	default:
 		return c.query(g.Query)
@@ -162,7 +165,10 @@ type modifiers struct {
 }
 
 func modifiersOf(q Query) modifiers {
-	if s, ok := q.(*SetOp); ok {
+	switch s := q.(type) {
+	case *SetOp:
+		return modifiers{&s.With, &s.OrderBy, &s.Limit, &s.Offset}
+	case *Values:
 		return modifiers{&s.With, &s.OrderBy, &s.Limit, &s.Offset}
 	}
 	s := q.(*Select) // the only other Query
@@ -198,16 +204,41 @@ func (c *converter) intersect(g *gIntersect) Query {
 }
 
 func (c *converter) setPrimary(g *gSetPrimary) Query {
-	if g.Paren != nil {
+	switch {
+	case g.Paren != nil:
 		return c.query(g.Paren)
+	case g.Values != nil:
+		return c.values(g.Values)
 	}
 	return c.selectCore(g.Select)
+}
+
+// values converts VALUES rows, which must all have the first row's length.
+func (c *converter) values(g *gValues) *Values {
+	v := &Values{Pos: g.Pos}
+	for _, r := range g.Rows {
+		row := make([]Expr, len(r.Exprs))
+		for i, e := range r.Exprs {
+			row[i] = c.expr(e)
+		}
+		if len(row) != len(g.Rows[0].Exprs) {
+			c.fail(r.Pos, "VALUES rows must have the same length: this one has %d values, the first %d", len(row), len(g.Rows[0].Exprs))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
 }
 
 func (c *converter) selectCore(g *gSelect) *Select {
 	s := &Select{Pos: g.Pos, Distinct: g.Distinct}
 	for _, it := range g.Items {
 		item := &SelectItem{Pos: it.Pos, Star: it.Star}
+		for _, e := range it.Exclude {
+			item.Exclude = append(item.Exclude, e.value())
+		}
+		for _, r := range it.Replace {
+			item.Replace = append(item.Replace, &ReplaceItem{Pos: r.Pos, Expr: c.expr(r.Expr), Name: r.Name.value()})
+		}
 		switch {
 		case it.Table != nil:
 			item.Star, item.Table = true, it.Table.value()
@@ -225,6 +256,7 @@ func (c *converter) selectCore(g *gSelect) *Select {
 	if g.Where != nil {
 		s.Where = c.expr(g.Where)
 	}
+	s.GroupByAll = g.GroupAll
 	for _, e := range g.GroupBy {
 		s.GroupBy = append(s.GroupBy, c.expr(e))
 	}
@@ -268,11 +300,18 @@ func (c *converter) fromItem(g *gFromItem) TableExpr {
 
 func (c *converter) tablePrimary(g *gTablePrimary) TableExpr {
 	alias := ""
+	var columns []string
 	if g.Alias != nil {
-		alias = g.Alias.Name.value()
+		alias = g.Alias.Name.Name.value()
+		for _, col := range g.Alias.Columns {
+			columns = append(columns, col.value())
+		}
 	}
 	switch {
 	case g.Kafka != nil:
+		if len(columns) > 0 {
+			c.fail(g.Alias.Columns[0].Pos, "kafka() sources have their own column names; they cannot be renamed in the alias")
+		}
 		k := &KafkaSource{Pos: g.Pos, Alias: alias}
 		for _, a := range g.Kafka.Args {
 			e := c.expr(a)
@@ -288,16 +327,16 @@ func (c *converter) tablePrimary(g *gTablePrimary) TableExpr {
 		}
 		return k
 	case g.Subquery != nil:
-		return &SubquerySource{Pos: g.Pos, Query: c.query(g.Subquery), Alias: alias}
+		return &SubquerySource{Pos: g.Pos, Query: c.query(g.Subquery), Alias: alias, AliasColumns: columns}
 	case g.Paren != nil:
 		if alias != "" {
 			c.fail(g.Alias.Pos, "an alias cannot follow a parenthesised join")
 		}
 		return c.fromItem(g.Paren)
 	case g.File != nil:
-		return &FileTable{Pos: g.Pos, Path: unquote(g.File.Value, '\''), Alias: alias}
+		return &FileTable{Pos: g.Pos, Path: unquote(g.File.Value, '\''), Alias: alias, AliasColumns: columns}
 	case g.Func != nil:
-		f := &TableFunc{Pos: g.Pos, Name: g.Func.Name.value(), Alias: alias}
+		f := &TableFunc{Pos: g.Pos, Name: g.Func.Name.value(), Alias: alias, AliasColumns: columns}
 		if strings.EqualFold(f.Name, "kafka") && len(g.Func.Args) == 0 {
 			c.fail(g.Pos, "kafka() needs at least one topic name")
 		}
@@ -306,7 +345,7 @@ func (c *converter) tablePrimary(g *gTablePrimary) TableExpr {
 		}
 		return f
 	default:
-		return &Table{Pos: g.Pos, Name: g.Table.parts(), Alias: alias}
+		return &Table{Pos: g.Pos, Name: g.Table.parts(), Alias: alias, AliasColumns: columns}
 	}
 }
 

@@ -131,14 +131,9 @@ func (p *printer) node(n Node) {
 		}
 		p.w("SHOW ", n.What)
 	case *Describe:
-		p.w("DESCRIBE ")
-		if _, join := n.Source.(*Join); join {
-			p.w("(")
-			p.table(n.Source)
-			p.w(")")
-		} else {
-			p.table(n.Source)
-		}
+		p.describe(n)
+	case *ReplaceItem:
+		p.replaceItem(n)
 	case *With:
 		p.with(n)
 	case *CTE:
@@ -185,6 +180,10 @@ func (p *printer) query(q Query) {
 		p.with(q.With)
 		p.selectCore(q)
 		p.modifiers(q.OrderBy, q.Limit, q.Offset)
+	case *Values:
+		p.with(q.With)
+		p.values(q)
+		p.modifiers(q.OrderBy, q.Limit, q.Offset)
 	case *SetOp:
 		p.with(q.With)
 		lvl := setLevel(q)
@@ -220,6 +219,8 @@ func (p *printer) setOperand(q Query, parent int, right bool) {
 	paren := p.render
 	switch q := q.(type) {
 	case *Select:
+		paren = q.With != nil || len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil
+	case *Values:
 		paren = q.With != nil || len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil
 	case *SetOp:
 		lvl := setLevel(q)
@@ -302,7 +303,13 @@ func (p *printer) selectCore(s *Select) {
 		p.w(" WHERE ")
 		p.expr(s.Where, 0)
 	}
-	if len(s.GroupBy) > 0 {
+	switch {
+	case s.GroupByAll:
+		if len(s.GroupBy) > 0 {
+			p.invalid(s, "GROUP BY ALL with expressions")
+		}
+		p.w(" GROUP BY ALL")
+	case len(s.GroupBy) > 0:
 		p.w(" GROUP BY ")
 		p.exprList(s.GroupBy)
 	}
@@ -331,15 +338,104 @@ func (p *printer) selectItem(it *SelectItem) {
 		return
 	}
 	switch {
-	case it.Star && it.Table != "":
-		p.ident(it.Table)
-		p.w(".*")
 	case it.Star:
+		if it.Table != "" {
+			p.ident(it.Table)
+			p.w(".")
+		}
 		p.w("*")
+		if len(it.Exclude) > 0 {
+			p.w(" EXCLUDE ")
+			p.identList(it.Exclude)
+		}
+		if len(it.Replace) > 0 {
+			p.w(" REPLACE (")
+			for i, r := range it.Replace {
+				if i > 0 {
+					p.w(", ")
+				}
+				p.replaceItem(r)
+			}
+			p.w(")")
+		}
 	default:
+		if len(it.Exclude) > 0 || len(it.Replace) > 0 {
+			p.invalid(it, "EXCLUDE or REPLACE after an expression")
+		}
 		p.expr(it.Expr, 0)
 		p.alias(it.Alias)
 	}
+}
+
+func (p *printer) replaceItem(r *ReplaceItem) {
+	if r == nil {
+		p.missing()
+		return
+	}
+	p.expr(r.Expr, 0)
+	p.w(" AS ")
+	p.ident(r.Name)
+}
+
+// values writes VALUES and its rows.
+func (p *printer) values(v *Values) {
+	if len(v.Rows) == 0 {
+		p.invalid(v, "VALUES without rows")
+	}
+	p.w("VALUES ")
+	for i, row := range v.Rows {
+		if i > 0 {
+			p.w(", ")
+		}
+		if len(row) == 0 || len(row) != len(v.Rows[0]) {
+			p.invalid(v, "VALUES row %d of %d values, the first of %d", i+1, len(row), len(v.Rows[0]))
+		}
+		p.w("(")
+		p.exprList(row)
+		p.w(")")
+	}
+}
+
+// describe writes DESCRIBE and its query or source. For the SQL engine,
+// a source that is neither a table nor a kafka() source (which the
+// executor describes itself) is described as SELECT * FROM it: DuckDB's
+// DESCRIBE takes a table or a query, not read_parquet(...).
+func (p *printer) describe(d *Describe) {
+	p.w("DESCRIBE ")
+	switch src := d.Source.(type) {
+	case nil:
+		if isNil(d.Query) {
+			p.missing()
+			return
+		}
+		p.query(d.Query)
+		return
+	case *Table:
+		if p.render && len(src.AliasColumns) == 0 && src.Alias == "" {
+			p.table(src)
+			return
+		}
+	case *KafkaSource:
+		if !p.render {
+			p.table(src)
+			return
+		}
+	}
+	if !isNil(d.Query) {
+		p.invalid(d, "DESCRIBE of both a source and a query")
+	}
+	if p.render {
+		p.w("SELECT * FROM ")
+		p.table(d.Source)
+		return
+	}
+	if _, join := d.Source.(*Join); join {
+		p.w("(")
+		p.table(d.Source)
+		p.w(")")
+		return
+	}
+	p.table(d.Source)
 }
 
 func (p *printer) orderItems(items []*OrderItem) {
@@ -402,21 +498,21 @@ func (p *printer) table(t TableExpr) {
 		p.alias(t.Alias)
 	case *Table:
 		p.qname(t.Name)
-		p.alias(t.Alias)
+		p.tableAlias(t, t.Alias, t.AliasColumns)
 	case *TableFunc:
 		p.funcName(t.Name, false)
 		p.w("(")
 		p.exprList(t.Args)
 		p.w(")")
-		p.alias(t.Alias)
+		p.tableAlias(t, t.Alias, t.AliasColumns)
 	case *FileTable:
 		p.w(QuoteString(t.Path))
-		p.alias(t.Alias)
+		p.tableAlias(t, t.Alias, t.AliasColumns)
 	case *SubquerySource:
 		p.w("(")
 		p.query(t.Query)
 		p.w(")")
-		p.alias(t.Alias)
+		p.tableAlias(t, t.Alias, t.AliasColumns)
 	case *Join:
 		p.table(t.Left)
 		switch t.Kind {
@@ -446,6 +542,18 @@ func (p *printer) table(t TableExpr) {
 	case nil:
 		p.missing()
 	}
+}
+
+// tableAlias writes AS alias(columns); columns need an alias.
+func (p *printer) tableAlias(n Node, alias string, columns []string) {
+	p.alias(alias)
+	if len(columns) == 0 {
+		return
+	}
+	if alias == "" {
+		p.invalid(n, "column aliases without a table alias")
+	}
+	p.identList(columns)
 }
 
 // option writes key<sep>value; a nil value writes the key alone.

@@ -10,6 +10,12 @@ func (n *Select) String() string { return format(n) }
 func (n *SetOp) String() string { return format(n) }
 
 // String prints the node as SQL.
+func (n *Values) String() string { return format(n) }
+
+// String prints the node as SQL.
+func (n *ReplaceItem) String() string { return format(n) }
+
+// String prints the node as SQL.
 func (n *With) String() string { return format(n) }
 
 // String prints the node as SQL.

@@ -34,6 +34,18 @@ func Children(n Node) []Node {
 		for _, o := range n.OrderBy {
 			add(o)
 		}
+	case *Values:
+		add(n.With)
+		for _, row := range n.Rows {
+			for _, e := range row {
+				add(e)
+			}
+		}
+		for _, o := range n.OrderBy {
+			add(o)
+		}
+	case *ReplaceItem:
+		add(n.Expr)
 	case *SetOp:
 		add(n.With, n.Left, n.Right)
 		for _, o := range n.OrderBy {
@@ -46,6 +58,9 @@ func Children(n Node) []Node {
 	case *CTE:
 		add(n.Query)
 	case *SelectItem:
+		for _, r := range n.Replace {
+			add(r)
+		}
 		add(n.Expr)
 	case *OrderItem:
 		add(n.Expr)
@@ -61,7 +76,7 @@ func Children(n Node) []Node {
 	case *Insert:
 		add(n.Query)
 	case *Describe:
-		add(n.Source)
+		add(n.Source, n.Query)
 	case *Option:
 		add(n.Value)
 	case *KafkaSource:

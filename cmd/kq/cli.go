@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"time"
+
+	"github.com/kq-sql/kq/internal/output"
 )
 
 // cli is the command line. Kong was chosen for flags declared as struct
@@ -10,12 +14,12 @@ import (
 type cli struct {
 	Brokers  string        `short:"b" env:"KQ_BROKERS" default:"localhost:9092" help:"Kafka brokers, host:port[,host:port...]."`
 	Demo     bool          `help:"Run against an embedded broker seeded with demo data (orders, payments, ledger)."`
-	Format   string        `enum:"table,csv,json,ndjson,arrow," default:"" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow."`
-	Output   string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given)."`
+	Format   string        `placeholder:"FORMAT" help:"Result format: table (default on a terminal), csv (default otherwise), json, ndjson, arrow, parquet."`
+	Output   string        `short:"o" placeholder:"PATH" help:"Write the result to PATH, whole or not at all (format from the extension unless --format is given: .csv, .json, .ndjson, .arrow, .parquet, .txt)."`
 	Workers  int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
 	File     string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
 	DB       string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
-	Stats    string        `enum:"text,json," default:"" help:"Print scan statistics to stderr after each statement: text or json."`
+	Stats    string        `placeholder:"FORMAT" help:"Print scan statistics to stderr after each statement: text or json."`
 	Progress string        `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto (on a terminal, for scans longer than a second), always, never."`
 	Timeout  time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating), or keeps failing a fetch or offset lookup for this long; 0 waits forever."`
 
@@ -43,4 +47,22 @@ type queryCmd struct {
 
 type demoBrokerCmd struct {
 	Port int `default:"9092" help:"Port to listen on."`
+}
+
+// validate checks the flags whose values kong's enums cannot express: an
+// optional value without a default (kong would list "" among the allowed
+// values).
+func (c *cli) validate() error {
+	if c.Format != "" {
+		if _, err := output.ParseFormat(c.Format); err != nil {
+			return usageError{fmt.Errorf("--format must be one of %s, got %q", output.Names(), c.Format)}
+		}
+	}
+	switch strings.ToLower(c.Stats) {
+	case "", "text", "json":
+		c.Stats = strings.ToLower(c.Stats)
+	default:
+		return usageError{fmt.Errorf("--stats must be one of text, json, got %q", c.Stats)}
+	}
+	return nil
 }

@@ -58,6 +58,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "kq: %v (see kq --help)\n", err)
 		return exitUsage
 	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintf(stderr, "kq: %v (see kq --help)\n", err)
+		return exitUsage
+	}
 	if kctx.Command() == "demo-broker" {
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()

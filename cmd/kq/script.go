@@ -45,8 +45,8 @@ func (c *cli) runScript(ctx context.Context, script string, stdout, stderr io.Wr
 
 // runStatement runs one statement and writes its result.
 func (c *cli) runStatement(ctx context.Context, s *session, sql string, format output.Format, stdout, stderr io.Writer) error {
-	s.bar.reset()
-	st, err := c.writeResult(kq.TrackProgress(ctx, s.bar.update), s, sql, format, stdout)
+	gen := s.bar.reset()
+	st, err := c.writeResult(kq.TrackProgress(ctx, s.bar.tracker(gen)), s, sql, format, stdout)
 	s.bar.reset()
 	if err != nil {
 		return err
@@ -102,20 +102,31 @@ func isExplain(sql string) bool {
 // format picks the result format: --format, else the -o extension, else
 // table on a terminal and csv otherwise.
 func (c *cli) format(stdout io.Writer) (output.Format, error) {
+	f, err := c.chooseFormat(stdout)
+	if err != nil {
+		return "", err
+	}
+	if f.Binary() && c.Output == "" && isTerminal(stdout) {
+		return "", usageError{fmt.Errorf("%s is binary and stdout is a terminal; write it with -o FILE or redirect stdout", f)}
+	}
+	return f, nil
+}
+
+func (c *cli) chooseFormat(stdout io.Writer) (output.Format, error) {
 	if c.Format != "" {
 		return output.ParseFormat(c.Format)
 	}
 	if c.Output != "" {
 		f, ok := output.FormatForPath(c.Output)
 		if !ok {
-			return "", usageError{fmt.Errorf("cannot tell the format of %s from its extension; use --format", c.Output)}
+			return "", usageError{fmt.Errorf("cannot tell the format of %s from its extension (.csv, .json, .ndjson, .arrow, .parquet, .txt); use --format", c.Output)}
 		}
 		return f, nil
 	}
 	if isTerminal(stdout) {
-		return "table", nil
+		return output.Table, nil
 	}
-	return "csv", nil
+	return output.CSV, nil
 }
 
 // writeFile writes path through an atomic file (a temporary file renamed

@@ -72,8 +72,12 @@ type Options struct {
 	Done func() bool
 	// OnDataLoss is told of every span skipped under FailOnDataLoss=false.
 	OnDataLoss func(topic string, partition int32, from, to int64)
-	// OnFetch is told, after each fetch, how many rows and bytes it added.
-	OnFetch func(rows, bytes int64)
+	// OnFetch is told, after each fetch and when a range ends, how many
+	// rows, offsets of the range (rows, markers, aborted, filtered, lost
+	// records and gaps: what the position advanced) and bytes were added
+	// since it was last told. Over a range read to its end the offsets
+	// sum to the range's size.
+	OnFetch func(rows, offsets, bytes int64)
 }
 
 // Reader reads offset ranges of partitions with one Kafka client: raw Fetch
@@ -111,6 +115,22 @@ type rangeState struct {
 	r   plan.Range
 	pos int64
 	st  *stats.TaskStats
+
+	// told is what OnFetch has been told so far.
+	told struct{ pos, rows, bytes int64 }
+}
+
+// report tells OnFetch what rs has read since it was last told.
+func (rd *Reader) report(rs *rangeState) {
+	if rd.opts.OnFetch == nil {
+		return
+	}
+	pos := min(rs.pos, rs.r.Until)
+	rows, offsets, bytes := rs.st.Rows-rs.told.rows, pos-rs.told.pos, rs.st.Bytes-rs.told.bytes
+	rs.told.pos, rs.told.rows, rs.told.bytes = pos, rs.st.Rows, rs.st.Bytes
+	if rows != 0 || offsets != 0 || bytes != 0 {
+		rd.opts.OnFetch(rows, offsets, bytes)
+	}
 }
 
 // Read reads r = [From, Until) to its end, calling visit for each record
@@ -123,7 +143,9 @@ type rangeState struct {
 func (rd *Reader) Read(ctx context.Context, r plan.Range, st *stats.TaskStats, visit Visit) error {
 	start := time.Now()
 	rs := &rangeState{r: r, pos: r.From, st: st}
+	rs.told.pos, rs.told.rows, rs.told.bytes = r.From, st.Rows, st.Bytes
 	err := rd.read(ctx, rs, visit)
+	rd.report(rs)
 	end := min(rs.pos, r.Until)
 	st.GapRecords = (end - r.From) - st.Rows - st.ControlRecords - st.AbortedRecords - st.FilteredRecords - st.RecordsLost
 	if st.GapRecords < 0 { // a LIMIT stopped the range part-way through a batch
@@ -157,11 +179,9 @@ func (rd *Reader) read(ctx context.Context, rs *rangeState, visit Visit) error {
 		default:
 			return fmt.Errorf("fetch %s-%d at offset %d: %w", r.Topic, r.Partition, rs.pos, perr)
 		}
-		before, rows, bytes := rs.pos, rs.st.Rows, rs.st.Bytes
+		before := rs.pos
 		truncated, err := rd.consume(rs, p, visit)
-		if rd.opts.OnFetch != nil {
-			rd.opts.OnFetch(rs.st.Rows-rows, rs.st.Bytes-bytes)
-		}
+		rd.report(rs)
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,16 @@
-// Package output writes query results as text or Arrow: table (for a
-// terminal), csv (with a header row), json (one array of objects), ndjson
-// and arrow (the IPC stream format).
+// Package output writes query results as text, Arrow or Parquet: table
+// (for a terminal), csv (with a header row), json (one array of objects),
+// ndjson, arrow (the IPC stream format) and parquet (kq's writer).
 //
 // Values render the same in every text format: BLOBs as UTF-8 text when
 // valid (else hex, prefixed "\x"), timestamps as ISO-8601 in UTC, NULL as
 // an empty cell in csv, "NULL" in the table and null in JSON; nested values
-// as JSON. Every format streams; the table holds TableBlockRows rows at a
-// time.
+// as JSON; NaN and infinities as the strings NaN, Infinity and -Infinity
+// in JSON. Every format streams; the table holds TableBlockRows rows at a
+// time (and WithMaxRows caps what it shows).
+//
+// The text writers render a batch column by column with appenders
+// (append.go) straight into a buffered writer: no reflection, fmt or
+// encoding/json per value. reference_test.go keeps the writers they
+// replaced, and the differential tests require the same bytes from both.
 package output

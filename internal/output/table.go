@@ -3,7 +3,7 @@ package output
 import (
 	"bufio"
 	"io"
-	"strings"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -16,87 +16,301 @@ import (
 // table and starts a new one, header repeated.
 const TableBlockRows = 1000
 
-// tableWriter renders box-drawn tables block by block.
+// tableWriter renders box-drawn tables block by block. The cells of a
+// block are rendered into one buffer (cells index into it), so a block
+// costs a few allocations, not one per value.
 type tableWriter struct {
 	w      *bufio.Writer
 	names  []string
 	right  []bool // right-align (numbers)
 	widths []int  // current widths; nil before the first block
-	rows   [][]string
+
+	block rowBlock // rows waiting to be written
+
+	// With a row limit (WithMaxRows): the first head rows are written as
+	// they come, the last tail rows are kept in a ring until the end.
+	head, tail int
+	ring       []rowBlock // one row each
+	seen       int64      // rows after the head
 }
 
-func writeTable(w io.Writer, rr array.RecordReader) (int64, error) {
-	tw := &tableWriter{w: bufio.NewWriter(w), names: header(rr)}
+// rowBlock is rows of rendered cells: cell k of the block is
+// buf[ends[k-1]:ends[k]], of display width widths[k].
+type rowBlock struct {
+	buf    []byte
+	ends   []int
+	widths []int
+}
+
+func (b *rowBlock) reset() {
+	b.buf, b.ends, b.widths = b.buf[:0], b.ends[:0], b.widths[:0]
+}
+
+func (b *rowBlock) rows(cols int) int { return len(b.ends) / max(cols, 1) }
+
+func (b *rowBlock) cell(k int) []byte {
+	start := 0
+	if k > 0 {
+		start = b.ends[k-1]
+	}
+	return b.buf[start:b.ends[k]]
+}
+
+// add renders row i of the columns into the block.
+func (b *rowBlock) add(cols []textFunc, i int) {
+	for _, text := range cols {
+		start := len(b.buf)
+		var ok bool
+		b.buf, ok = text(b.buf, i)
+		if !ok {
+			b.buf = append(b.buf, "NULL"...)
+		}
+		width := asciiWidth(b.buf[start:])
+		if width < 0 { // control characters or non-ASCII: the slow way
+			b.buf = escapeCell(b.buf, start)
+			width = displayWidth(b.buf[start:])
+		}
+		b.ends = append(b.ends, len(b.buf))
+		b.widths = append(b.widths, width)
+	}
+}
+
+// escapeCell makes the cell buf[start:] fit on one line: newlines, CRs
+// and tabs become \n, \r and \t.
+func escapeCell(buf []byte, start int) []byte {
+	n := 0
+	for _, c := range buf[start:] {
+		if c == '\n' || c == '\r' || c == '\t' {
+			n++
+		}
+	}
+	if n == 0 {
+		return buf
+	}
+	end := len(buf)
+	buf = append(buf, make([]byte, n)...)
+	// Move the cell right from its end, escaping as it goes.
+	j := len(buf)
+	for i := end - 1; i >= start; i-- {
+		c := buf[i]
+		switch c {
+		case '\n':
+			j -= 2
+			buf[j], buf[j+1] = '\\', 'n'
+		case '\r':
+			j -= 2
+			buf[j], buf[j+1] = '\\', 'r'
+		case '\t':
+			j -= 2
+			buf[j], buf[j+1] = '\\', 't'
+		default:
+			j--
+			buf[j] = c
+		}
+	}
+	return buf
+}
+
+// asciiWidth is the width of a cell of printable ASCII, its length; -1
+// for any other cell.
+func asciiWidth(b []byte) int {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return -1
+		}
+	}
+	return len(b)
+}
+
+// displayWidth is the width of a cell on a terminal: its length when it
+// is printable ASCII, else as go-pretty measures it (wide runes count
+// two, escape sequences nothing).
+func displayWidth(b []byte) int {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return text.StringWidthWithoutEscSequences(string(b))
+		}
+	}
+	return len(b)
+}
+
+func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) {
+	tw := &tableWriter{w: bufio.NewWriterSize(w, writeBufferSize), names: header(rr)}
 	for _, f := range rr.Schema().Fields() {
 		tw.right = append(tw.right, numeric(f.Type))
 	}
+	if maxRows > 0 {
+		tw.head, tw.tail = (maxRows+1)/2, maxRows/2
+		tw.ring = make([]rowBlock, tw.tail)
+	}
+	ncols := len(tw.names)
 	var n int64
+	var cols []textFunc
 	for rr.Next() {
 		rec := rr.RecordBatch()
+		cols = cols[:0]
+		for _, a := range rec.Columns() {
+			cols = append(cols, textOf(a))
+		}
 		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]string, rec.NumCols())
-			for c := range row {
-				s, ok := Text(rec.Column(c), i)
-				if !ok {
-					s = "NULL"
-				}
-				row[c] = cell(s)
-			}
-			tw.rows = append(tw.rows, row)
 			n++
-			if len(tw.rows) == TableBlockRows {
+			if maxRows > 0 && n > int64(tw.head) {
+				if tw.tail > 0 {
+					slot := &tw.ring[tw.seen%int64(tw.tail)]
+					slot.reset()
+					slot.add(cols, i)
+				}
+				tw.seen++
+				continue
+			}
+			tw.block.add(cols, i)
+			if tw.block.rows(ncols) == TableBlockRows || (maxRows > 0 && n == int64(tw.head)) {
 				tw.flushBlock()
 			}
+		}
+		// What a batch completed is on its way before the next is waited
+		// for (a slow result shows its first rows).
+		if err := tw.w.Flush(); err != nil {
+			return n, err
 		}
 	}
 	if err := rr.Err(); err != nil {
 		return n, err
 	}
 	tw.flushBlock()
+	tw.flushTail()
+	if tw.widths == nil { // no rows: the header alone
+		tw.openTable(tw.headerWidths())
+	}
 	tw.rule('└', '┴', '┘')
+	if shown := int64(tw.head + tw.tail); maxRows > 0 && n > shown {
+		tw.w.WriteString(formatCount(n) + " rows (" + formatCount(shown) + " shown)\n")
+	}
 	return n, tw.w.Flush()
 }
 
-// cell makes s fit on one line (control characters escaped) and owns its
-// bytes: Text may return a string that aliases the batch's buffer, which
-// is gone once the reader moves on, and the table holds a block of rows.
-func cell(s string) string {
-	if !strings.ContainsAny(s, "\n\r\t") {
-		return strings.Clone(s)
+// flushTail writes the rows kept in the ring: all of them when the
+// result fitted, else a row of dots for the rows left out, then the last
+// ones.
+func (tw *tableWriter) flushTail() {
+	if tw.seen == 0 {
+		return
 	}
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+	ncols := len(tw.names)
+	kept := min(tw.seen, int64(tw.tail))
+	first := tw.seen - kept // the ring slot of the oldest row kept
+	if tw.seen > int64(tw.tail) {
+		for range 3 {
+			for range ncols {
+				tw.block.buf = append(tw.block.buf, "·"...)
+				tw.block.ends = append(tw.block.ends, len(tw.block.buf))
+				tw.block.widths = append(tw.block.widths, 1)
+			}
+		}
+	}
+	for k := first; k < tw.seen; k++ {
+		slot := &tw.ring[k%int64(tw.tail)]
+		for c := range ncols {
+			tw.block.buf = append(tw.block.buf, slot.cell(c)...)
+			tw.block.ends = append(tw.block.ends, len(tw.block.buf))
+			tw.block.widths = append(tw.block.widths, slot.widths[c])
+		}
+	}
+	tw.flushBlock()
+}
+
+// formatCount prints n with commas between groups of three digits.
+func formatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	out := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+func (tw *tableWriter) headerWidths() []int {
+	widths := make([]int, len(tw.names))
+	for c, n := range tw.names {
+		widths[c] = text.StringWidthWithoutEscSequences(n)
+	}
+	return widths
 }
 
 // flushBlock writes the buffered rows, opening a new table when there is
 // none yet or the rows need wider columns.
 func (tw *tableWriter) flushBlock() {
-	widths := make([]int, len(tw.names))
-	for c, n := range tw.names {
-		widths[c] = text.StringWidthWithoutEscSequences(n)
+	ncols := len(tw.names)
+	rows := tw.block.rows(ncols)
+	if rows == 0 {
+		return
 	}
-	for _, row := range tw.rows {
-		for c, s := range row {
-			widths[c] = max(widths[c], text.StringWidthWithoutEscSequences(s))
-		}
+	widths := tw.headerWidths()
+	for k, w := range tw.block.widths {
+		widths[k%ncols] = max(widths[k%ncols], w)
 	}
 	if tw.widths == nil || wider(widths, tw.widths) {
 		if tw.widths != nil {
 			tw.rule('└', '┴', '┘')
-		}
-		if tw.widths != nil {
 			for c := range widths {
 				widths[c] = max(widths[c], tw.widths[c])
 			}
 		}
-		tw.widths = widths
-		tw.rule('┌', '┬', '┐')
-		tw.line(tw.names, false)
-		tw.rule('├', '┼', '┤')
+		tw.openTable(widths)
 	}
-	for _, row := range tw.rows {
-		tw.line(row, true)
+	for r := range rows {
+		tw.w.WriteString("│")
+		for c := range ncols {
+			k := r*ncols + c
+			if c > 0 {
+				tw.w.WriteString("│")
+			}
+			tw.cell(tw.block.cell(k), tw.block.widths[k], c, true)
+		}
+		tw.w.WriteString("│\n")
 	}
-	tw.rows = tw.rows[:0]
+	tw.block.reset()
+}
+
+func (tw *tableWriter) openTable(widths []int) {
+	tw.widths = widths
+	tw.rule('┌', '┬', '┐')
+	tw.w.WriteString("│")
+	for c, name := range tw.names {
+		if c > 0 {
+			tw.w.WriteString("│")
+		}
+		tw.cell([]byte(name), text.StringWidthWithoutEscSequences(name), c, false)
+	}
+	tw.w.WriteString("│\n")
+	tw.rule('├', '┼', '┤')
+}
+
+// cell writes one padded cell of column c.
+func (tw *tableWriter) cell(s []byte, width, c int, align bool) {
+	pad := tw.widths[c] - width
+	tw.w.WriteByte(' ')
+	if align && tw.right[c] {
+		tw.spaces(pad)
+		tw.w.Write(s)
+	} else {
+		tw.w.Write(s)
+		tw.spaces(pad)
+	}
+	tw.w.WriteByte(' ')
+}
+
+const spaces = "                                                                "
+
+func (tw *tableWriter) spaces(n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		tw.w.WriteString(spaces[:k])
+		n -= k
+	}
 }
 
 func wider(a, b []int) bool {
@@ -114,26 +328,10 @@ func (tw *tableWriter) rule(left, mid, right rune) {
 		if c > 0 {
 			tw.w.WriteRune(mid)
 		}
-		tw.w.WriteString(strings.Repeat("─", w+2))
+		for range w + 2 {
+			tw.w.WriteString("─")
+		}
 	}
 	tw.w.WriteRune(right)
 	tw.w.WriteByte('\n')
-}
-
-func (tw *tableWriter) line(cells []string, align bool) {
-	tw.w.WriteString("│")
-	for c, s := range cells {
-		if c > 0 {
-			tw.w.WriteString("│")
-		}
-		pad := strings.Repeat(" ", tw.widths[c]-text.StringWidthWithoutEscSequences(s))
-		tw.w.WriteByte(' ')
-		if align && tw.right[c] {
-			tw.w.WriteString(pad + s)
-		} else {
-			tw.w.WriteString(s + pad)
-		}
-		tw.w.WriteByte(' ')
-	}
-	tw.w.WriteString("│\n")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
 )
 
 // valuesReader returns one batch with a row of many types and a row of
@@ -77,7 +78,7 @@ héllo,\xff0041,2023-11-14T22:13:20.123456Z,2024-01-01,-123.45,0.1,"[1,2]","{""b
 └───────┴──────────┴─────────────────────────────┴────────────┴─────────┴──────┴───────┴─────────────────┴─────────┴──────────────────┘
 `,
 	}
-	for _, f := range []Format{NDJSON, CSV, JSON, Table, Arrow} {
+	for _, f := range []Format{NDJSON, CSV, JSON, Table, Arrow} { // Parquet has no MonthDayNano interval: TestParquetOutput
 		t.Run(string(f), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
@@ -188,5 +189,42 @@ func TestFormatFloat(t *testing.T) {
 	}
 	if got := formatFloat(float64(float32(1.1)), 32); got != "1.1" {
 		t.Errorf("float32 1.1 = %q", got)
+	}
+}
+
+// TestParquetOutput: the Parquet format writes a file arrow-go reads back;
+// a type Parquet cannot hold is an error before anything is written.
+func TestParquetOutput(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "n", Type: arrow.PrimitiveTypes.Int64}, {Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	for i := range 1000 {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		b.Field(1).(*array.StringBuilder).Append(strings.Repeat("x", i%7))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	rr, _ := array.NewRecordReader(schema, []arrow.RecordBatch{rec, rec})
+	defer rr.Release()
+	var out bytes.Buffer
+	if n, err := Write(&out, Parquet, rr); err != nil || n != 2000 {
+		t.Fatalf("wrote %d rows: %v", n, err)
+	}
+	f, err := file.NewParquetReader(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.NumRows() != 2000 || f.MetaData().Schema.NumColumns() != 2 {
+		t.Errorf("%d rows, %d columns", f.NumRows(), f.MetaData().Schema.NumColumns())
+	}
+
+	bad := valuesReader(t, mem) // has a MonthDayNano interval
+	defer bad.Release()
+	out.Reset()
+	if _, err := Write(&out, Parquet, bad); err == nil || !strings.Contains(err.Error(), "parquet") || out.Len() != 0 {
+		t.Errorf("interval column: %v, %d bytes", err, out.Len())
 	}
 }

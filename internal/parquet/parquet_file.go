@@ -3,6 +3,7 @@ package parquet
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -14,7 +15,8 @@ import (
 )
 
 // File writes Arrow batches to one Parquet file atomically: under a
-// temporary name, renamed onto the target by Commit.
+// temporary name, renamed onto the target by Commit (Create). A File made
+// by NewWriter writes a stream instead, with no file of its own.
 //
 // Row groups are encoded in parallel: Write hands each row group's
 // batches to its own goroutine, which encodes and compresses them with
@@ -24,7 +26,9 @@ import (
 // are in flight, which bounds memory. A File is not safe for
 // concurrent use.
 type File struct {
-	f      *atomicfile.File
+	f      *atomicfile.File // nil for a stream (NewWriter)
+	w      io.Writer        // where the bytes go: f, or the stream
+	name   string           // for errors: the target path, or "stream"
 	schema *arrow.Schema
 	cfg    parquetConfig
 	props  *parquet.WriterProperties
@@ -61,28 +65,58 @@ type rowGroupJob struct {
 // Create starts a Parquet file at path with the given schema.
 // Call Commit or Abort.
 func Create(path string, schema *arrow.Schema, opts ...Option) (*File, error) {
+	p, err := newFile(path, schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	if p.f, err = atomicfile.Create(path); err != nil {
+		return nil, err
+	}
+	p.w = p.f
+	p.start()
+	return p, nil
+}
+
+// NewWriter starts a Parquet stream on w with the given schema: the same
+// encoding as Create, written to w as row groups complete, the footer by
+// Commit. w is not closed; what Abort leaves on w is not a Parquet file,
+// so w should be something the caller can discard (Create is the atomic
+// way to write a file). Call Commit or Abort.
+func NewWriter(w io.Writer, schema *arrow.Schema, opts ...Option) (*File, error) {
+	p, err := newFile("stream", schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.w = w
+	p.start()
+	return p, nil
+}
+
+// newFile checks the options and the schema, before anything is created.
+func newFile(name string, schema *arrow.Schema, opts []Option) (*File, error) {
 	cfg, err := newParquetConfig(opts)
 	if err == nil {
 		err = registerZstd()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("parquet %s: %w", path, err)
+		return nil, fmt.Errorf("parquet %s: %w", name, err)
 	}
-	p := &File{schema: schema, cfg: cfg}
+	p := &File{schema: schema, cfg: cfg, name: name}
 	p.props, p.aprops = cfg.writerProps(schema)
 	// The schema must convert; finding out here gives the error before
 	// anything is created.
 	if _, err := pqarrow.ToParquet(schema, p.props, p.aprops); err != nil {
-		return nil, fmt.Errorf("parquet %s: %w", path, err)
+		return nil, fmt.Errorf("parquet %s: %w", name, err)
 	}
-	if p.f, err = atomicfile.Create(path); err != nil {
-		return nil, err
-	}
-	p.slots = make(chan struct{}, cfg.encoders)
-	p.order = make(chan *rowGroupJob, cfg.encoders)
+	return p, nil
+}
+
+// start starts the committer.
+func (p *File) start() {
+	p.slots = make(chan struct{}, p.cfg.encoders)
+	p.order = make(chan *rowGroupJob, p.cfg.encoders)
 	p.stopped = make(chan struct{})
 	go p.commitLoop()
-	return p, nil
 }
 
 // Write appends a batch. It does not release rec (it retains what it
@@ -134,7 +168,7 @@ func (p *File) fail(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.failErr == nil {
-		p.failErr = fmt.Errorf("parquet %s: %w", p.f.Target(), err)
+		p.failErr = fmt.Errorf("parquet %s: %w", p.name, err)
 	}
 }
 
@@ -218,26 +252,37 @@ func (p *File) finish() error {
 // Rows is the number of rows written so far.
 func (p *File) Rows() int64 { return p.rows }
 
-// Commit finishes the file and renames it onto its target.
+// Commit finishes the file and renames it onto its target; a stream gets
+// its footer.
 func (p *File) Commit() error {
 	if err := p.finish(); err != nil {
-		p.f.Abort()
+		p.abortFile()
 		return err
 	}
 	if err := p.writeFooter(); err != nil {
-		p.f.Abort()
-		return fmt.Errorf("parquet %s: %w", p.f.Target(), err)
+		p.abortFile()
+		return fmt.Errorf("parquet %s: %w", p.name, err)
+	}
+	if p.f == nil {
+		return nil
 	}
 	return p.f.Commit()
 }
 
-// Abort discards the file; the target is untouched.
+// Abort discards the file; the target is untouched. A stream is left as
+// it is, without a footer.
 func (p *File) Abort() {
 	p.fail(errors.New("aborted"))
 	if !p.closed {
 		p.finish()
 	}
-	p.f.Abort()
+	p.abortFile()
+}
+
+func (p *File) abortFile() {
+	if p.f != nil {
+		p.f.Abort()
+	}
 }
 
 // recordBytes is the size of rec's buffers (of a slice: of the buffers it

@@ -1,6 +1,7 @@
 package parquet
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -311,4 +312,37 @@ func TestParquetFileRowGroupBytes(t *testing.T) {
 		t.Fatalf("%d row groups for %d bytes in row groups of %d bytes; want about %d", got, total, limit, want)
 	}
 	checkKafkaFile(t, path, 20000, 20000, true)
+}
+
+// TestParquetStream writes through NewWriter to a plain io.Writer and
+// reads the bytes back as the same rows; an empty stream is a Parquet file
+// with the schema and no rows.
+func TestParquetStream(t *testing.T) {
+	for _, n := range []int64{0, 1, 5000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			var buf bytes.Buffer
+			w, err := NewWriter(&buf, kafkaSchema, WithAllocator(mem), WithRowGroupRows(1000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for from := int64(0); from < n; from += 777 {
+				rec := kafkaBatch(mem, from, min(from+777, n))
+				err := w.Write(rec)
+				rec.Release()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "s.parquet")
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			checkKafkaFile(t, path, n, 1000, false)
+		})
+	}
 }

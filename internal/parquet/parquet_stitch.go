@@ -52,7 +52,7 @@ func (p *File) append(j *rowGroupJob) error {
 }
 
 func (p *File) write(b []byte) error {
-	n, err := p.f.Write(b)
+	n, err := p.w.Write(b)
 	p.pos += int64(n)
 	return err
 }

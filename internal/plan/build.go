@@ -74,6 +74,20 @@ func (b *builder) query(q lang.Query) (Node, error) {
 	switch q := q.(type) {
 	case *lang.Select:
 		return b.withCTEs(q.With, func() (Node, error) { return b.selectQuery(q) })
+	case *lang.Values:
+		return b.withCTEs(q.With, func() (Node, error) {
+			v := &Values{Rows: q.Rows}
+			for _, row := range q.Rows {
+				for _, e := range row {
+					subs, err := b.subqueries(e)
+					if err != nil {
+						return nil, err
+					}
+					v.Subqueries = append(v.Subqueries, subs...)
+				}
+			}
+			return b.orderLimit(v, q.OrderBy, q.Limit, q.Offset)
+		})
 	case *lang.SetOp:
 		return b.withCTEs(q.With, func() (Node, error) {
 			left, err := b.query(q.Left)
@@ -160,7 +174,7 @@ func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	aggregate := len(sel.GroupBy) > 0 || sel.Having != nil
+	aggregate := len(sel.GroupBy) > 0 || sel.GroupByAll || sel.Having != nil
 	for _, it := range sel.Items {
 		if it.Expr != nil && hasAggregate(it.Expr) {
 			aggregate = true
@@ -174,7 +188,7 @@ func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 			}
 			subs = append(subs, s...)
 		}
-		root = &Aggregate{Input: root, GroupBy: sel.GroupBy, Items: items, Subqueries: subs}
+		root = &Aggregate{Input: root, GroupBy: groupBy(sel), Items: items, Subqueries: subs}
 		if sel.Having != nil {
 			hs, err := b.subqueries(sel.Having)
 			if err != nil {
@@ -191,12 +205,40 @@ func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 	return b.orderLimit(root, sel.OrderBy, sel.Limit, sel.Offset)
 }
 
-// items builds the select list. A * over a bare kafka() scan is expanded
-// into the scan's columns.
+// groupBy returns what sel groups by: its GROUP BY list, or for GROUP BY
+// ALL every select item without an aggregate (a star among them: its
+// columns are not known here, and the SQL engine expands it).
+func groupBy(sel *lang.Select) []lang.Expr {
+	if !sel.GroupByAll {
+		return sel.GroupBy
+	}
+	var out []lang.Expr
+	for _, it := range sel.Items {
+		if it.Expr != nil && !hasAggregate(it.Expr) {
+			out = append(out, it.Expr)
+		}
+	}
+	return out
+}
+
+// items builds the select list. A plain * over a bare kafka() scan is
+// expanded into the scan's columns; a * with EXCLUDE or REPLACE is left
+// to the SQL engine, which knows every column it stands for.
 func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 	var items []Item
 	var subs []Node
 	for _, it := range sel.Items {
+		if it.Star && (len(it.Exclude) > 0 || len(it.Replace) > 0) {
+			for _, r := range it.Replace {
+				s, err := b.subqueries(r.Expr)
+				if err != nil {
+					return nil, nil, err
+				}
+				subs = append(subs, s...)
+			}
+			items = append(items, Item{Star: true, Table: it.Table, Exclude: it.Exclude, Replace: it.Replace})
+			continue
+		}
 		if it.Star {
 			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Name())) {
 				for _, c := range scan.Columns {

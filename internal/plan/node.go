@@ -26,6 +26,9 @@ type Item struct {
 	Name  string
 	Star  bool
 	Table string
+	// Exclude and Replace are the star's EXCLUDE and REPLACE lists.
+	Exclude []string
+	Replace []*lang.ReplaceItem
 	// FromStar marks the items a * over a bare scan was expanded into.
 	FromStar bool
 }
@@ -33,10 +36,7 @@ type Item struct {
 // String prints the item as in a select list.
 func (it Item) String() string {
 	if it.Star {
-		if it.Table != "" {
-			return lang.QuoteIdent(it.Table) + ".*"
-		}
-		return "*"
+		return (&lang.SelectItem{Star: true, Table: it.Table, Exclude: it.Exclude, Replace: it.Replace}).String()
 	}
 	s := it.Expr.String()
 	if it.Name != defaultName(it.Expr) && it.Name != "" {

@@ -25,6 +25,43 @@ func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 	return s.showTopics(ctx)
 }
 
+// describeQuery answers DESCRIBE <query>, and DESCRIBE of a source that
+// is not a bare kafka() (a file reader, a join), in DuckDB: the result's
+// columns as DuckDB describes them. The kafka() sources inside are planned
+// and registered as views over scans limited to no rows, so DESCRIBE
+// reads no records (beyond the sample a JSON source without a schema
+// needs, as DESCRIBE kafka() does).
+func (s *Session) describeQuery(ctx context.Context, d *lang.Describe) (Rows, error) {
+	if _, table := d.Source.(*lang.Table); table || len(lang.KafkaSources(d)) == 0 {
+		text, err := lang.Render(d, lang.RenderOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return s.duckQuery(ctx, text)
+	}
+	q := d.Query
+	if q == nil {
+		q = &lang.Select{Pos: d.Pos, Items: []*lang.SelectItem{{Pos: d.Pos, Star: true}}, From: []lang.TableExpr{d.Source}}
+		d = &lang.Describe{Pos: d.Pos, Query: q}
+	}
+	pq, err := s.plan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range pq.Scans {
+		sc.Limit = 0
+	}
+	b, err := s.bind(ctx, pq, d)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := b.db.Query(ctx, b.sql, b.srcs)
+	if err != nil {
+		return nil, err
+	}
+	return withStats(rr, b.merged()), nil
+}
+
 // showTopics lists the cluster's topics (internal ones left out), one row
 // each: name, partitions, the earliest and latest offset of every
 // partition (lists indexed by partition; latest is the last stable
@@ -92,15 +129,12 @@ func (s *Session) showTopics(ctx context.Context) (Rows, error) {
 // (kind "column": name and SQL type, decoded JSON fields included), then
 // one row per partition (kind "partition": topic, partition, the
 // [earliest, latest) range a scan with the source's options reads, and
-// estimatedRows). Any other DESCRIBE goes to DuckDB.
+// estimatedRows). Any other DESCRIBE, of a query or another source, goes
+// to DuckDB (describeQuery).
 func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) {
 	ks, ok := d.Source.(*lang.KafkaSource)
 	if !ok {
-		text, err := lang.Render(d, lang.RenderOptions{})
-		if err != nil {
-			return nil, err
-		}
-		return s.duckQuery(ctx, text)
+		return s.describeQuery(ctx, d)
 	}
 	cs := s.newClusters()
 	defer cs.close()

@@ -186,11 +186,18 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 		return nil, err
 	}
 	b := &bound{db: db, sql: text}
-	for _, sc := range pq.Scans {
+	var progress []func(scan.Progress)
+	if fn := progressOf(ctx); fn != nil {
+		progress = sumProgress(fn, len(pq.Scans))
+	}
+	for i, sc := range pq.Scans {
 		cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
 		if err != nil {
 			b.release()
 			return nil, err
+		}
+		if progress != nil {
+			cfg.Progress = progress[i]
 		}
 		st, err := scan.Start(ctx, sc, cfg)
 		if err != nil {

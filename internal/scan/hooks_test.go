@@ -98,7 +98,11 @@ func TestPerTaskAndProgress(t *testing.T) {
 	if st.Rows != 6000 {
 		t.Errorf("stats rows %d, want 6000", st.Rows)
 	}
-	want := scan.Progress{Rows: 6000, Bytes: st.Bytes, EstimatedRows: 6000, TasksDone: len(s.Tasks), Tasks: len(s.Tasks)}
+	want := scan.Progress{Rows: 6000, Bytes: st.Bytes, Offsets: 6000, EstimatedRows: 6000, TasksDone: len(s.Tasks), Tasks: len(s.Tasks), Done: true}
+	if last.Elapsed <= 0 {
+		t.Errorf("last progress: elapsed %v", last.Elapsed)
+	}
+	last.Elapsed = 0
 	if calls == 0 || last != want {
 		t.Errorf("last progress %+v after %d calls, want %+v", last, calls, want)
 	}

@@ -141,7 +141,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 		lim.left.Store(s.Limit)
 	}
 	all := &stats.Stats{Tasks: make([]stats.TaskStats, len(s.Tasks))}
-	m := &meter{tasks: len(s.Tasks)}
+	m := &meter{tasks: len(s.Tasks), start: start}
 	warned := &warnOnce{}
 	for i, t := range s.Tasks {
 		all.Tasks[i] = fetch.NewTaskStats(t.Range)
@@ -152,7 +152,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 	if cfg.Progress != nil {
 		go func() {
 			defer close(progressDone)
-			m.report(ctx, stopProgress, cfg.Progress)
+			m.report(stopProgress, cfg.Progress)
 		}()
 	} else {
 		close(progressDone)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kq-sql/kq/internal/scan"
 )
 
 // TestTransactionsExact checks that read_committed returns exactly the
@@ -33,9 +35,17 @@ func TestTransactionsExact(t *testing.T) {
 						s := c.scan(t, query+" WITH ("+opts+", isolationLevel='"+iso+"')")
 						cfg := c.config(mem)
 						cfg.FetchBytes = fetch
+						var last scan.Progress
+						cfg.Progress = func(p scan.Progress) { last = p }
 						rows, st, err := run(t, s, cfg)
 						if err != nil {
 							t.Fatal(err)
+						}
+						// The last progress report has the statistics' totals,
+						// and its offsets cover the whole range (markers and
+						// aborted records included), so a bar ends at 100 %.
+						if !last.Done || last.Rows != st.Rows || last.Offsets != st.EstimatedRows || last.EstimatedRows != st.EstimatedRows || last.Bytes != st.Bytes {
+							t.Errorf("last progress %+v; stats rows %d, estimated %d, bytes %d", last, st.Rows, st.EstimatedRows, st.Bytes)
 						}
 						wantRows, wantAborted := committed, aborted
 						if iso == "read_uncommitted" {

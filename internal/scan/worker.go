@@ -48,8 +48,9 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 		o.Done = lim.done
 	}
 	if m != nil {
-		o.OnFetch = func(rows, bytes int64) {
+		o.OnFetch = func(rows, offsets, bytes int64) {
 			m.rows.Add(rows)
+			m.offsets.Add(offsets)
 			m.bytes.Add(bytes)
 		}
 	}

@@ -206,6 +206,9 @@ func sqlType(t arrow.DataType) string {
 	case *arrow.Float64Type:
 		return "DOUBLE"
 	case *arrow.TimestampType:
+		if t.TimeZone != "" {
+			return "TIMESTAMP WITH TIME ZONE" // an instant, as DuckDB reads it
+		}
 		return "TIMESTAMP"
 	case *arrow.Date32Type:
 		return "DATE"

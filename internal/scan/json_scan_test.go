@@ -148,7 +148,7 @@ func TestJSONDecode(t *testing.T) {
 					if voffs.Value(i) != offs.Value(i) {
 						t.Fatalf("value.offset %d at offset %d", voffs.Value(i), offs.Value(i))
 					}
-					if want := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(offs.Value(i)) * time.Second).UnixMilli(); int64(created.Value(i)) != want {
+					if want := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(offs.Value(i)) * time.Second).UnixMicro(); int64(created.Value(i)) != want {
 						t.Fatalf("created_at %d at offset %d, want %d", created.Value(i), offs.Value(i), want)
 					}
 					if want := fmt.Sprintf(`{"n":[%d]}`, offs.Value(i)); meta.Value(i) != want {

@@ -301,6 +301,9 @@ func (n *node) putInt(v int64) {
 	case cTime64:
 		n.out.t64.Append(arrow.Time64(v))
 	case cTimestamp:
+		if n.unit == arrow.Millisecond {
+			v *= 1000 // the column is in microseconds (see typer.column)
+		}
 		n.out.ts.Append(arrow.Timestamp(v))
 	case cFloat32:
 		n.out.f32.Append(float32(v))

@@ -17,8 +17,8 @@
 //	decimal(p,s), bytes or fixed  Decimal128(p,s), p <= 38 (wider: an error)
 //	date                          Date32
 //	time-millis, time-micros      Time32(ms), Time64(us)
-//	timestamp-millis, -micros     Timestamp(ms or us, "UTC")
-//	local-timestamp-millis, -micros  Timestamp(ms or us), no zone
+//	timestamp-millis, -micros     Timestamp(us, "UTC") (millis scaled)
+//	local-timestamp-millis, -micros  Timestamp(us), no zone
 //	map                           Map(Utf8, V)
 //	array                         List(V)
 //	["null", T], [T, "null"], [T] T, nullable when null is a member

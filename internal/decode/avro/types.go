@@ -249,12 +249,15 @@ func (t *typer) column(r hamba.Schema, level int, path string) (arrow.DataType, 
 	case cTime64:
 		return arrow.FixedWidthTypes.Time64us, false, nil
 	case cTimestamp:
-		unit, local := timestampOf(logicalOf(r))
+		// Microseconds whatever the logical type's unit, as DuckDB's
+		// TIMESTAMP: a value prints the same streamed from the scan or
+		// through DuckDB (decode.TimestampType).
+		_, local := timestampOf(logicalOf(r))
 		zone := "UTC"
 		if local {
 			zone = ""
 		}
-		return &arrow.TimestampType{Unit: unit, TimeZone: zone}, false, nil
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: zone}, false, nil
 	case cFloat32:
 		return arrow.PrimitiveTypes.Float32, false, nil
 	case cFloat64:

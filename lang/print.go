@@ -338,6 +338,10 @@ func (p *printer) selectItem(it *SelectItem) {
 		p.w("*")
 	default:
 		p.expr(it.Expr, 0)
+		if it.Alias == "" && p.render && p.opts.ItemNames && it.Expr != nil {
+			p.alias(ItemName(it.Expr))
+			return
+		}
 		p.alias(it.Alias)
 	}
 }

@@ -214,7 +214,7 @@ func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 		subs = append(subs, s...)
 		name := it.Alias
 		if name == "" {
-			name = defaultName(it.Expr)
+			name = lang.ItemName(it.Expr)
 		}
 		items = append(items, Item{Expr: it.Expr, Name: name})
 	}
@@ -366,13 +366,6 @@ func splitTopics(src *lang.KafkaSource) ([]string, error) {
 		}
 	}
 	return topics, nil
-}
-
-func defaultName(e lang.Expr) string {
-	if id, ok := e.(*lang.Ident); ok {
-		return id.Name()
-	}
-	return e.String()
 }
 
 // ColumnOf returns the source column an expression names, or "" when it is

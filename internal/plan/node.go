@@ -39,7 +39,7 @@ func (it Item) String() string {
 		return "*"
 	}
 	s := it.Expr.String()
-	if it.Name != defaultName(it.Expr) && it.Name != "" {
+	if it.Name != lang.ItemName(it.Expr) && it.Name != "" {
 		s += " AS " + lang.QuoteIdent(it.Name)
 	}
 	return s

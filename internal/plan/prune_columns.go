@@ -203,7 +203,7 @@ func (u *usage) collect(n Node, b *block) {
 // its own FROM tree, below any filters.
 func (u *usage) items(items []Item, input Node) {
 	for _, it := range items {
-		if it.Expr != nil && it.Name != defaultName(it.Expr) {
+		if it.Expr != nil && it.Name != lang.ItemName(it.Expr) {
 			u.aliases[strings.ToLower(it.Name)] = true
 		}
 		if !it.Star && !it.FromStar {

@@ -16,7 +16,7 @@ import (
 // show answers SHOW TOPICS itself and SHOW TABLES through DuckDB.
 func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 	if sh.What != "TOPICS" {
-		text, err := lang.Render(sh, lang.RenderOptions{})
+		text, err := lang.Render(sh, renderOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +96,7 @@ func (s *Session) showTopics(ctx context.Context) (Rows, error) {
 func (s *Session) describe(ctx context.Context, d *lang.Describe) (Rows, error) {
 	ks, ok := d.Source.(*lang.KafkaSource)
 	if !ok {
-		text, err := lang.Render(d, lang.RenderOptions{})
+		text, err := lang.Render(d, renderOptions())
 		if err != nil {
 			return nil, err
 		}

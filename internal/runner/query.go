@@ -175,13 +175,15 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 	for _, sc := range pq.Scans {
 		views[sc] = db.ViewName()
 	}
-	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
+	opts := renderOptions()
+	opts.Source = func(ks *lang.KafkaSource) string {
 		sc := pq.ScanOf(ks)
 		if sc == nil {
 			return "" // Render reports the source it cannot replace
 		}
 		return lang.QuoteName(views[sc]) + " AS " + lang.QuoteName(sc.Name())
-	}})
+	}
+	text, err := lang.Render(stmt, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -225,4 +227,11 @@ func (s *Session) scanOf(ctx context.Context, cs *clusters, ks *lang.KafkaSource
 		return nil, nil, err
 	}
 	return &sc, ranges, nil
+}
+
+// renderOptions are the options of every statement rendered for DuckDB:
+// result columns named by kq's rule (lang.ItemName), casts of BLOBs to
+// text giving UTF-8 text (duck.TextFunction).
+func renderOptions() lang.RenderOptions {
+	return lang.RenderOptions{ItemNames: true, Text: duck.TextFunction}
 }

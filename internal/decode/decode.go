@@ -122,6 +122,9 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 
 var errWrongKind = errors.New("wrong JSON type")
 
+// Excerpt quotes the start of a value (40 bytes) for an error message.
+func Excerpt(b []byte) string { return excerpt(b) }
+
 // excerpt quotes the start of a JSON text for an error message.
 func excerpt(b []byte) string {
 	const n = 40

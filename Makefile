@@ -52,11 +52,12 @@ bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench 'Split|Plan|DecodeJSON|Builder|Scan' -benchmem ./internal/plan ./internal/decode ./internal/bench
 
 ## fuzz-short: 10 s of each fuzz target (parser; planner rules; JSON
-## decoder against encoding/json), for check
+## decoder against encoding/json; BLOB to UTF-8 text), for check
 fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./internal/plan
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./internal/decode
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendText$$' -fuzztime 10s ./internal/decode
 
 clean:
 	rm -rf bin

@@ -288,6 +288,18 @@ func (p *printer) selectCore(s *Select) {
 			p.w(", ")
 		}
 		p.selectItem(it)
+		if it != nil && it.Star {
+			if ex := p.starExclude(s, it); len(ex) > 0 {
+				p.w(" EXCLUDE (")
+				for j, q := range ex {
+					if j > 0 {
+						p.w(", ")
+					}
+					p.qname(q)
+				}
+				p.w(")")
+			}
+		}
 	}
 	if len(s.From) > 0 {
 		p.w(" FROM ")

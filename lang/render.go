@@ -18,6 +18,14 @@ type RenderOptions struct {
 	// Source is nil or returns "".
 	Source func(*KafkaSource) string
 
+	// Hidden, when set, returns the columns of a kafka() source that * and
+	// name.* leave out (a decoded value STRUCT the query also names, so
+	// the source has it), and the name the source has in the rendered
+	// statement (its alias, or what Source gave it). A star that reaches
+	// the source — * in a SELECT with the source in its FROM, or name.* —
+	// is rendered with EXCLUDE ("name"."column", ...).
+	Hidden func(*KafkaSource) (name string, cols []string)
+
 	// ItemNames names every select item without an alias by ItemName
 	// (COUNT(*) AS "COUNT(*)"), in every SELECT of the statement, so that
 	// result columns are named by kq's rule rather than the engine's
@@ -128,4 +136,34 @@ func (p *printer) textCast(c *Cast) {
 	p.w(" AS ")
 	p.typ(c.Type)
 	p.w(") END")
+}
+
+// starExclude returns the qualified columns a star item of s leaves out
+// (RenderOptions.Hidden): those of the kafka() sources of s's FROM that
+// the star reaches.
+func (p *printer) starExclude(s *Select, it *SelectItem) [][]string {
+	if !p.render || p.opts.Hidden == nil || s == nil {
+		return nil
+	}
+	var out [][]string
+	var walk func(t TableExpr)
+	walk = func(t TableExpr) {
+		switch t := t.(type) {
+		case *Join:
+			walk(t.Left)
+			walk(t.Right)
+		case *KafkaSource:
+			name, cols := p.opts.Hidden(t)
+			if it.Table != "" && !strings.EqualFold(it.Table, name) {
+				return
+			}
+			for _, c := range cols {
+				out = append(out, []string{name, c})
+			}
+		}
+	}
+	for _, f := range s.From {
+		walk(f)
+	}
+	return out
 }

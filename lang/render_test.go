@@ -202,3 +202,33 @@ func TestRenderOptions(t *testing.T) {
 		t.Error("a text function name that is not a name was rendered")
 	}
 }
+
+// TestRenderHidden: a star that reaches a kafka() source with hidden
+// columns leaves them out with EXCLUDE, qualified by the source's name;
+// name.* only for its own source; stars of other SELECTs are untouched.
+func TestRenderHidden(t *testing.T) {
+	opts := RenderOptions{
+		Source: func(k *KafkaSource) string { return QuoteName("v_"+k.Topics[0]) + " AS " + QuoteName(k.Alias) },
+		Hidden: func(k *KafkaSource) (string, []string) {
+			if k.Topics[0] == "raw" {
+				return k.Alias, nil
+			}
+			return k.Alias, []string{"value"}
+		},
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"SELECT * FROM kafka('o') AS o", `SELECT * EXCLUDE ("o"."value") FROM "v_o" AS "o"`},
+		{"SELECT o.*, r.* FROM kafka('o') AS o JOIN kafka('raw') AS r ON true", `SELECT "o".* EXCLUDE ("o"."value"), "r".* FROM "v_o" AS "o" JOIN "v_raw" AS "r" ON TRUE`},
+		{"SELECT * FROM kafka('o') AS o, kafka('p') AS p", `SELECT * EXCLUDE ("o"."value", "p"."value") FROM "v_o" AS "o", "v_p" AS "p"`},
+		{"SELECT * FROM (SELECT * FROM kafka('o') AS o) AS s", `SELECT * FROM (SELECT * EXCLUDE ("o"."value") FROM "v_o" AS "o") AS "s"`},
+	} {
+		got, err := Render(mustParse(t, tc.q), opts)
+		if err != nil {
+			t.Errorf("Render(%q): %v", tc.q, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("Render(%q)\n got %s\nwant %s", tc.q, got, tc.want)
+		}
+	}
+}

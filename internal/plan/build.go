@@ -200,6 +200,9 @@ func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 		if it.Star {
 			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Name())) {
 				for _, c := range scan.Columns {
+					if scan.HiddenFromStar(c) {
+						continue
+					}
 					items = append(items, Item{Expr: &lang.Ident{Pos: it.Pos, Parts: []string{c}}, Name: c, FromStar: true})
 				}
 				continue

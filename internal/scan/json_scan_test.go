@@ -101,7 +101,8 @@ func TestJSONDecode(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := c.scan(t, "SELECT * FROM kafka('orders') WITH ("+tc.with+")")
+			// value and key named: * alone hides decoded STRUCTs.
+			s := c.scan(t, "SELECT *, value, key FROM kafka('orders') WITH ("+tc.with+")")
 			s.AllFields = true // what the planner says for SELECT *
 			st, err := scan.Start(t.Context(), s, c.config(mem))
 			if err != nil {

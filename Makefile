@@ -60,6 +60,7 @@ fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime 10s ./internal/decode
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/avro
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/protobuf
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendText$$' -fuzztime 10s ./internal/decode
 
 clean:
 	rm -rf bin

@@ -289,6 +289,18 @@ func (p *printer) selectCore(s *Select) {
 			p.w(", ")
 		}
 		p.selectItem(it)
+		if it != nil && it.Star {
+			if ex := p.starExclude(s, it); len(ex) > 0 {
+				p.w(" EXCLUDE (")
+				for j, q := range ex {
+					if j > 0 {
+						p.w(", ")
+					}
+					p.qname(q)
+				}
+				p.w(")")
+			}
+		}
 	}
 	if len(s.From) > 0 {
 		p.w(" FROM ")
@@ -363,6 +375,10 @@ func (p *printer) selectItem(it *SelectItem) {
 			p.invalid(it, "EXCLUDE or REPLACE after an expression")
 		}
 		p.expr(it.Expr, 0)
+		if it.Alias == "" && p.render && p.opts.ItemNames && it.Expr != nil {
+			p.alias(ItemName(it.Expr))
+			return
+		}
 		p.alias(it.Alias)
 	}
 }

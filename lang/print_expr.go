@@ -177,6 +177,8 @@ func (p *printer) bare(e Expr) {
 		p.w(" END")
 	case *Cast:
 		switch {
+		case p.render && p.opts.Text != "" && IsTextType(e.Type):
+			p.textCast(e)
 		case e.Short:
 			p.expr(e.X, precPostfix)
 			p.w("::")

@@ -173,3 +173,62 @@ func rows(db *sql.DB, q string) (string, error) {
 	}
 	return b.String(), rs.Err()
 }
+
+// TestRenderOptions: ItemNames names unaliased items by ItemName in
+// every SELECT; Text renders casts to a text type so that a BLOB operand
+// becomes UTF-8 text, other casts as written.
+func TestRenderOptions(t *testing.T) {
+	opts := RenderOptions{ItemNames: true, Text: "kq_text"}
+	for _, tc := range []struct{ q, want string }{
+		{"SELECT COUNT(*), o.status, value.amount, amount * 2, x AS y FROM t AS o",
+			`SELECT COUNT(*) AS "COUNT(*)", "o"."status" AS "status", "value"."amount" AS "amount", "amount" * 2 AS "amount * 2", "x" AS "y" FROM "t" AS "o"`},
+		{"SELECT * FROM (SELECT count(*) FROM t) AS s", `SELECT * FROM (SELECT count(*) AS "count(*)" FROM "t") AS "s"`},
+		{"SELECT CAST(v AS STRING) FROM t",
+			`SELECT CASE WHEN typeof("v") = 'BLOB' THEN coalesce(try(decode(TRY_CAST("v" AS BLOB))), kq_text(TRY_CAST("v" AS BLOB))) ELSE CAST("v" AS STRING) END AS "CAST(v AS STRING)" FROM "t"`},
+		{"SELECT v::VARCHAR ->> 'a' AS a, TRY_CAST(v AS TEXT) AS b, CAST(v AS INT) AS c, v::VARCHAR[] AS d FROM t",
+			`SELECT (CASE WHEN typeof("v") = 'BLOB' THEN coalesce(try(decode(TRY_CAST("v" AS BLOB))), kq_text(TRY_CAST("v" AS BLOB))) ELSE CAST("v" AS VARCHAR) END) ->> 'a' AS "a", ` +
+				`CASE WHEN typeof("v") = 'BLOB' THEN coalesce(try(decode(TRY_CAST("v" AS BLOB))), kq_text(TRY_CAST("v" AS BLOB))) ELSE TRY_CAST("v" AS TEXT) END AS "b", CAST("v" AS INT) AS "c", "v"::VARCHAR[] AS "d" FROM "t"`},
+	} {
+		got, err := Render(mustParse(t, tc.q), opts)
+		if err != nil {
+			t.Errorf("Render(%q): %v", tc.q, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("Render(%q)\n got %s\nwant %s", tc.q, got, tc.want)
+		}
+	}
+	if _, err := Render(mustParse(t, "SELECT CAST(v AS VARCHAR)"), RenderOptions{Text: "f(); DROP TABLE x"}); err == nil {
+		t.Error("a text function name that is not a name was rendered")
+	}
+}
+
+// TestRenderHidden: a star that reaches a kafka() source with hidden
+// columns leaves them out with EXCLUDE, qualified by the source's name;
+// name.* only for its own source; stars of other SELECTs are untouched.
+func TestRenderHidden(t *testing.T) {
+	opts := RenderOptions{
+		Source: func(k *KafkaSource) string { return QuoteName("v_"+k.Topics[0]) + " AS " + QuoteName(k.Alias) },
+		Hidden: func(k *KafkaSource) (string, []string) {
+			if k.Topics[0] == "raw" {
+				return k.Alias, nil
+			}
+			return k.Alias, []string{"value"}
+		},
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"SELECT * FROM kafka('o') AS o", `SELECT * EXCLUDE ("o"."value") FROM "v_o" AS "o"`},
+		{"SELECT o.*, r.* FROM kafka('o') AS o JOIN kafka('raw') AS r ON true", `SELECT "o".* EXCLUDE ("o"."value"), "r".* FROM "v_o" AS "o" JOIN "v_raw" AS "r" ON TRUE`},
+		{"SELECT * FROM kafka('o') AS o, kafka('p') AS p", `SELECT * EXCLUDE ("o"."value", "p"."value") FROM "v_o" AS "o", "v_p" AS "p"`},
+		{"SELECT * FROM (SELECT * FROM kafka('o') AS o) AS s", `SELECT * FROM (SELECT * EXCLUDE ("o"."value") FROM "v_o" AS "o") AS "s"`},
+	} {
+		got, err := Render(mustParse(t, tc.q), opts)
+		if err != nil {
+			t.Errorf("Render(%q): %v", tc.q, err)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("Render(%q)\n got %s\nwant %s", tc.q, got, tc.want)
+		}
+	}
+}

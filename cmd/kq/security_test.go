@@ -75,7 +75,7 @@ func TestRunSchemaRegistryAuth(t *testing.T) {
 	}
 	sql := "SELECT SUM(n) FROM kafka('t') WITH (valueFormat='avro')"
 	t.Setenv("KQ_SCHEMA_REGISTRY_PASSWORD", password)
-	if code, out, errs := runKQ(t, "", "-b", c.Brokers(), "--schema-registry", reg.URL(), "--schema-registry-user", "analyst", sql); code != 0 || out != "sum(n)\n42\n" {
+	if code, out, errs := runKQ(t, "", "-b", c.Brokers(), "--schema-registry", reg.URL(), "--schema-registry-user", "analyst", sql); code != 0 || out != "SUM(n)\n42\n" {
 		t.Fatalf("exit %d, %q, %s", code, out, errs)
 	}
 	t.Setenv("KQ_SCHEMA_REGISTRY_PASSWORD", "wrong-pass")

@@ -85,7 +85,7 @@ func NewBuilder(mem memory.Allocator, l *Layout) (*Builder, error) {
 			rb.appends = append(rb.appends, func(r *fetch.Record) { fc.appendInt(r.Offset) })
 		case c.name == plan.ColTimestamp:
 			fc := rb.sourceCol(i, plan.TypeTimestamp, fb.Type())
-			rb.appends = append(rb.appends, func(r *fetch.Record) { fc.appendInt(r.Timestamp) })
+			rb.appends = append(rb.appends, func(r *fetch.Record) { fc.appendInt(r.Timestamp * 1000) }) // ms to TimestampType's µs
 		case c.name == plan.ColTimestampType:
 			fc := rb.sourceCol(i, plan.TypeInteger, fb.Type())
 			rb.appends = append(rb.appends, func(r *fetch.Record) { fc.appendInt(int64(r.TimestampType)) })

@@ -54,6 +54,15 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 	switch c.f.Type {
 	case plan.TypeBigint, plan.TypeInteger, plan.TypeTimestamp:
 		switch {
+		case s.kind == jsonNumber && c.f.Type == plan.TypeTimestamp:
+			// Epoch milliseconds, as Kafka's timestamps; the column is in
+			// microseconds (TimestampType).
+			if v.i, err = jsonInt(s.raw); err == nil {
+				if v.i > math.MaxInt64/1000 || v.i < math.MinInt64/1000 {
+					err = errors.New("out of the TIMESTAMP range")
+				}
+				v.i *= 1000
+			}
 		case s.kind == jsonNumber:
 			v.i, err = jsonInt(s.raw)
 		case s.kind == jsonString && c.f.Type == plan.TypeTimestamp:
@@ -112,6 +121,9 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 }
 
 var errWrongKind = errors.New("wrong JSON type")
+
+// Excerpt quotes the start of a value (40 bytes) for an error message.
+func Excerpt(b []byte) string { return excerpt(b) }
 
 // excerpt quotes the start of a JSON text for an error message.
 func excerpt(b []byte) string {

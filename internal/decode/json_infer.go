@@ -39,11 +39,11 @@ func NewGuesser() *Guesser {
 	return &Guesser{byName: map[string]*fieldGuess{}, folded: map[string]bool{}}
 }
 
-// Add records the fields of one value; values that are not JSON objects
-// are ignored.
-func (g *Guesser) Add(data []byte) {
+// Add records the fields of one value and reports whether it is a JSON
+// object; null values (nil) and values that are not objects add nothing.
+func (g *Guesser) Add(data []byte) bool {
 	if data == nil {
-		return
+		return false
 	}
 	g.keys, g.slots = g.keys[:0], g.slots[:0]
 	err := jsonObject(data, &g.keyBuf, func(key []byte) *jsonSlot {
@@ -53,7 +53,7 @@ func (g *Guesser) Add(data []byte) {
 		return s
 	})
 	if err != nil {
-		return
+		return false
 	}
 	for i, k := range g.keys {
 		s := g.slots[i]
@@ -91,6 +91,7 @@ func (g *Guesser) Add(data []byte) {
 			f.saw |= sawNested
 		}
 	}
+	return true
 }
 
 // Result returns the inferred fields in the order first seen. A field

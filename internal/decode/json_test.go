@@ -96,7 +96,7 @@ func TestParseTimestamp(t *testing.T) {
 	for in, want := range map[string]string{
 		"2026-01-01T00:00:00Z":          "2026-01-01T00:00:00Z",
 		"2026-01-01T12:34:56.789Z":      "2026-01-01T12:34:56.789Z",
-		"2026-01-01T12:34:56.789123Z":   "2026-01-01T12:34:56.789Z",
+		"2026-01-01T12:34:56.789123Z":   "2026-01-01T12:34:56.789123Z",
 		"2026-01-01 12:34:56":           "2026-01-01T12:34:56Z",
 		"2026-01-01T12:34":              "2026-01-01T12:34:00Z",
 		"2026-01-01":                    "2026-01-01T00:00:00Z",
@@ -115,10 +115,10 @@ func TestParseTimestamp(t *testing.T) {
 		"2026-01-01X00:00:00":           "",
 		"2026-01-01T00:00:00.000+00:00": "2026-01-01T00:00:00Z",
 	} {
-		ms, err := parseTimestamp([]byte(in))
+		us, err := parseTimestamp([]byte(in))
 		got := ""
 		if err == nil {
-			got = time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.999Z07:00")
+			got = time.UnixMicro(us).UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 		}
 		if got != want {
 			t.Errorf("parseTimestamp(%q) = %q (%v), want %q", in, got, err, want)

@@ -8,10 +8,10 @@ import (
 var errNotTimestamp = errors.New("not an ISO-8601 timestamp")
 
 // parseTimestamp parses an ISO-8601 date or date-time into epoch
-// milliseconds (UTC): YYYY-MM-DD, optionally followed by 'T' or ' ' and
+// microseconds (UTC): YYYY-MM-DD, optionally followed by 'T' or ' ' and
 // HH:MM[:SS[.fraction]], optionally followed by 'Z' or ±HH[:MM]. A time
 // without a zone is UTC. It is a hand-written fast path; fractions beyond
-// milliseconds are truncated.
+// microseconds are truncated.
 func parseTimestamp(s []byte) (int64, error) {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
 		return 0, errNotTimestamp
@@ -93,7 +93,7 @@ func parseTimestamp(s []byte) (int64, error) {
 	if t.Day() != day { // 2026-02-30
 		return 0, errNotTimestamp
 	}
-	return t.UnixMilli() - int64(offset)*1000, nil
+	return t.UnixMicro() - int64(offset)*1_000_000, nil
 }
 
 // digits parses a short run of ASCII digits.

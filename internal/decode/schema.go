@@ -16,8 +16,13 @@ var HeadersType = arrow.ListOf(arrow.StructOf(
 	arrow.Field{Name: "value", Type: arrow.BinaryTypes.Binary, Nullable: true},
 ))
 
-// TimestampType is the Arrow type of the timestamp column: milliseconds, UTC.
-var TimestampType = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
+// TimestampType is the Arrow type of the timestamp column and of decoded
+// TIMESTAMP fields: an instant in microseconds, UTC (DuckDB's TIMESTAMP
+// WITH TIME ZONE). Kafka's timestamps are milliseconds; the column is in
+// DuckDB's unit so that a value prints the same whether it streams from
+// the scan or comes back through DuckDB, and a table made from it has the
+// type DESCRIBE shows.
+var TimestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 
 // ColumnType returns the Arrow type of a source column with the default
 // (raw) formats.

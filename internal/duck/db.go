@@ -61,7 +61,13 @@ func Open(path string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("duckdb: open %s: %w", path, err)
 	}
-	return &DB{connector: c, db: sql.OpenDB(c)}, nil
+	db := sql.OpenDB(c)
+	if err := registerText(context.Background(), db); err != nil {
+		_ = db.Close()
+		_ = c.Close()
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	return &DB{connector: c, db: db}, nil
 }
 
 // SQL returns the database/sql handle of the database, for statements

@@ -242,6 +242,9 @@ func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 		if it.Star {
 			if scan, ok := skipFilters(input).(*Scan); ok && (it.Table == "" || strings.EqualFold(it.Table, scan.Name())) {
 				for _, c := range scan.Columns {
+					if scan.HiddenFromStar(c) {
+						continue
+					}
 					items = append(items, Item{Expr: &lang.Ident{Pos: it.Pos, Parts: []string{c}}, Name: c, FromStar: true})
 				}
 				continue
@@ -256,7 +259,7 @@ func (b *builder) items(sel *lang.Select, input Node) ([]Item, []Node, error) {
 		subs = append(subs, s...)
 		name := it.Alias
 		if name == "" {
-			name = defaultName(it.Expr)
+			name = lang.ItemName(it.Expr)
 		}
 		items = append(items, Item{Expr: it.Expr, Name: name})
 	}
@@ -408,13 +411,6 @@ func splitTopics(src *lang.KafkaSource) ([]string, error) {
 		}
 	}
 	return topics, nil
-}
-
-func defaultName(e lang.Expr) string {
-	if id, ok := e.(*lang.Ident); ok {
-		return id.Name()
-	}
-	return e.String()
 }
 
 // ColumnOf returns the source column an expression names, or "" when it is

@@ -39,7 +39,7 @@ func (it Item) String() string {
 		return (&lang.SelectItem{Star: true, Table: it.Table, Exclude: it.Exclude, Replace: it.Replace}).String()
 	}
 	s := it.Expr.String()
-	if it.Name != defaultName(it.Expr) && it.Name != "" {
+	if it.Name != lang.ItemName(it.Expr) && it.Name != "" {
 		s += " AS " + lang.QuoteIdent(it.Name)
 	}
 	return s

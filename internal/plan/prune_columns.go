@@ -13,7 +13,9 @@ import (
 // (UNION branches, CTEs, FROM subqueries) cannot name its columns and do
 // not count. A column counts for a scan when it is unqualified or
 // qualified by the scan's name (Scan.Name);
-// * or name.* in the SELECT reading the scan keeps every column. With a JSON
+// * or name.* in the SELECT reading the scan keeps every column but a
+// decoded value or key: that STRUCT is hidden from *, kept only when
+// named (value.amount, SELECT value), as its fields are columns. With a JSON
 // value or key format, names that are not metadata columns are taken as
 // decoded fields (Scan.Fields: a bare name counts for every JSON part,
 // value.<field> for the value, key.<field> for the key). The rule errs on
@@ -74,7 +76,7 @@ func PruneColumns(root Node) Node {
 		}
 		s.Columns = nil
 		for _, c := range scan.Columns {
-			if all || used[c] {
+			if (all && !s.HiddenFromStar(c)) || used[c] {
 				s.Columns = append(s.Columns, c)
 			}
 		}
@@ -203,7 +205,7 @@ func (u *usage) collect(n Node, b *block) {
 // its own FROM tree, below any filters.
 func (u *usage) items(items []Item, input Node) {
 	for _, it := range items {
-		if it.Expr != nil && it.Name != defaultName(it.Expr) {
+		if it.Expr != nil && it.Name != lang.ItemName(it.Expr) {
 			u.aliases[strings.ToLower(it.Name)] = true
 		}
 		if !it.Star && !it.FromStar {

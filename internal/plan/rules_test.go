@@ -231,7 +231,11 @@ func TestPruneColumns(t *testing.T) {
 		{"SELECT amount FROM kafka('orders') WITH (valueFormat='json') WHERE value.status = 'paid'", "value", "amount, value.status"},
 		{"SELECT amount AS a FROM kafka('orders') WITH (valueFormat='json') ORDER BY a", "partition", "amount"},
 		{"SELECT key.id, offset FROM kafka('orders') WITH (keyFormat='json')", "key, offset", "key.id"},
-		{"SELECT * FROM kafka('orders') WITH (valueFormat='json')", "key, value, topic, partition, offset, timestamp, timestampType", "*"},
+		// * hides a decoded value (and key): its fields are the columns.
+		{"SELECT * FROM kafka('orders') WITH (valueFormat='json')", "key, topic, partition, offset, timestamp, timestampType", "*"},
+		{"SELECT * FROM kafka('orders') WITH (valueFormat='json', keyFormat='json')", "topic, partition, offset, timestamp, timestampType", "*"},
+		{"SELECT *, value FROM kafka('orders') WITH (valueFormat='avro')", "key, value, topic, partition, offset, timestamp, timestampType", "*"},
+		{"SELECT o.*, value.amount FROM kafka('orders') WITH (valueFormat='json') o", "key, value, topic, partition, offset, timestamp, timestampType", "*"},
 		{"SELECT COUNT(*) FROM kafka('orders') WITH (valueFormat='json')", "", ""},
 		{"SELECT key FROM kafka('orders') UNION ALL SELECT offset FROM kafka('payments')", "key", ""},
 		{"SELECT key FROM kafka('orders') o WHERE EXISTS (SELECT 1 FROM t WHERE t.x = o.offset)", "key, offset", ""},

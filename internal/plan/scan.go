@@ -92,6 +92,13 @@ func (n *Scan) Name() string {
 	return "kafka"
 }
 
+// HiddenFromStar reports whether * leaves column col out: a decoded value
+// or key (a STRUCT of fields that are columns of their own), which the
+// query reaches only by naming it (value.amount, SELECT value).
+func (n *Scan) HiddenFromStar(col string) bool {
+	return (col == ColValue && n.Options.ValueFormat.Decoded()) || (col == ColKey && n.Options.KeyFormat.Decoded())
+}
+
 // Children implements Node.
 func (n *Scan) Children() []Node { return nil }
 

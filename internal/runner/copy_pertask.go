@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/kq-sql/kq/internal/export"
 	"github.com/kq-sql/kq/internal/parquet"
@@ -40,7 +39,7 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 	// The part set needs the stream's schema; workers wait for it.
 	var (
 		parts *export.PartSet
-		pw    *projector
+		pw    *scan.Projector
 		ready = make(chan struct{})
 	)
 	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
@@ -64,8 +63,8 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		return nil, err
 	}
 	defer st.Release()
-	if pw, err = newProjector(proj, sc, st.Schema()); err == nil {
-		parts, err = export.NewPartSet(c.Path, pw.schema, opts.writerOptions(comp, s.cfg.Allocator)...)
+	if pw, err = scan.NewProjector(proj, sc, st.Schema(), s.cfg.Allocator); err == nil {
+		parts, err = export.NewPartSet(c.Path, pw.Schema(), opts.writerOptions(comp, s.cfg.Allocator)...)
 	}
 	if err != nil {
 		return nil, err // Release cancels the workers waiting for ready
@@ -92,33 +91,14 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 	return es, nil
 }
 
-// projector maps a scan's batches onto a projection's items (each a source
-// column), renaming them.
-type projector struct {
-	schema *arrow.Schema
-	idx    []int
-}
-
-func newProjector(proj *plan.Project, sc *plan.Scan, in *arrow.Schema) (*projector, error) {
-	idx, schema, err := scan.Projection(proj, sc, in)
-	if err != nil {
-		return nil, err
-	}
-	return &projector{schema: schema, idx: idx}, nil
-}
-
-// projectedPart writes projected batches to a task's part.
+// projectedPart writes a task's batches, projected, to its part.
 type projectedPart struct {
 	*export.PartWriter
-	p *projector
+	p *scan.Projector
 }
 
 func (w *projectedPart) Write(rec arrow.RecordBatch) error {
-	cols := make([]arrow.Array, len(w.p.idx))
-	for i, j := range w.p.idx {
-		cols[i] = rec.Column(j)
-	}
-	out := array.NewRecordBatch(w.p.schema, cols, rec.NumRows())
+	out := w.p.Project(rec)
 	defer out.Release()
 	return w.PartWriter.Write(out)
 }

@@ -16,7 +16,7 @@ import (
 // show answers SHOW TOPICS itself and SHOW TABLES through DuckDB.
 func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 	if sh.What != "TOPICS" {
-		text, err := lang.Render(sh, lang.RenderOptions{})
+		text, err := lang.Render(sh, renderOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +33,7 @@ func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 // needs, as DESCRIBE kafka() does).
 func (s *Session) describeQuery(ctx context.Context, d *lang.Describe) (Rows, error) {
 	if _, table := d.Source.(*lang.Table); table || len(lang.KafkaSources(d)) == 0 {
-		text, err := lang.Render(d, lang.RenderOptions{})
+		text, err := lang.Render(d, renderOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -240,6 +240,9 @@ func sqlType(t arrow.DataType) string {
 	case *arrow.Float64Type:
 		return "DOUBLE"
 	case *arrow.TimestampType:
+		if t.TimeZone != "" {
+			return "TIMESTAMP WITH TIME ZONE" // an instant, as DuckDB reads it
+		}
 		return "TIMESTAMP"
 	case *arrow.Date32Type:
 		return "DATE"

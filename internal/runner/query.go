@@ -163,29 +163,17 @@ func (b *bound) merged() *stats.Stats {
 	return stats.Merge(all...)
 }
 
-// bind renders stmt (planned as pq) for DuckDB with every kafka() source
-// replaced by a view over its scan, and starts the scans. Nothing of the
-// user's text is spliced: lang.Render prints the SQL from the AST.
+// bind starts the scans of stmt (planned as pq) and renders it for DuckDB
+// with every kafka() source replaced by a view over its scan. Nothing of
+// the user's text is spliced: lang.Render prints the SQL from the AST.
 func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement) (*bound, error) {
 	db, err := s.duck()
 	if err != nil {
 		return nil, err
 	}
+	b := &bound{db: db}
 	views := make(map[*plan.Scan]string, len(pq.Scans))
-	for _, sc := range pq.Scans {
-		views[sc] = db.ViewName()
-	}
-	text, err := lang.Render(stmt, lang.RenderOptions{Source: func(ks *lang.KafkaSource) string {
-		sc := pq.ScanOf(ks)
-		if sc == nil {
-			return "" // Render reports the source it cannot replace
-		}
-		return lang.QuoteName(views[sc]) + " AS " + lang.QuoteName(sc.Name())
-	}})
-	if err != nil {
-		return nil, err
-	}
-	b := &bound{db: db, sql: text}
+	streams := make(map[*plan.Scan]*scan.Stream, len(pq.Scans))
 	var progress []func(scan.Progress)
 	if fn := progressOf(ctx); fn != nil {
 		progress = sumProgress(fn, len(pq.Scans))
@@ -204,8 +192,35 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 			b.release()
 			return nil, err
 		}
+		views[sc] = db.ViewName()
+		streams[sc] = st
 		b.srcs = append(b.srcs, duck.Source{Name: views[sc], Reader: st})
 		b.streams = append(b.streams, st)
+	}
+	opts := renderOptions()
+	opts.Source = func(ks *lang.KafkaSource) string {
+		sc := pq.ScanOf(ks)
+		if sc == nil {
+			return "" // Render reports the source it cannot replace
+		}
+		return lang.QuoteName(views[sc]) + " AS " + lang.QuoteName(sc.Name())
+	}
+	opts.Hidden = func(ks *lang.KafkaSource) (string, []string) {
+		sc := pq.ScanOf(ks)
+		if sc == nil {
+			return "", nil
+		}
+		var hidden []string
+		for _, f := range streams[sc].Schema().Fields() {
+			if sc.HiddenFromStar(f.Name) {
+				hidden = append(hidden, f.Name)
+			}
+		}
+		return sc.Name(), hidden
+	}
+	if b.sql, err = lang.Render(stmt, opts); err != nil {
+		b.release()
+		return nil, err
 	}
 	return b, nil
 }
@@ -224,6 +239,9 @@ func (s *Session) scanOf(ctx context.Context, cs *clusters, ks *lang.KafkaSource
 	}
 	sc := *scans[0]
 	sc.AllFields = true
+	// DESCRIBE lists every column, the decoded value (key) STRUCT that *
+	// leaves out too.
+	sc.Columns = plan.SourceColumns(sc.Options.IncludeHeaders)
 	ranges, err := plan.ResolveScanRanges(ctx, cs, &sc)
 	if err != nil {
 		return nil, nil, err
@@ -232,4 +250,11 @@ func (s *Session) scanOf(ctx context.Context, cs *clusters, ks *lang.KafkaSource
 		return nil, nil, err
 	}
 	return &sc, ranges, nil
+}
+
+// renderOptions are the options of every statement rendered for DuckDB:
+// result columns named by kq's rule (lang.ItemName), casts of BLOBs to
+// text giving UTF-8 text (duck.TextFunction).
+func renderOptions() lang.RenderOptions {
+	return lang.RenderOptions{ItemNames: true, Text: duck.TextFunction}
 }

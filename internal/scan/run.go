@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/kq-sql/kq/internal/decode"
 	"github.com/kq-sql/kq/internal/plan"
@@ -98,49 +100,117 @@ func runProject(ctx context.Context, proj *plan.Project, scan *plan.Scan, cfg *C
 	if err != nil {
 		return nil, err
 	}
-	idx, schema, err := Projection(proj, scan, st.Schema())
+	p, err := NewProjector(proj, scan, st.Schema(), cfg.Allocator)
 	if err != nil {
 		st.Release()
 		return nil, err
 	}
-	return &projection{Stream: st, schema: schema, idx: idx}, nil
+	return &projection{Stream: st, p: p}, nil
 }
 
-// Projection maps a projection that Native accepts onto the schema of its
-// scan's stream: the stream column of each output column, and the output
-// schema (items renamed as the query names them; every column for SELECT *
-// over a scan that decodes all JSON fields).
-func Projection(proj *plan.Project, scan *plan.Scan, in *arrow.Schema) ([]int, *arrow.Schema, error) {
+// Projector maps the batches of a scan's stream onto the columns of a
+// projection that Native accepts: each output column is a stream column,
+// renamed as the query names it, or a stream column's BLOB cast to text
+// (CAST(value AS STRING): the bytes as UTF-8 text, decode.AppendText);
+// SELECT * over a scan that decodes all fields passes every column on.
+// A Projector is safe for concurrent use.
+type Projector struct {
+	schema *arrow.Schema
+	cols   []projected
+	mem    memory.Allocator
+}
+
+// projected is where one output column comes from.
+type projected struct {
+	idx  int  // the stream column
+	text bool // a BLOB to convert to UTF-8 text
+}
+
+// NewProjector returns the Projector of proj, whose input is scan, over
+// batches of schema in; the text it converts is allocated from mem.
+func NewProjector(proj *plan.Project, scan *plan.Scan, in *arrow.Schema, mem memory.Allocator) (*Projector, error) {
+	p := &Projector{mem: mem}
 	if allFromStar(proj.Items) && scan.AllFields {
-		idx := make([]int, in.NumFields())
-		for i := range idx {
-			idx[i] = i
+		p.schema = in
+		for i := range in.NumFields() {
+			p.cols = append(p.cols, projected{idx: i})
 		}
-		return idx, in, nil
+		return p, nil
 	}
-	idx := make([]int, len(proj.Items))
 	fields := make([]arrow.Field, len(proj.Items))
 	for i, it := range proj.Items {
-		found := in.FieldIndices(streamColumn(it.Expr, scan))
-		if len(found) != 1 {
-			return nil, nil, fmt.Errorf("scan: projection %s is not a column of the scan", it.Expr)
+		src, ok := sourceOf(it.Expr, scan)
+		found := in.FieldIndices(src.col)
+		if !ok || len(found) != 1 {
+			return nil, lang.Errorf(it.Expr.Position(), "internal error: %s is not a column of the scan of %s", it.Expr, scan.Name())
 		}
-		idx[i] = found[0]
+		c := projected{idx: found[0]}
 		fields[i] = in.Field(found[0])
 		fields[i].Name = it.Name
+		if src.text && fields[i].Type.ID() == arrow.BINARY {
+			c.text = true
+			fields[i].Type = arrow.BinaryTypes.String
+		}
+		p.cols = append(p.cols, c)
 	}
-	return idx, arrow.NewSchema(fields, nil), nil
+	p.schema = arrow.NewSchema(fields, nil)
+	return p, nil
 }
 
-// projection reorders and renames a stream's columns.
+// Schema is the schema of the projected batches.
+func (p *Projector) Schema() *arrow.Schema { return p.schema }
+
+// Project returns the projection of rec, a batch of the stream; the
+// caller releases it.
+func (p *Projector) Project(rec arrow.RecordBatch) arrow.RecordBatch {
+	cols := make([]arrow.Array, len(p.cols))
+	for i, c := range p.cols {
+		cols[i] = rec.Column(c.idx)
+		if c.text {
+			cols[i] = textArray(p.mem, cols[i].(*array.Binary))
+			defer cols[i].Release()
+		}
+	}
+	return array.NewRecordBatch(p.schema, cols, rec.NumRows())
+}
+
+// textArray returns a's values as UTF-8 text: a VARCHAR array over a's
+// own buffers when every value is valid UTF-8 (the usual case), else
+// converted values allocated from mem. The caller releases it.
+func textArray(mem memory.Allocator, a *array.Binary) arrow.Array {
+	valid := true
+	for i := 0; i < a.Len() && valid; i++ {
+		valid = a.IsNull(i) || utf8.Valid(a.Value(i))
+	}
+	if valid {
+		d := a.Data()
+		data := array.NewData(arrow.BinaryTypes.String, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
+		defer data.Release()
+		return array.NewStringData(data)
+	}
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(a.Len())
+	var buf []byte
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		buf = decode.AppendText(buf[:0], a.Value(i))
+		b.BinaryBuilder.Append(buf)
+	}
+	return b.NewArray()
+}
+
+// projection is a stream with a Projector applied to its batches.
 type projection struct {
 	*Stream
-	schema *arrow.Schema
-	idx    []int
-	cur    arrow.RecordBatch
+	p   *Projector
+	cur arrow.RecordBatch
 }
 
-func (p *projection) Schema() *arrow.Schema { return p.schema }
+func (p *projection) Schema() *arrow.Schema { return p.p.Schema() }
 
 func (p *projection) Next() bool {
 	if p.cur != nil {
@@ -150,12 +220,7 @@ func (p *projection) Next() bool {
 	if !p.Stream.Next() {
 		return false
 	}
-	in := p.Stream.RecordBatch()
-	cols := make([]arrow.Array, len(p.idx))
-	for i, j := range p.idx {
-		cols[i] = in.Column(j)
-	}
-	p.cur = array.NewRecordBatch(p.schema, cols, in.NumRows())
+	p.cur = p.p.Project(p.Stream.RecordBatch())
 	return true
 }
 
@@ -172,9 +237,10 @@ func (p *projection) Release() {
 
 // Native reports whether Run computes root from the scan alone, without
 // DuckDB: a count-only aggregate, or a projection of one scan without
-// WHERE whose items are its metadata columns and top-level decoded JSON
-// value fields (bare or qualified by the scan's alias), or SELECT * (all
-// columns and fields), under a LIMIT the scan enforces.
+// WHERE whose items are its metadata columns, top-level decoded JSON
+// value fields (bare or qualified by the scan's alias) and casts of key
+// or value to text, or SELECT * (all columns and fields), under a LIMIT
+// the scan enforces.
 func Native(root plan.Node) bool {
 	switch n := root.(type) {
 	case *plan.Limit:
@@ -195,7 +261,10 @@ func Native(root plan.Node) bool {
 			return false // a use of fields the planner could not see through
 		}
 		for _, it := range n.Items {
-			if it.Star || streamColumn(it.Expr, scan) == "" {
+			if it.Star {
+				return false
+			}
+			if _, ok := sourceOf(it.Expr, scan); !ok {
 				return false
 			}
 		}
@@ -211,6 +280,33 @@ func allFromStar(items []plan.Item) bool {
 		}
 	}
 	return len(items) > 0
+}
+
+// itemSource is where the output column of a native projection's item
+// comes from: a stream column, or one to convert from BLOB to text.
+type itemSource struct {
+	col  string
+	text bool
+}
+
+// sourceOf returns the itemSource of item expression e: a stream column
+// (streamColumn), or key or value cast to a text type when the scan reads
+// it undecoded (BLOB, or VARCHAR with format 'string'). ok is false for
+// items DuckDB must compute.
+func sourceOf(e lang.Expr, scan *plan.Scan) (src itemSource, ok bool) {
+	if c, isCast := e.(*lang.Cast); isCast && lang.IsTextType(c.Type) {
+		col := streamColumn(c.X, scan)
+		part, format := plan.PartValue, scan.Options.ValueFormat
+		if col == plan.ColKey {
+			part, format = plan.PartKey, scan.Options.KeyFormat
+		}
+		if col != string(part) || format.Decoded() {
+			return src, false
+		}
+		return itemSource{col: col, text: true}, true
+	}
+	src.col = streamColumn(e, scan)
+	return src, src.col != ""
 }
 
 // streamColumn returns the column of scan's stream that e names — a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/kq-sql/kq/internal/fetch"
 	"github.com/kq-sql/kq/internal/formats"
 	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/lang"
 )
 
 // Schema returns the schema of the batches a scan of s yields, without
@@ -90,19 +92,21 @@ func sample(ctx context.Context, s *plan.Scan, cfg *Config, n int, wantValue, wa
 		return nil, nil, fmt.Errorf("kafka client: %w", err)
 	}
 	defer release()
-	vg, kg := decode.NewGuesser(), decode.NewGuesser()
+	vs, ks := &partSample{g: decode.NewGuesser()}, &partSample{g: decode.NewGuesser()}
 	lim := &limiter{}
 	lim.left.Store(int64(n))
 	w := newWorker(cl, s, cfg, lim, nil, nil)
+	var task plan.Task
 	w.visit = func(r *fetch.Record) {
 		if wantValue {
-			vg.Add(r.Value)
+			vs.add(task, r.Offset, r.Value)
 		}
 		if wantKey {
-			kg.Add(r.Key)
+			ks.add(task, r.Offset, r.Key)
 		}
 	}
 	for _, t := range s.Tasks {
+		task = t
 		if _, err := w.run(ctx, t); err != nil {
 			if isStop(err) {
 				break
@@ -111,10 +115,56 @@ func sample(ctx context.Context, s *plan.Scan, cfg *Config, n int, wantValue, wa
 		}
 	}
 	if wantValue {
-		value = vg.Result()
+		if err := vs.check(s, plan.PartValue); err != nil {
+			return nil, nil, err
+		}
+		value = vs.g.Result()
 	}
 	if wantKey {
-		key = kg.Result()
+		if err := ks.check(s, plan.PartKey); err != nil {
+			return nil, nil, err
+		}
+		key = ks.g.Result()
 	}
 	return value, key, nil
+}
+
+// partSample is what the sample of one JSON part held: its fields (g),
+// how many non-null payloads were JSON objects and how many were not, and
+// the first that was not.
+type partSample struct {
+	g              *decode.Guesser
+	objects, other int
+	first          string // where it is and its start, quoted
+}
+
+func (p *partSample) add(t plan.Task, offset int64, data []byte) {
+	if data == nil {
+		return
+	}
+	if p.g.Add(data) {
+		p.objects++
+		return
+	}
+	if p.other++; p.other == 1 {
+		p.first = fmt.Sprintf("%s-%d offset %d: %s", t.Topic, t.Partition, offset, decode.Excerpt(data))
+	}
+}
+
+// check fails a scan whose sample of part held payloads but not one JSON
+// object: its fields cannot be inferred, and every payload would be a
+// decode error. The error points at the part's format option.
+func (p *partSample) check(s *plan.Scan, part plan.Part) error {
+	if p.objects > 0 || p.other == 0 {
+		return nil
+	}
+	option := "valueFormat"
+	if part == plan.PartKey {
+		option = "keyFormat"
+	}
+	pos, ok := s.Options.Pos(option)
+	if !ok {
+		pos = s.Pos
+	}
+	return lang.Errorf(pos, "%s='json', but none of the %d %ss sampled from %s is a JSON object (%s); read them as text with %s='string', or leave them raw", option, p.other, part, strings.Join(s.Topics, ", "), p.first, option)
 }

@@ -1,0 +1,1 @@
+SELECT * FROM kafka('orders') WITH (valueFormat='json') LIMIT 5

@@ -19,8 +19,8 @@ import (
 // (DESCRIBE kafka(...) with the source's options, asked once per source).
 // What the cluster cannot answer completes nothing.
 type completer struct {
-	ctx  context.Context
-	eng  *kq.Engine
+	ctx   context.Context
+	eng   *kq.Engine
 	typed func() string // the lines of the statement entered before this one
 
 	mu      sync.Mutex

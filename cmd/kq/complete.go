@@ -19,7 +19,6 @@ import (
 // (DESCRIBE kafka(...) with the source's options, asked once per source).
 // What the cluster cannot answer completes nothing.
 type completer struct {
-	ctx   context.Context
 	eng   *kq.Engine
 	typed func() string // the lines of the statement entered before this one
 
@@ -40,12 +39,12 @@ var (
 	bareName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
-// complete implements liner.WordCompleter.
-func (c *completer) complete(line string, pos int) (head string, completions []string, tail string) {
+// complete completes line at pos, as a liner.WordCompleter does.
+func (c *completer) complete(ctx context.Context, line string, pos int) (head string, completions []string, tail string) {
 	before, after := line[:pos], line[pos:]
 	if m := topicArg.FindStringSubmatch(before); m != nil {
 		prefix := m[1]
-		for _, t := range c.topicNames() {
+		for _, t := range c.topicNames(ctx) {
 			if strings.HasPrefix(t, prefix) {
 				completions = append(completions, t)
 			}
@@ -66,7 +65,7 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 		}
 	}
 	for _, src := range kafkaSource.FindAllString(c.typed()+line, -1) {
-		for _, col := range c.sourceColumns(src) {
+		for _, col := range c.sourceColumns(ctx, src) {
 			add(col)
 		}
 	}
@@ -83,11 +82,11 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 }
 
 // topicNames returns the cluster's topics, asked once.
-func (c *completer) topicNames() []string {
+func (c *completer) topicNames(ctx context.Context) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.topics == nil {
-		c.topics = queryStrings(c.ctx, c.eng, "SHOW TOPICS", "name", nil)
+		c.topics = queryStrings(ctx, c.eng, "SHOW TOPICS", "name", nil)
 		if c.topics == nil {
 			c.topics = []string{}
 		}
@@ -97,13 +96,13 @@ func (c *completer) topicNames() []string {
 
 // sourceColumns returns the columns of a kafka() source (its text as
 // typed), asked once: DESCRIBE's rows of kind "column".
-func (c *completer) sourceColumns(src string) []string {
+func (c *completer) sourceColumns(ctx context.Context, src string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cols, ok := c.columns[src]; ok {
 		return cols
 	}
-	cols := queryStrings(c.ctx, c.eng, "DESCRIBE "+src, "name", func(kind string) bool { return kind == "column" })
+	cols := queryStrings(ctx, c.eng, "DESCRIBE "+src, "name", func(kind string) bool { return kind == "column" })
 	for i, col := range cols {
 		if !plainName(col) {
 			cols[i] = lang.QuoteName(col)

@@ -73,8 +73,8 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 	defer line.Close()
 	line.SetCtrlCAborts(true)
 	line.SetMultiLineMode(true)
-	comp := &completer{ctx: ctx, eng: s.eng, typed: buf.String}
-	line.SetWordCompleter(comp.complete)
+	comp := &completer{eng: s.eng, typed: buf.String}
+	line.SetWordCompleter(func(l string, pos int) (string, []string, string) { return comp.complete(ctx, l, pos) })
 	histPath := st.histPath
 	if f, err := os.Open(histPath); err == nil {
 		line.ReadHistory(f)

@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -190,5 +192,25 @@ func TestEqual(t *testing.T) {
 	}
 	if !Equal(nil, nil) || Equal(a, nil) {
 		t.Error("nil handling")
+	}
+}
+
+// TestKeywordsCoverGrammar: every word the grammar matches literally is
+// one of Keywords (what the REPL completes), kafka aside.
+func TestKeywordsCoverGrammar(t *testing.T) {
+	kw := map[string]bool{}
+	for _, k := range Keywords() {
+		kw[k] = true
+	}
+	for _, file := range []string{"grammar.go", "grammar_expr.go"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`'([A-Za-z_]+)'`).FindAllStringSubmatch(string(b), -1) {
+			if w := m[1]; w != "kafka" && !kw[w] {
+				t.Errorf("%s: %s is not among Keywords()", file, w)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -33,6 +34,27 @@ var reservedSet = func() map[string]bool {
 	}
 	return m
 }()
+
+// unreserved lists the keywords of the grammar that are not reserved
+// (they may be names where the grammar cannot mistake them).
+var unreserved = []string{
+	"CURRENT", "DATE", "DAY", "DAYS", "EXCLUDE", "FILTER", "FIRST", "FOLLOWING",
+	"GROUPS", "HOUR", "HOURS", "IF", "INTERVAL", "LAST", "MICROSECOND",
+	"MICROSECONDS", "MILLISECOND", "MILLISECONDS", "MINUTE", "MINUTES", "MONTH",
+	"MONTHS", "OFFSET", "PARTITION", "PRECEDING", "PRECISION", "RANGE",
+	"RECURSIVE", "REPLACE", "ROW", "ROWS", "SECOND", "SECONDS", "TABLES", "TIME",
+	"TIMESTAMP", "TIMESTAMPTZ", "TO", "TOPICS", "TRY_CAST", "UNBOUNDED", "VALUES",
+	"VARYING", "WEEK", "WEEKS", "YEAR", "YEARS", "ZONE",
+}
+
+// Keywords returns every keyword of the dialect, reserved or not, in
+// upper case and sorted: what an editor completes. The caller owns the
+// slice.
+func Keywords() []string {
+	out := append(append([]string{}, reserved...), unreserved...)
+	slices.Sort(out)
+	return out
+}
 
 // IsReserved reports whether word (any case) is a reserved keyword.
 func IsReserved(word string) bool { return reservedSet[strings.ToUpper(word)] }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,11 +27,26 @@ import (
 const replHelp = `Statements end with ';' and may span lines.
   \q              quit (also Ctrl-D)
   \help           this help
+  \d              list the topics and the session's tables
+  \d NAME         describe a topic (DESCRIBE kafka('NAME')) or a table
   \timing         toggle printing how long each statement took
-  \format NAME    result format: table, csv, json, ndjson, arrow
-Ctrl-C cancels a running query, or clears the statement being typed.
-History is kept in %s.
+  \format NAME    result format: table, csv, json, ndjson
+  \maxrows N      show at most N rows of a table (the first and the last; 0: all)
+Tab completes keywords, topic names in kafka('...') and the columns of the
+statement's kafka() sources. Ctrl-C cancels a running query, or clears the
+statement being typed. History is kept in %s.
 `
+
+// defaultMaxRows is how many rows the REPL shows of a table by default,
+// as DuckDB's CLI: the first and the last, with a count of the rest.
+const defaultMaxRows = 40
+
+// replState is what the REPL's backslash commands change.
+type replState struct {
+	format   output.Format
+	timing   bool
+	histPath string
+}
 
 // repl reads statements from the terminal until \q or Ctrl-D.
 func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
@@ -43,18 +60,22 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		return report(ctx, stderr, err)
 	}
 	defer s.close()
-	format := output.Format("table")
+	s.maxRows = defaultMaxRows
+	st := &replState{format: output.Table, histPath: historyPath()}
 	if c.Format != "" {
-		if format, err = output.ParseFormat(c.Format); err != nil {
+		if st.format, err = replFormat(c.Format); err != nil {
 			return report(ctx, stderr, err)
 		}
 	}
 
+	var buf strings.Builder
 	line := liner.NewLiner()
 	defer line.Close()
 	line.SetCtrlCAborts(true)
 	line.SetMultiLineMode(true)
-	histPath := historyPath()
+	comp := &completer{eng: s.eng, typed: buf.String}
+	line.SetWordCompleter(func(l string, pos int) (string, []string, string) { return comp.complete(ctx, l, pos) })
+	histPath := st.histPath
 	if f, err := os.Open(histPath); err == nil {
 		line.ReadHistory(f)
 		f.Close()
@@ -65,8 +86,6 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "kq: connected to the demo broker at %s (topics orders, payments, ledger)\n", s.demo.Brokers())
 	}
 	fmt.Fprintln(stdout, `Type \help for help, \q to quit.`)
-	timing := false
-	var buf strings.Builder
 	for ctx.Err() == nil {
 		prompt := "kq> "
 		if buf.Len() > 0 {
@@ -85,7 +104,7 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(text), `\`) {
 			line.AppendHistory(strings.TrimSpace(text))
-			quit, err := c.meta(strings.Fields(strings.TrimSpace(text)), &timing, &format, stdout, histPath)
+			quit, err := c.meta(ctx, s, st, strings.Fields(strings.TrimSpace(text)), stdout, stderr)
 			if err != nil {
 				fmt.Fprintf(stderr, "kq: %v\n", err)
 			}
@@ -102,7 +121,7 @@ func (c *cli) repl(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 		buf.Reset()
 		line.AppendHistory(strings.Join(strings.Fields(script), " "))
-		c.runInteractive(ctx, s, script, format, timing, stdout, stderr)
+		c.runInteractive(ctx, s, script, st.format, st.timing, stdout, stderr)
 	}
 	return exitOK
 }
@@ -130,30 +149,74 @@ func (c *cli) runInteractive(ctx context.Context, s *session, script string, for
 }
 
 // meta runs a backslash command; quit is true for \q.
-func (c *cli) meta(args []string, timing *bool, format *output.Format, stdout io.Writer, histPath string) (quit bool, err error) {
+func (c *cli) meta(ctx context.Context, s *session, st *replState, args []string, stdout, stderr io.Writer) (quit bool, err error) {
 	switch args[0] {
 	case `\q`, `\quit`:
 		return true, nil
 	case `\help`, `\h`, `\?`:
-		fmt.Fprintf(stdout, replHelp, histPath)
+		fmt.Fprintf(stdout, replHelp, st.histPath)
 	case `\timing`:
-		*timing = !*timing
-		fmt.Fprintf(stdout, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[*timing])
+		st.timing = !st.timing
+		fmt.Fprintf(stdout, "Timing is %s.\n", map[bool]string{true: "on", false: "off"}[st.timing])
 	case `\format`:
 		if len(args) != 2 {
-			fmt.Fprintf(stdout, "Format is %s.\n", *format)
+			fmt.Fprintf(stdout, "Format is %s.\n", st.format)
 			return false, nil
 		}
-		f, err := output.ParseFormat(args[1])
+		f, err := replFormat(args[1])
 		if err != nil {
 			return false, err
 		}
-		*format = f
+		st.format = f
 		fmt.Fprintf(stdout, "Format is %s.\n", f)
+	case `\maxrows`:
+		if len(args) == 2 {
+			n, err := strconv.Atoi(args[1])
+			if err != nil || n < 0 {
+				return false, fmt.Errorf(`\maxrows takes a number of rows, 0 for all; got %q`, args[1])
+			}
+			s.maxRows = n
+		}
+		if s.maxRows == 0 {
+			fmt.Fprintln(stdout, "Tables show every row.")
+		} else {
+			fmt.Fprintf(stdout, "Tables show at most %d rows.\n", s.maxRows)
+		}
+	case `\d`:
+		return false, c.describeMeta(ctx, s, st, args[1:], stdout, stderr)
 	default:
 		return false, fmt.Errorf(`unknown command %s (\help lists the commands)`, args[0])
 	}
 	return false, nil
+}
+
+// describeMeta runs \d: with no name, SHOW TOPICS and SHOW TABLES; with
+// a topic's name DESCRIBE kafka('name'), with a table's DESCRIBE name.
+func (c *cli) describeMeta(ctx context.Context, s *session, st *replState, args []string, stdout, stderr io.Writer) error {
+	var stmts []string
+	switch len(args) {
+	case 0:
+		stmts = []string{"SHOW TOPICS", "SHOW TABLES"}
+	case 1:
+		name := args[0]
+		stmts = []string{"DESCRIBE " + lang.QuoteName(name)}
+		if slices.Contains(s.topicNames(ctx), name) {
+			stmts = []string{"DESCRIBE kafka(" + lang.QuoteString(name) + ")"}
+		}
+	default:
+		return errors.New(`\d takes at most one name: \d, or \d topic`)
+	}
+	c.runInteractive(ctx, s, strings.Join(stmts, ";\n"), st.format, false, stdout, stderr)
+	return nil
+}
+
+// replFormat parses a result format for the terminal: not a binary one.
+func replFormat(name string) (output.Format, error) {
+	f, err := output.ParseFormat(name)
+	if err == nil && f.Binary() {
+		err = fmt.Errorf("%s is binary and the REPL writes to the terminal; use table, csv, json or ndjson (or kq -o FILE)", f)
+	}
+	return f, err
 }
 
 // historyPath is $KQ_HISTORY, else ~/.kq_history.

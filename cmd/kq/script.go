@@ -79,7 +79,7 @@ func (c *cli) writeResult(ctx context.Context, s *session, sql string, format ou
 	}
 	defer rows.Release()
 	if c.Output == "" {
-		_, err = output.Write(stdout, format, rows)
+		_, err = output.Write(stdout, format, rows, output.WithMaxRows(s.maxRows))
 	} else {
 		err = writeFile(c.Output, func(w io.Writer) error {
 			_, err := output.Write(w, format, rows)

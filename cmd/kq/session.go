@@ -17,6 +17,15 @@ type session struct {
 	eng  *kq.Engine
 	demo *demo.Broker
 	bar  *progressView
+	// maxRows caps the rows a table on stdout shows (output.WithMaxRows);
+	// 0 shows all. The REPL sets it.
+	maxRows int
+}
+
+// topicNames returns the cluster's topics, sorted; nil when it cannot be
+// listed.
+func (s *session) topicNames(ctx context.Context) []string {
+	return queryStrings(ctx, s.eng, "SHOW TOPICS", "name", nil)
 }
 
 func (s *session) close() {

@@ -554,10 +554,16 @@ type timeFormat struct {
 	layout string
 	fast   bool
 	digits int // fractional digits
+
+	// The date of the last day written, "2006-01-02T": a column's
+	// timestamps mostly share their day.
+	day    int64
+	date   [11]byte
+	dateOK bool
 }
 
-func newTimeFormat(layout string) timeFormat {
-	tf := timeFormat{layout: layout}
+func newTimeFormat(layout string) *timeFormat {
+	tf := &timeFormat{layout: layout}
 	const prefix = time.DateOnly + "T15:04:05"
 	if len(layout) >= len(prefix)+1 && layout[:len(prefix)] == prefix && layout[len(layout)-1] == 'Z' {
 		frac := layout[len(prefix) : len(layout)-1]
@@ -581,7 +587,7 @@ func allZeros(s string) bool {
 }
 
 // appendTimestamp appends v, a time in unit since the Unix epoch.
-func (tf timeFormat) appendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
+func (tf *timeFormat) appendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
 	per := int64(time.Second / unit.Multiplier()) // units a second
 	sec, frac := v/per, v%per
 	if frac < 0 {
@@ -598,12 +604,17 @@ func (tf timeFormat) appendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) [
 	if rem < 0 {
 		days, rem = days-1, rem+86400
 	}
-	year, month, day := civil(days)
+	if !tf.dateOK || days != tf.day {
+		year, month, day := civil(days)
+		tf.date = [11]byte{
+			byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-',
+			byte('0' + month/10), byte('0' + month%10), '-',
+			byte('0' + day/10), byte('0' + day%10), 'T'}
+		tf.day, tf.dateOK = days, true
+	}
 	hour, minute, s := int(rem/3600), int(rem/60%60), int(rem%60)
+	dst = append(dst, tf.date[:]...)
 	dst = append(dst,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
-		byte('0'+month/10), byte('0'+month%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
 		byte('0'+hour/10), byte('0'+hour%10), ':',
 		byte('0'+minute/10), byte('0'+minute%10), ':',
 		byte('0'+s/10), byte('0'+s%10))
@@ -634,7 +645,7 @@ func civil(days int64) (year, month, day int) {
 	return int(y), int(m), int(d)
 }
 
-func (tf timeFormat) appendFraction(dst []byte, ns int) []byte {
+func (tf *timeFormat) appendFraction(dst []byte, ns int) []byte {
 	if tf.digits > 0 {
 		dst = append(dst, '.')
 		var digits [9]byte
@@ -647,7 +658,7 @@ func (tf timeFormat) appendFraction(dst []byte, ns int) []byte {
 	return append(dst, 'Z')
 }
 
-func (tf timeFormat) append(dst []byte, t time.Time) []byte {
+func (tf *timeFormat) append(dst []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if !tf.fast || year < 0 || year > 9999 {

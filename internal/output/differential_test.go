@@ -78,8 +78,13 @@ func genValue(r *rand.Rand, b array.Builder) {
 		// Years 1 to 9999 and beyond (the slow path), with every digit
 		// of the fraction used.
 		ts := r.Int64N(400_000_000_000_000_000) - 62_135_596_800_000_000
-		if r.IntN(10) == 0 {
+		switch r.IntN(10) {
+		case 0:
 			ts = -ts * 3
+		case 1, 2, 3, 4:
+			// Near one instant: consecutive values on the same day and
+			// across midnight.
+			ts = 1767225600_000_000_000 + r.Int64N(4*3600_000_000_000) - 2*3600_000_000_000
 		}
 		b.Append(arrow.Timestamp(ts / unitDivisor(b.Type().(*arrow.TimestampType).Unit)))
 	case *array.Date32Builder:

@@ -27,8 +27,9 @@ type tableWriter struct {
 
 	block rowBlock // rows waiting to be written
 
-	// With a row limit (WithMaxRows): the first head rows are written as
-	// they come, the last tail rows are kept in a ring until the end.
+	// With a row limit (WithMaxRows): the first head rows wait in the
+	// block, the last tail rows in a ring, until the end of the result,
+	// when they are written as one table (one width for both).
 	head, tail int
 	ring       []rowBlock // one row each
 	seen       int64      // rows after the head
@@ -164,7 +165,7 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 				continue
 			}
 			tw.block.add(cols, i)
-			if tw.block.rows(ncols) == TableBlockRows || (maxRows > 0 && n == int64(tw.head)) {
+			if tw.block.rows(ncols) == TableBlockRows {
 				tw.flushBlock()
 			}
 		}
@@ -177,8 +178,8 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 	if err := rr.Err(); err != nil {
 		return n, err
 	}
+	tw.flushTail() // after the head rows still in the block
 	tw.flushBlock()
-	tw.flushTail()
 	if tw.widths == nil { // no rows: the header alone
 		tw.openTable(tw.headerWidths())
 	}
@@ -189,9 +190,9 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 	return n, tw.w.Flush()
 }
 
-// flushTail writes the rows kept in the ring: all of them when the
-// result fitted, else a row of dots for the rows left out, then the last
-// ones.
+// flushTail adds the rows kept in the ring to the block: all of them when
+// the result fitted, else three rows of dots for the rows left out, then
+// the last ones.
 func (tw *tableWriter) flushTail() {
 	if tw.seen == 0 {
 		return
@@ -216,7 +217,6 @@ func (tw *tableWriter) flushTail() {
 			tw.block.widths = append(tw.block.widths, slot.widths[c])
 		}
 	}
-	tw.flushBlock()
 }
 
 // formatCount prints n with commas between groups of three digits.

@@ -53,8 +53,10 @@ type writeConfig struct {
 // WithMaxRows makes the table format show at most n rows, as DuckDB's
 // CLI does: when the result has more, the first (n+1)/2 and the last n/2
 // with a row of dots between them, and a line counting the rows under the
-// table. The rows left out are read and counted, never held. 0, the
-// default, shows every row. The other formats write every row.
+// table. The rows shown are held (at most n) and written when the result
+// ends, as one table; the rows left out are read and counted, never held.
+// 0, the default, shows every row, block by block as they come. The other
+// formats write every row.
 func WithMaxRows(n int) Option {
 	return func(c *writeConfig) { c.maxRows = max(n, 0) }
 }

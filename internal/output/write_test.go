@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -226,5 +227,113 @@ func TestParquetOutput(t *testing.T) {
 	out.Reset()
 	if _, err := Write(&out, Parquet, bad); err == nil || !strings.Contains(err.Error(), "parquet") || out.Len() != 0 {
 		t.Errorf("interval column: %v, %d bytes", err, out.Len())
+	}
+}
+
+// intsReader returns the numbers 1..n as one column, in batches of 7.
+func intsReader(t *testing.T, mem memory.Allocator, n int) array.RecordReader {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "n", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	var recs []arrow.RecordBatch
+	for from := 1; from <= n; from += 7 {
+		b := array.NewInt64Builder(mem)
+		for i := from; i < from+7 && i <= n; i++ {
+			b.Append(int64(i))
+		}
+		col := b.NewArray()
+		b.Release()
+		recs = append(recs, array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len())))
+		col.Release()
+	}
+	rr, err := array.NewRecordReader(schema, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		r.Release()
+	}
+	return rr
+}
+
+// TestTableMaxRows: WithMaxRows shows the first and the last rows of a
+// longer result, dots between, and a count; a result that fits is shown
+// whole, without a count.
+func TestTableMaxRows(t *testing.T) {
+	for _, tc := range []struct {
+		n, max int
+		want   string
+	}{
+		{1200, 5, `┌──────┐
+│ n    │
+├──────┤
+│    1 │
+│    2 │
+│    3 │
+│    · │
+│    · │
+│    · │
+│ 1199 │
+│ 1200 │
+└──────┘
+1,200 rows (5 shown)
+`},
+		{12, 5, `┌────┐
+│ n  │
+├────┤
+│  1 │
+│  2 │
+│  3 │
+│  · │
+│  · │
+│  · │
+│ 11 │
+│ 12 │
+└────┘
+12 rows (5 shown)
+`},
+		{4, 5, `┌───┐
+│ n │
+├───┤
+│ 1 │
+│ 2 │
+│ 3 │
+│ 4 │
+└───┘
+`},
+		{5, 5, `┌───┐
+│ n │
+├───┤
+│ 1 │
+│ 2 │
+│ 3 │
+│ 4 │
+│ 5 │
+└───┘
+`},
+		{3, 1, `┌───┐
+│ n │
+├───┤
+│ 1 │
+│ · │
+│ · │
+│ · │
+└───┘
+3 rows (1 shown)
+`},
+	} {
+		t.Run(fmt.Sprint(tc.n, "/", tc.max), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			rr := intsReader(t, mem, tc.n)
+			defer rr.Release()
+			var out bytes.Buffer
+			n, err := Write(&out, Table, rr, WithMaxRows(tc.max))
+			if err != nil || n != int64(tc.n) {
+				t.Fatalf("%d rows: %v", n, err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", out.String(), tc.want)
+			}
+		})
 	}
 }

@@ -7,7 +7,14 @@ TAGS    ?= duckdb_arrow
 # user's own GOFLAGS (-mod=mod, -p=1, ...) must still apply.
 TAGFLAGS := -tags=$(TAGS)
 BIN     := bin/kq
+.DEFAULT_GOAL := build
 DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
+
+# versitygw is the S3-compatible server the object-storage tests run
+# against; go install keeps it out of go.mod.
+VERSITYGW := bin/versitygw
+$(VERSITYGW):
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 
 .PHONY: build test check fmt vet demo fuzz fuzz-short clean bench bench-go
 
@@ -16,7 +23,8 @@ build:
 	$(GO) build $(TAGFLAGS) -o $(BIN) ./cmd/kq
 
 ## test: what CI runs (.ci/run): gofmt, vet, then every test with the race detector
-test: fmt vet
+## (the S3 tests run against versitygw, installed into bin/ once)
+test: fmt vet $(VERSITYGW)
 	$(GO) test $(TAGFLAGS) -race -count=1 -timeout 20m ./...
 
 ## check: gofmt, vet, the tests with -race, and a short fuzz run

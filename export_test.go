@@ -160,18 +160,26 @@ func TestCopyParquet(t *testing.T) {
 	})
 	t.Run("bad options", func(t *testing.T) {
 		for sql, want := range map[string]string{
-			`COPY (SELECT 1) TO 'x.parquet' (FORMAT xml)`:                              `1:40: COPY option FORMAT: unknown format "xml"`,
-			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION lz)`:                          `1:45: COPY option COMPRESSION: unknown codec "lz"`,
-			`COPY (SELECT 1) TO 'x.parquet' (ROWS 3)`:                                  `1:33: unknown COPY option ROWS`,
-			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION zstd)`:                            `1:29: COPY option COMPRESSION applies to FORMAT parquet only`,
-			`COPY (SELECT 1) TO 'x' (FORMAT csv, PER_TASK true)`:                       `PER_TASK true) writes Parquet parts`,
-			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL 30)`:                    `1:51: COPY option COMPRESSION_LEVEL: zstd level 30 is out of range 1–22`,
-			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL fast)`:                  `1:51: COPY option COMPRESSION_LEVEL: "fast" is not a positive integer`,
-			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION snappy, COMPRESSION_LEVEL 3)`: `1:71: COPY option COMPRESSION_LEVEL: compression snappy has no levels`,
-			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION_LEVEL 3)`:                         `1:29: COPY option COMPRESSION_LEVEL applies to FORMAT parquet only`,
-			`COPY (SELECT 1) TO 'x.parquet' (ROW_GROUP_SIZE 0)`:                        `1:48: COPY option ROW_GROUP_SIZE: "0" is not a positive number of rows`,
-			`COPY (SELECT 1) TO 'x.csv' (ROW_GROUP_SIZE 10)`:                           `1:29: COPY option ROW_GROUP_SIZE applies to FORMAT parquet only`,
-			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`:       `1:7: COPY ... (PER_TASK true) needs SELECT <columns>`,
+			`COPY (SELECT 1) TO 'x.parquet' (FORMAT xml)`:                                    `1:40: COPY option FORMAT: unknown format "xml"`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION lz)`:                                `1:45: COPY option COMPRESSION: unknown codec "lz"`,
+			`COPY (SELECT 1) TO 'x.parquet' (ROWS 3)`:                                        `1:33: unknown COPY option ROWS`,
+			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION zstd)`:                                  `1:29: COPY option COMPRESSION applies to FORMAT parquet only`,
+			`COPY (SELECT 1) TO 'x' (FORMAT csv, PER_TASK true)`:                             `PER_TASK true) writes Parquet parts`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL 30)`:                          `1:51: COPY option COMPRESSION_LEVEL: zstd level 30 is out of range 1–22`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION_LEVEL fast)`:                        `1:51: COPY option COMPRESSION_LEVEL: "fast" is not a positive integer`,
+			`COPY (SELECT 1) TO 'x.parquet' (COMPRESSION snappy, COMPRESSION_LEVEL 3)`:       `1:71: COPY option COMPRESSION_LEVEL: compression snappy has no levels`,
+			`COPY (SELECT 1) TO 'x.csv' (COMPRESSION_LEVEL 3)`:                               `1:29: COPY option COMPRESSION_LEVEL applies to FORMAT parquet only`,
+			`COPY (SELECT 1) TO 'x.parquet' (ROW_GROUP_SIZE 0)`:                              `1:48: COPY option ROW_GROUP_SIZE: "0" is not a positive number of rows`,
+			`COPY (SELECT 1) TO 'x.csv' (ROW_GROUP_SIZE 10)`:                                 `1:29: COPY option ROW_GROUP_SIZE applies to FORMAT parquet only`,
+			`COPY (SELECT COUNT(*) FROM kafka('orders')) TO 'x' (PER_TASK true)`:             `1:7: COPY ... (PER_TASK true) needs SELECT <columns or expressions>`,
+			`COPY (SELECT 1) TO 'x' (INCREMENTAL true, PER_TASK false)`:                      `1:43: COPY option INCREMENTAL writes a directory of per-task parts: it needs PER_TASK true`,
+			`COPY (SELECT 1) TO 'x' (FILE_SIZE_BYTES '10 furlongs')`:                         `COPY option FILE_SIZE_BYTES: "10 furlongs" has an unknown unit`,
+			`COPY (SELECT 1) TO 'x' (FILE_SIZE_BYTES 0)`:                                     `COPY option FILE_SIZE_BYTES: "0" is not a positive size`,
+			`COPY (SELECT 1) TO 'x' (PARTITION_BY (a, A))`:                                   `1:25: COPY option PARTITION_BY names A twice`,
+			`COPY (SELECT 1) TO 'x' (FORMAT (a))`:                                            `1:25: COPY option FORMAT takes one value, not a list`,
+			`COPY (SELECT offset FROM kafka('orders')) TO 'x' (PARTITION_BY (dt))`:           `COPY option PARTITION_BY: dt is not a column of the query (its columns: offset)`,
+			`COPY (SELECT row_number() OVER () AS n FROM kafka('orders')) TO 'x' (PER_TASK)`: `needs SELECT <columns or expressions> FROM kafka(...) without WHERE, joins, aggregates, window functions`,
+			`COPY (SELECT offset FROM kafka('orders')) TO 'ftp://h/x' (PER_TASK)`:            `1:1: COPY: destination ftp://h/x: unsupported scheme ftp://`,
 		} {
 			_, err := eng.Exec(context.Background(), sql)
 			if err == nil || !strings.Contains(err.Error(), want) {

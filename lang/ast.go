@@ -167,11 +167,14 @@ type Describe struct {
 // option list (KEY value). Key keeps the case it was written in and may be
 // dotted (kafka.bootstrap.servers); option keys are matched
 // case-insensitively by the packages that give them meaning. Value is nil
-// only for a bare COPY flag.
+// only for a bare COPY flag and for a list of Names.
 type Option struct {
 	Pos   Pos
 	Key   string
 	Value *Literal
+	// Names is a COPY option's parenthesized list of names
+	// (PARTITION_BY (dt, country)); Value is nil then.
+	Names []string
 }
 
 func (*Select) statement()      {}

@@ -3,6 +3,7 @@ package lang
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -120,6 +121,13 @@ func TestShapes(t *testing.T) {
 	c := mustParse(t, "COPY (SELECT 1) TO 'o.parquet' (FORMAT parquet, PER_TASK true, HEADER)").(*Copy)
 	if c.Path != "o.parquet" || c.Options[0].Value.Value != "parquet" || c.Options[1].Value.Kind != LitBool || c.Options[2].Value != nil {
 		t.Errorf("copy %+v", c)
+	}
+	c = mustParse(t, `COPY (SELECT 1) TO 'd/' (PARTITION_BY (dt, "Country"), PARTITION_BY one)`).(*Copy)
+	if o := c.Options[0]; o.Value != nil || !slices.Equal(o.Names, []string{"dt", "Country"}) || c.Options[1].Value.Value != "one" {
+		t.Errorf("copy %+v", c.Options[0])
+	}
+	if got := c.String(); got != `COPY (SELECT 1) TO 'd/' (PARTITION_BY (dt, "Country"), PARTITION_BY one)` {
+		t.Errorf("printed %s", got)
 	}
 
 	ct := firstItem(t, "SELECT CAST(x AS DECIMAL(10,2)[])").(*Cast)

@@ -239,11 +239,13 @@ type gKafkaOption struct {
 	Value *gOptionValue `parser:"@@"`
 }
 
-// gCopyOption is one COPY option: KEY value, KEY = value, or a bare KEY.
+// gCopyOption is one COPY option: KEY value, KEY = value, KEY (name,
+// ...), or a bare KEY.
 type gCopyOption struct {
 	Pos   Pos
 	Key   *gOptionKey   `parser:"@@ '='?"`
-	Value *gOptionValue `parser:"@@?"`
+	Names []*gIdent     `parser:"( '(' @@ (',' @@)* ')'"`
+	Value *gOptionValue `parser:"| @@ )?"`
 }
 
 type gOptionKey struct {

@@ -82,6 +82,9 @@ func (c *converter) body(g *gBody) Statement {
 			if o.Value != nil {
 				opt.Value = c.optionValue(o.Value)
 			}
+			for _, n := range o.Names {
+				opt.Names = append(opt.Names, n.value())
+			}
 			cp.Options = append(cp.Options, opt)
 		}
 		return cp

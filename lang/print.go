@@ -622,6 +622,17 @@ func (p *printer) copyStmt(c *Copy) {
 			continue
 		}
 		p.optionKey(o)
+		if len(o.Names) > 0 {
+			p.w(" (")
+			for j, n := range o.Names {
+				if j > 0 {
+					p.w(", ")
+				}
+				p.w(QuoteIdent(n))
+			}
+			p.w(")")
+			continue
+		}
 		if o.Value == nil {
 			continue
 		}

@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,6 +33,15 @@ func IsSpecial(path string) bool {
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
 
+// tempMark is in the name of every temporary file Create makes.
+const tempMark = ".kq-tmp-"
+
+// IsTemp reports whether a file name (without directory) is one of
+// Create's temporary names, which listings of a destination skip.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempMark)
+}
+
 // Create starts writing path. The temporary file is
 // ".<name>.kq-tmp-<random>" in path's directory; a special file (see
 // IsSpecial) is opened for writing instead. Call Commit or Abort.
@@ -47,7 +57,7 @@ func Create(path string) (*File, error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+name+".kq-tmp-*")
+	f, err := os.CreateTemp(dir, "."+name+tempMark+"*")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
@@ -143,6 +153,40 @@ func (f *File) Commit() error {
 	}
 	if err != nil {
 		os.Remove(f.name)
+		return fmt.Errorf("write %s: %w", f.target, err)
+	}
+	return nil
+}
+
+// CommitNew is Commit that never replaces a file: when the target exists
+// it returns an error wrapping fs.ErrExist and the target is untouched.
+// The temporary file is linked to the target name (a hard link fails
+// when the name is taken, atomically) and then removed; a special file
+// target always exists, so it is an error too.
+func (f *File) CommitNew() error {
+	if f.done {
+		return fmt.Errorf("%s: already committed or aborted", f.target)
+	}
+	if f.direct {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", f.target, fs.ErrExist)
+	}
+	f.done = true
+	var err error
+	if f.File != nil {
+		err = f.Sync()
+		if cerr := f.File.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil && f.File == nil {
+		err = os.Chmod(f.name, f.mode)
+	}
+	if err == nil {
+		err = os.Link(f.name, f.target)
+	}
+	os.Remove(f.name)
+	if err != nil {
 		return fmt.Errorf("write %s: %w", f.target, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -99,5 +100,32 @@ func TestAtomicFileMode(t *testing.T) {
 	}
 	if got := write(kept); got != 0o640 {
 		t.Errorf("replaced file: mode %o, want 0640 (its old mode)", got)
+	}
+}
+
+// TestCommitNew: a second CommitNew of the same target fails with
+// fs.ErrExist and leaves the first file's bytes and no temporary file.
+func TestCommitNew(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "m.json")
+	for i, body := range []string{"first", "second"} {
+		f, err := Create(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(body)
+		err = f.CommitNew()
+		if i == 0 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 && !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("second CommitNew: %v, want fs.ErrExist", err)
+		}
+	}
+	if b, _ := os.ReadFile(target); string(b) != "first" {
+		t.Fatalf("target holds %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("files left: %v", ents)
 	}
 }

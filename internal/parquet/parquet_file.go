@@ -26,9 +26,9 @@ import (
 // are in flight, which bounds memory. A File is not safe for
 // concurrent use.
 type File struct {
-	f      *atomicfile.File // nil for a stream (NewWriter)
-	w      io.Writer        // where the bytes go: f, or the stream
-	name   string           // for errors: the target path, or "stream"
+	f      Sink      // nil for a stream (NewWriter)
+	w      io.Writer // where the bytes go: f, or the stream
+	name   string    // for errors: the target, or "stream"
 	schema *arrow.Schema
 	cfg    parquetConfig
 	props  *parquet.WriterProperties
@@ -62,14 +62,36 @@ type rowGroupJob struct {
 	err     error
 }
 
-// Create starts a Parquet file at path with the given schema.
-// Call Commit or Abort.
+// Sink is where a File's bytes go, in order: a file or an object that
+// is visible, whole, only after Commit, and discarded by Abort.
+// *atomicfile.File and *storage.Object are Sinks.
+type Sink interface {
+	io.Writer
+	// Commit makes the bytes visible under Target; on error nothing is.
+	Commit() error
+	// Abort discards the bytes.
+	Abort()
+	// Target names the file, for errors.
+	Target() string
+}
+
+// Create starts a Parquet file at path with the given schema, written
+// through an atomicfile. Call Commit or Abort.
 func Create(path string, schema *arrow.Schema, opts ...Option) (*File, error) {
-	p, err := newFile(path, schema, opts)
+	return New(func() (Sink, error) { return atomicfile.Create(path) }, path, schema, opts...)
+}
+
+// New starts a Parquet file with the given schema whose bytes go to the
+// sink open returns (called once the options and the schema are known to
+// be valid, so that an invalid file creates nothing); target names it in
+// errors. The File owns the sink: Commit commits it, Abort aborts it.
+// Call Commit or Abort.
+func New(open func() (Sink, error), target string, schema *arrow.Schema, opts ...Option) (*File, error) {
+	p, err := newFile(target, schema, opts)
 	if err != nil {
 		return nil, err
 	}
-	if p.f, err = atomicfile.Create(path); err != nil {
+	if p.f, err = open(); err != nil {
 		return nil, err
 	}
 	p.w = p.f
@@ -122,18 +144,38 @@ func (p *File) start() {
 // Write appends a batch. It does not release rec (it retains what it
 // keeps). It returns the first error of any row group written so far.
 func (p *File) Write(rec arrow.RecordBatch) error {
+	_, err := p.writeRows(rec, 0)
+	return err
+}
+
+// WriteUntil appends the rows of rec until the file reaches limit bytes
+// at a row group boundary, and returns how many rows it took: all of
+// them, or fewer once the file is full (the caller commits it and writes
+// the rest to the next file; a file full before the call takes none).
+// Before a new row group starts, the row groups in flight are written
+// and the file's size checked, so a file ends at most one row group and
+// its footer past limit; with a limit, row groups are encoded one at a
+// time. It does not release rec.
+func (p *File) WriteUntil(rec arrow.RecordBatch, limit int64) (int64, error) {
+	return p.writeRows(rec, limit)
+}
+
+func (p *File) writeRows(rec arrow.RecordBatch, limit int64) (int64, error) {
 	if err := p.failed(); err != nil {
-		return err
+		return 0, err
 	}
 	n := rec.NumRows()
 	if n == 0 {
-		return nil
+		return 0, nil
 	}
 	// The batch's bytes per row (its buffers' size; at least 1), for the
 	// row groups' byte bound.
 	rowBytes := max(recordBytes(rec)/n, 1)
 	for off := int64(0); off < n; {
 		if p.cur == nil {
+			if limit > 0 && p.rows > 0 && p.written() >= limit {
+				return off, p.failed()
+			}
 			p.slots <- struct{}{} // waits while WithEncoders row groups are in flight
 			p.cur = p.startJob()
 		}
@@ -155,8 +197,26 @@ func (p *File) Write(rec arrow.RecordBatch) error {
 			p.cur = nil
 		}
 	}
-	return p.failed()
+	return n, p.failed()
 }
+
+// written waits until every row group in flight is written and returns
+// the bytes written so far. Holding every slot means the committer has
+// appended each closed row group and freed its slot (after updating
+// pos), so pos is stable and visible here.
+func (p *File) written() int64 {
+	for range cap(p.slots) {
+		p.slots <- struct{}{}
+	}
+	n := p.pos
+	for range cap(p.slots) {
+		<-p.slots
+	}
+	return n
+}
+
+// Size is the file's size in bytes once Commit has returned.
+func (p *File) Size() int64 { return p.pos }
 
 func (p *File) failed() error {
 	p.mu.Lock()

@@ -29,6 +29,9 @@ func (q *Query) ExplainText() string {
 		if s.Limit >= 0 {
 			parts = append(parts, fmt.Sprintf("limit %d", s.Limit))
 		}
+		if s.Resume != nil {
+			parts = append(parts, "resume from "+s.Resume.String())
+		}
 		if s.CountOnly {
 			parts = append(parts, "count-only")
 		} else {

@@ -75,7 +75,7 @@ func ResolveScanRanges(ctx context.Context, l OffsetLister, s *Scan) ([]Range, e
 	if err != nil {
 		return nil, err
 	}
-	r := &resolver{l: l, topics: s.Topics, opts: s.Options, pos: s.Pos, byTime: map[int64]kadm.ListedOffsets{}}
+	r := &resolver{l: l, topics: s.Topics, opts: s.Options, pos: s.Pos, resume: s.Resume, byTime: map[int64]kadm.ListedOffsets{}}
 	return r.resolve(ctx, s)
 }
 
@@ -85,6 +85,7 @@ type resolver struct {
 	topics   []string
 	opts     Options
 	pos      lang.Pos
+	resume   *Resume
 	earliest kadm.ListedOffsets
 	latest   kadm.ListedOffsets
 	byTime   map[int64]kadm.ListedOffsets
@@ -169,6 +170,17 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 func (r *resolver) start(ctx context.Context, tp TopicPartition) (int64, error) {
 	earliest := r.earliest[tp.Topic][tp.Partition].Offset
 	latest := r.latest[tp.Topic][tp.Partition].Offset
+	if r.resume != nil {
+		off, ok := r.resume.Offsets[tp]
+		if !ok {
+			return earliest, nil // new since: all of it
+		}
+		if off > latest {
+			return 0, lang.Errorf(r.pos, "%s: %s ended at offset %d, after the partition's latest offset %d (was the topic deleted and created again?)",
+				tp, r.resume.From, off, latest)
+		}
+		return off, nil
+	}
 	var ms int64
 	switch {
 	case r.opts.StartingTimestamp != nil:

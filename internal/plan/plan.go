@@ -54,6 +54,7 @@ type PlanOption func(*planConfig)
 type planConfig struct {
 	workers int
 	rules   []Rule
+	resume  *Resume
 }
 
 // WithWorkers sets the number of workers the preferred workers are
@@ -91,6 +92,9 @@ func Plan(ctx context.Context, stmt lang.Statement, l OffsetLister, opts ...Plan
 		return nil, err
 	}
 	root = Optimize(root, cfg.rules...)
+	if cfg.resume != nil {
+		root = setResume(root, cfg.resume)
+	}
 	if root, err = Resolve(ctx, root, l, cfg.workers); err != nil {
 		return nil, err
 	}

@@ -46,6 +46,9 @@ type Scan struct {
 	CountOnly bool
 	// Tasks are the offset-range tasks; nil until Resolve.
 	Tasks []Task
+	// Resume, when set, is where an export continues: it replaces the
+	// starting options (see Resume).
+	Resume *Resume
 
 	// Alias is the source's alias, "" when it has none.
 	Alias string

@@ -4,12 +4,15 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"path"
 
 	"github.com/kq-sql/kq/internal/atomicfile"
 	"github.com/kq-sql/kq/internal/parquet"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
+	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/lang"
 )
 
@@ -19,20 +22,48 @@ import (
 // onto the target once DuckDB has finished. On any error (cancellation
 // included) the target is untouched.
 func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) (*Result, error) {
-	if fi, err := os.Stat(c.Path); err == nil && fi.IsDir() {
+	remote := storage.IsURL(c.Path)
+	if fi, err := os.Stat(c.Path); err == nil && fi.IsDir() && !remote {
 		return nil, lang.Errorf(c.Pos, "COPY target %s is a directory (use PER_TASK true to write parts into it)", c.Path)
+	}
+	var (
+		dir  *storage.Dir
+		name string
+	)
+	if remote {
+		var err error
+		if dir, name, err = storage.OpenFile(ctx, c.Path); err != nil {
+			return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+		}
+		defer dir.Close()
 	}
 	pq, err := s.plan(ctx, c.Query)
 	if err != nil {
 		return nil, err
 	}
 	if _, isProj := pq.Root.(*plan.Project); isProj && scan.Native(pq.Root) && opts.format == "parquet" {
-		return s.copyNative(ctx, c, pq, opts)
+		open := func() (parquet.Sink, error) { return atomicfile.Create(c.Path) }
+		if remote {
+			open = func() (parquet.Sink, error) { return dir.Create(ctx, name) }
+		}
+		return s.copyNative(ctx, c, pq, opts, open)
 	}
 	// DuckDB writes the file itself, by name: the atomic file gives it
 	// the temporary name and renames it onto the target on Commit (or
-	// writes a device such as /dev/stdout in place).
-	f, err := atomicfile.Reserve(c.Path)
+	// writes a device such as /dev/stdout in place). For object storage
+	// the file is a local temporary one, uploaded once DuckDB is done.
+	target := c.Path
+	if remote {
+		tmp, err := os.CreateTemp("", "kq-copy-*"+path.Ext(name))
+		if err != nil {
+			return nil, fmt.Errorf("COPY to %s: %w", c.Path, err)
+		}
+		tmp.Close()
+		os.Remove(tmp.Name())
+		target = tmp.Name()
+		defer os.Remove(target)
+	}
+	f, err := atomicfile.Reserve(target)
 	if err != nil {
 		return nil, fmt.Errorf("COPY to %s: %w", c.Path, err)
 	}
@@ -77,14 +108,42 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	if err := f.Commit(); err != nil {
 		return nil, fmt.Errorf("COPY to %s: %w", c.Path, err)
 	}
+	if remote {
+		if err := upload(ctx, dir, name, target); err != nil {
+			return nil, err
+		}
+	}
 	return &Result{Statement: "COPY", Rows: n, Files: []string{c.Path}, Scan: b.merged()}, nil
+}
+
+// upload copies the local file src to object name of dir, visible only
+// when whole.
+func upload(ctx context.Context, dir *storage.Dir, name, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	o, err := dir.Create(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(o, in); err != nil {
+		o.Abort()
+		return fmt.Errorf("upload to %s: %w", o.Target(), err)
+	}
+	if err := ctx.Err(); err != nil {
+		o.Abort()
+		return err
+	}
+	return o.Commit()
 }
 
 // copyNative writes a Parquet COPY of a plain projection of one kafka()
 // source (pq, which scan.Native runs) straight from the scan with kq's
 // Parquet writer, without DuckDB: measured faster than DuckDB's COPY for
 // such rows (docs/BENCHMARKS.md).
-func (s *Session) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, opts copyOptions) (*Result, error) {
+func (s *Session) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, opts copyOptions, open func() (parquet.Sink, error)) (*Result, error) {
 	comp, err := parquet.ParseCompression(opts.compression)
 	if err != nil {
 		return nil, err
@@ -98,7 +157,7 @@ func (s *Session) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, 
 		return nil, err
 	}
 	defer rr.Release()
-	pf, err := parquet.Create(c.Path, rr.Schema(), opts.writerOptions(comp, s.cfg.Allocator)...)
+	pf, err := parquet.New(open, c.Path, rr.Schema(), opts.writerOptions(comp, s.cfg.Allocator)...)
 	if err != nil {
 		return nil, err
 	}

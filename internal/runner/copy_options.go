@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,13 +20,27 @@ type copyOptions struct {
 	rowGroup    int64  // ROW_GROUP_SIZE in rows; 0: the writer's default
 	perTask     bool
 	header      bool // csv
+
+	incremental bool     // INCREMENTAL: continue from the destination's committed runs
+	partitionBy []string // PARTITION_BY columns, in directory order
+	fileSize    int64    // FILE_SIZE_BYTES; 0: no rolling
+
+	pos map[string]lang.Pos // where each option is, by upper-case key
 }
+
+// allowedCopyOptions are the COPY options, for the error about an unknown
+// one.
+const allowedCopyOptions = "FORMAT, COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_SIZE, PER_TASK, INCREMENTAL, PARTITION_BY, FILE_SIZE_BYTES, HEADER"
 
 // parseCopyOptions validates c's options; errors point at the option.
 func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
-	o := copyOptions{header: true}
-	var compression, level, rowGroup *lang.Option
+	o := copyOptions{header: true, pos: map[string]lang.Pos{}}
+	var compression, level, rowGroup, perTask *lang.Option
 	for _, opt := range c.Options {
+		o.pos[strings.ToUpper(opt.Key)] = opt.Pos
+		if len(opt.Names) > 0 && !strings.EqualFold(opt.Key, "PARTITION_BY") {
+			return o, lang.Errorf(opt.Pos, "COPY option %s takes one value, not a list", opt.Key)
+		}
 		val := func() (string, error) {
 			if opt.Value == nil {
 				return "", lang.Errorf(opt.Pos, "COPY option %s needs a value", opt.Key)
@@ -78,11 +93,37 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 				}
 			}
 		case "PER_TASK":
+			perTask = opt
 			o.perTask, err = flag()
+		case "INCREMENTAL":
+			o.incremental, err = flag()
+		case "PARTITION_BY":
+			switch {
+			case len(opt.Names) > 0:
+				o.partitionBy = opt.Names
+			case opt.Value != nil && opt.Value.Kind == lang.LitString:
+				o.partitionBy = []string{opt.Value.Value}
+			default:
+				err = lang.Errorf(opt.Pos, "COPY option PARTITION_BY needs columns of the query: PARTITION_BY (col, ...)")
+			}
+			for i, n := range o.partitionBy {
+				for _, m := range o.partitionBy[:i] {
+					if strings.EqualFold(n, m) {
+						err = lang.Errorf(opt.Pos, "COPY option PARTITION_BY names %s twice", n)
+					}
+				}
+			}
+		case "FILE_SIZE_BYTES":
+			var v string
+			if v, err = val(); err == nil {
+				if o.fileSize, err = parseBytes(v); err != nil {
+					err = lang.Errorf(opt.Value.Pos, "COPY option FILE_SIZE_BYTES: %v", err)
+				}
+			}
 		case "HEADER":
 			o.header, err = flag()
 		default:
-			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: FORMAT, COMPRESSION, COMPRESSION_LEVEL, ROW_GROUP_SIZE, PER_TASK, HEADER)", opt.Key)
+			err = lang.Errorf(opt.Pos, "unknown COPY option %s (allowed: %s)", opt.Key, allowedCopyOptions)
 		}
 		if err != nil {
 			return o, err
@@ -115,10 +156,43 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 	if rowGroup != nil && o.format != "parquet" {
 		return o, lang.Errorf(rowGroup.Pos, "COPY option ROW_GROUP_SIZE applies to FORMAT parquet only")
 	}
+	// INCREMENTAL, PARTITION_BY and FILE_SIZE_BYTES write a directory of
+	// parts: they make the export per task.
+	for _, k := range []string{"INCREMENTAL", "PARTITION_BY", "FILE_SIZE_BYTES"} {
+		set := (k == "INCREMENTAL" && o.incremental) || (k == "PARTITION_BY" && len(o.partitionBy) > 0) || (k == "FILE_SIZE_BYTES" && o.fileSize > 0)
+		if !set {
+			continue
+		}
+		if perTask != nil && !o.perTask {
+			return o, lang.Errorf(perTask.Pos, "COPY option %s writes a directory of per-task parts: it needs PER_TASK true (or no PER_TASK)", k)
+		}
+		o.perTask = true
+	}
 	if o.perTask && o.format != "parquet" {
 		return o, lang.Errorf(c.Pos, "COPY ... (PER_TASK true) writes Parquet parts; FORMAT %s is not supported", o.format)
 	}
 	return o, nil
+}
+
+// parseBytes reads a size: a number of bytes, optionally with a unit (KB,
+// MB, GB: powers of 1000; KiB, MiB, GiB: of 1024), as DuckDB's
+// FILE_SIZE_BYTES does.
+func parseBytes(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9') {
+		i++
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%q is not a positive size (bytes, or e.g. '128MB', '1GiB')", v)
+	}
+	units := map[string]int64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+	m, ok := units[strings.ToLower(strings.TrimSpace(s[i:]))]
+	if !ok {
+		return 0, fmt.Errorf("%q has an unknown unit (allowed: KB, MB, GB, TB, KiB, MiB, GiB, TiB)", v)
+	}
+	return n * m, nil
 }
 
 // writerOptions returns the options of kq's own Parquet writer.

@@ -2,69 +2,112 @@ package runner
 
 import (
 	"context"
-	"path/filepath"
-
-	"github.com/apache/arrow-go/v18/arrow"
+	"time"
 
 	"github.com/kq-sql/kq/internal/export"
 	"github.com/kq-sql/kq/internal/parquet"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
+	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/lang"
 )
 
-// copyPerTask runs COPY (SELECT columns FROM kafka(...)) TO 'dir'
-// (PER_TASK true): every scan task writes its own Parquet part, in
-// parallel on the scan's workers, then the manifest is written (see
-// export.PartSet for re-runs and failures). The query must be a projection
-// of the source's columns: per-task parts hold each task's rows, which a
-// filter, join or aggregate would mix.
+// cleanupTimeout bounds what an export does after it failed or was
+// cancelled (deleting its parts), under a context of its own.
+const cleanupTimeout = 30 * time.Second
+
+// copyPerTask runs COPY (SELECT ... FROM kafka(...)) TO 'dir' (PER_TASK
+// true), and the exports that imply it (INCREMENTAL, PARTITION_BY,
+// FILE_SIZE_BYTES): every scan task writes its own Parquet parts, in
+// parallel on the scan's workers, into a local directory or an object
+// store prefix; then the manifest is written, last (see export.PartSet
+// for re-runs and failures). The query must compute each row from its
+// record alone (perTaskable): per-task parts hold each task's rows, which
+// a filter, join, aggregate or window would mix. A plain projection of
+// source columns runs without SQL; other select lists, and every
+// PARTITION_BY export, run batch by batch in DuckDB.
+//
+// An INCREMENTAL export first reads the destination's committed runs and
+// plans the scan from where they ended (a consumer group's offsets with
+// groupId); a run with nothing new writes nothing.
 func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions) (*Result, error) {
-	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns> FROM kafka(...) without WHERE, joins, aggregates or LIMIT")
-	pq, err := s.plan(ctx, c.Query)
+	started := time.Now()
+	dir, err := storage.Open(ctx, c.Path)
+	if err != nil {
+		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+	}
+	defer dir.Close()
+	rs, err := s.resumeOf(ctx, c, opts, dir)
 	if err != nil {
 		return nil, err
 	}
-	root := pq.Root
-	if _, ok := root.(*plan.Project); !ok || !scan.Native(root) {
-		return nil, notPerTask
+	pq, err := s.plan(ctx, c.Query, plan.WithResume(rs.resume))
+	if err != nil {
+		return nil, err
 	}
-	proj := root.(*plan.Project)
-	sc := proj.Input.(*plan.Scan)
+	proj, sc, err := perTaskable(c, pq)
+	if err != nil {
+		return nil, err
+	}
+	if opts.incremental && len(sc.Tasks) == 0 {
+		return &Result{Statement: "COPY", Export: &ExportResult{Location: dir.String(), Run: 0}}, nil
+	}
+	// A killed run leaves multipart uploads behind (invisible, but
+	// stored): abort those older than this run.
+	if _, err := dir.AbortUploads(ctx, started); err != nil {
+		return nil, err
+	}
 	comp, err := parquet.ParseCompression(opts.compression)
 	if err != nil {
 		return nil, err
 	}
 
-	// The part set needs the stream's schema; workers wait for it.
+	// The parts need the output schema, known once the scan has started
+	// (JSON fields are inferred from a sample); workers wait for it.
 	var (
 		parts *export.PartSet
-		pw    *scan.Projector
+		tr    rowTransform
 		ready = make(chan struct{})
 	)
 	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
 	if err != nil {
 		return nil, err
 	}
-	cfg.PerTask = func(ctx context.Context, t plan.Task) (scan.TaskWriter, error) {
+	cfg.PerTask = func(tctx context.Context, t plan.Task) (scan.TaskWriter, error) {
 		select {
 		case <-ready:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		case <-tctx.Done():
+			return nil, tctx.Err()
 		}
-		w, err := parts.Task(t.Topic, t.Partition, t.From, t.Until)
+		w, err := parts.Task(tctx, t.Range)
 		if err != nil {
 			return nil, err
 		}
-		return &projectedPart{PartWriter: w, p: pw}, nil
+		return &exportTask{ctx: tctx, w: w, tr: tr}, nil
 	}
 	st, err := scan.Start(ctx, sc, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Release()
-	if pw, err = scan.NewProjector(proj, sc, st.Schema(), s.cfg.Allocator); err == nil {
-		parts, err = export.NewPartSet(c.Path, pw.Schema(), opts.writerOptions(comp, s.cfg.Allocator)...)
+	if len(opts.partitionBy) == 0 && scan.Native(proj) {
+		tr, err = newProjector(proj, sc, st.Schema(), s.cfg.Allocator)
+	} else {
+		db, derr := s.duck()
+		if derr != nil {
+			return nil, derr
+		}
+		tr, err = newDuckTransform(ctx, db, s.cfg.Allocator, c.Query, sc, st.Schema(), opts.partitionBy, opts.pos["PARTITION_BY"])
+	}
+	if err == nil {
+		parts, err = export.NewPartSet(ctx, dir, export.Config{
+			Schema:        tr.schema(),
+			Parquet:       opts.writerOptions(comp, s.cfg.Allocator),
+			PartitionBy:   opts.partitionBy,
+			FileSizeBytes: opts.fileSize,
+			Incremental:   rs.state,
+			Allocator:     s.cfg.Allocator,
+		})
 	}
 	if err != nil {
 		return nil, err // Release cancels the workers waiting for ready
@@ -74,31 +117,85 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 	if err == nil {
 		err = ctx.Err()
 	}
-	if err != nil {
-		parts.Abort()
+	var m *export.Manifest
+	if err == nil {
+		m, err = parts.Commit(ctx)
+	}
+	if err != nil && m == nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		parts.Abort(cctx)
 		return nil, err
 	}
-	m, err := parts.Commit()
-	if err != nil {
-		parts.Abort()
-		return nil, err
+	if err == nil && rs.commit != nil {
+		err = rs.commit(ctx, m)
 	}
-	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: st.Stats()}
+	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: st.Stats(), Export: exportResult(dir, m)}
 	for _, p := range m.Parts {
-		es.Files = append(es.Files, filepath.Join(c.Path, p.File))
+		es.Files = append(es.Files, dir.Location(p.File))
 	}
-	es.Files = append(es.Files, filepath.Join(c.Path, export.ManifestName))
-	return es, nil
+	es.Files = append(es.Files, dir.Location(es.Export.Manifest))
+	return es, err
 }
 
-// projectedPart writes a task's batches, projected, to its part.
-type projectedPart struct {
-	*export.PartWriter
-	p *scan.Projector
+// perTaskable returns the projection and the scan of a statement a
+// per-task export can run: a select list over one kafka() source, without
+// WHERE, joins, aggregates, windows, subqueries or LIMIT, whose every row
+// is computed from its record alone.
+func perTaskable(c *lang.Copy, pq *plan.Query) (*plan.Project, *plan.Scan, error) {
+	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns or expressions> FROM kafka(...) without WHERE, joins, aggregates, window functions, subqueries or LIMIT")
+	proj, ok := pq.Root.(*plan.Project)
+	if !ok || len(proj.Subqueries) > 0 {
+		return nil, nil, notPerTask
+	}
+	sc, ok := proj.Input.(*plan.Scan)
+	if !ok || sc.Limit >= 0 || len(sc.Pushed) > 0 {
+		return nil, nil, notPerTask
+	}
+	for _, it := range proj.Items {
+		if it.Expr == nil {
+			continue
+		}
+		bad := false
+		lang.Inspect(it.Expr, func(n lang.Node) bool {
+			switch n := n.(type) {
+			case *lang.Call:
+				if n.Over != nil || plan.IsAggregateCall(n) {
+					bad = true
+				}
+			case *lang.Subquery, *lang.Exists:
+				bad = true
+			case *lang.In:
+				bad = n.Query != nil
+			}
+			return !bad
+		})
+		if bad {
+			return nil, nil, notPerTask
+		}
+	}
+	return proj, sc, nil
 }
 
-func (w *projectedPart) Write(rec arrow.RecordBatch) error {
-	out := w.p.Project(rec)
-	defer out.Release()
-	return w.PartWriter.Write(out)
+// ExportResult is what a per-task export wrote.
+type ExportResult struct {
+	// Location is the destination: a directory or an object store prefix.
+	Location string
+	// Run is the run's number in an incremental export; 0 otherwise.
+	Run int64
+	// Manifest is the manifest's name in the destination; "" when the
+	// run wrote none (an incremental run with nothing new).
+	Manifest string
+	// Ranges are the offset ranges the export read.
+	Ranges []plan.Range
+	// Parts are the files written, with their ranges, rows and bytes.
+	Parts []export.Part
+}
+
+func exportResult(dir *storage.Dir, m *export.Manifest) *ExportResult {
+	r := &ExportResult{Location: dir.String(), Run: m.Run, Ranges: m.Ranges, Parts: m.Parts, Manifest: export.ManifestName}
+	if m.Run > 0 {
+		r.Manifest = export.RunName(m.Run)
+	}
+	return r
 }

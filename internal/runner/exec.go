@@ -22,6 +22,8 @@ type Result struct {
 	// Scan holds the statistics of the kafka() scans the statement read,
 	// merged; nil when it read none.
 	Scan *stats.Stats
+	// Export is what a per-task export wrote; nil for other statements.
+	Export *ExportResult
 }
 
 // Exec runs a statement that writes: COPY, CREATE TABLE AS, INSERT INTO.

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/lang"
 )
 
@@ -25,8 +26,28 @@ func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) 
 	return s.explain(ctx, ex)
 }
 
+// explain plans the statement of ex. For an export that continues
+// where earlier runs ended (INCREMENTAL), the scan is planned from there,
+// so that the tasks are the ranges the run would export.
 func (s *Session) explain(ctx context.Context, ex *lang.Explain) (*plan.Query, error) {
-	return s.plan(ctx, ex)
+	c, ok := ex.Stmt.(*lang.Copy)
+	if !ok {
+		return s.plan(ctx, ex)
+	}
+	opts, err := parseCopyOptions(c)
+	if err != nil || !opts.incremental {
+		return s.plan(ctx, ex)
+	}
+	dir, err := storage.Open(ctx, c.Path)
+	if err != nil {
+		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+	}
+	defer dir.Close()
+	rp, err := s.resumeOf(ctx, c, opts, dir)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, ex, plan.WithResume(rp.resume))
 }
 
 // explainRows is EXPLAIN's result: one "plan" column of text lines.

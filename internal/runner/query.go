@@ -49,10 +49,10 @@ func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
 // options validated, predicates and LIMIT pushed into the scans, columns
 // pruned, offsets resolved into tasks, each source's on its cluster
 // (clusters, whose clients are closed when planning ends).
-func (s *Session) plan(ctx context.Context, stmt lang.Statement) (*plan.Query, error) {
+func (s *Session) plan(ctx context.Context, stmt lang.Statement, opts ...plan.PlanOption) (*plan.Query, error) {
 	cs := s.newClusters()
 	defer cs.close()
-	return plan.Plan(ctx, stmt, cs, plan.WithWorkers(s.cfg.Workers))
+	return plan.Plan(ctx, stmt, cs, append([]plan.PlanOption{plan.WithWorkers(s.cfg.Workers)}, opts...)...)
 }
 
 // query runs a query (SELECT, set operation). When the scan alone

@@ -222,3 +222,36 @@ func TestKeywordsCoverGrammar(t *testing.T) {
 		}
 	}
 }
+
+// TestPositionsDuckDBForms: the nodes of DuckDB's forms carry where they
+// start, and every node of them has a position.
+func TestPositionsDuckDBForms(t *testing.T) {
+	check := func(what string, n Node, line, col int) {
+		t.Helper()
+		if p := n.Position(); p.Line != line || p.Column != col {
+			t.Errorf("%s at %d:%d, want %d:%d", what, p.Line, p.Column, line, col)
+		}
+	}
+	q := "DESCRIBE SELECT * EXCLUDE (a)\n  REPLACE (b + 1 AS b) FROM (VALUES (1, 2),\n (3, 4)) AS v(a, b) GROUP BY ALL"
+	d := mustParse(t, q).(*Describe)
+	check("describe", d, 1, 1)
+	sel := d.Query.(*Select)
+	check("select", sel, 1, 10)
+	check("star", sel.Items[0], 1, 17)
+	check("replace", sel.Items[0].Replace[0], 2, 12)
+	check("replace expr", sel.Items[0].Replace[0].Expr, 2, 12)
+	src := sel.From[0].(*SubquerySource)
+	check("values source", src, 2, 29)
+	v := src.Query.(*Values)
+	check("values", v, 2, 30)
+	check("second row", v.Rows[1][0], 3, 3)
+	if !sel.GroupByAll || len(src.AliasColumns) != 2 || sel.Items[0].Exclude[0] != "a" {
+		t.Errorf("shape: %+v %+v", sel, src)
+	}
+	Inspect(d, func(n Node) bool {
+		if p := n.Position(); p.Line < 1 || p.Column < 1 {
+			t.Errorf("%T %s has no position", n, n)
+		}
+		return true
+	})
+}

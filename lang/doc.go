@@ -5,8 +5,11 @@
 // linters, query builders) — and is what kq itself uses; the rest of kq is
 // internal.
 //
-// Parse turns query text into a Statement: a Query (*Select, *SetOp),
-// *Explain, *Copy, *CreateTable, *Insert, *Show or *Describe. FROM items are
+// Parse turns query text into a Statement: a Query (*Select, *SetOp,
+// *Values), *Explain, *Copy, *CreateTable, *Insert, *Show or *Describe (of
+// a source or a query). DuckDB's shorthands are part of the dialect:
+// GROUP BY ALL, * EXCLUDE (...) and * REPLACE (expr AS name), VALUES as a
+// query or a FROM item, column aliases (AS t(a, b)). FROM items are
 // TableExprs (*KafkaSource, *Table, *TableFunc, *FileTable, *SubquerySource,
 // *Join); expressions are Exprs. Every node carries its position
 // (line:column), every syntax error is a *Error with that position (Caret
@@ -14,9 +17,10 @@
 // Parse rejects queries longer than MaxQueryBytes or nested deeper than
 // MaxDepth with a *Error instead of exhausting the stack.
 //
-// Keywords are case-insensitive. Words that are Kafka column names (offset,
-// partition, timestamp, key, value, topic) are not reserved; value.amount is
-// a qualified identifier. Functions kq does not know pass through as *Call.
+// Keywords (Keywords lists them) are case-insensitive. Words that are
+// Kafka column names (offset, partition, timestamp, key, value, topic) are
+// not reserved; value.amount is a qualified identifier. Functions kq does
+// not know pass through as *Call.
 //
 // Render prints a statement for DuckDB with every identifier and string
 // quoted and each kafka(...) source replaced by the caller's text.

@@ -249,6 +249,10 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 	}
 	defer s.close()
 	if _, err := s.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		// A cancellation can fail BEGIN after DuckDB ran it: the pooled
+		// connection would stay in the transaction and refuse the next
+		// BEGIN (TestFailedInsertLeavesTableUnchanged, under load).
+		_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
 		return 0, s.fail(ctx, err)
 	}
 	n, err := count(ctx, s.conn, stmt)

@@ -181,7 +181,7 @@ func TestRenderOptions(t *testing.T) {
 	opts := RenderOptions{ItemNames: true, Text: "kq_text"}
 	for _, tc := range []struct{ q, want string }{
 		{"SELECT COUNT(*), o.status, value.amount, amount * 2, x AS y FROM t AS o",
-			`SELECT COUNT(*) AS "COUNT(*)", "o"."status" AS "status", "value"."amount" AS "amount", "amount" * 2 AS "amount * 2", "x" AS "y" FROM "t" AS "o"`},
+			`SELECT COUNT(*) AS "COUNT(*)", "o"."status", "value"."amount", "amount" * 2 AS "amount * 2", "x" AS "y" FROM "t" AS "o"`},
 		{"SELECT * FROM (SELECT count(*) FROM t) AS s", `SELECT * FROM (SELECT count(*) AS "count(*)" FROM "t") AS "s"`},
 		{"SELECT CAST(v AS STRING) FROM t",
 			`SELECT CASE WHEN typeof("v") = 'BLOB' THEN coalesce(try(decode(TRY_CAST("v" AS BLOB))), kq_text(TRY_CAST("v" AS BLOB))) ELSE CAST("v" AS STRING) END AS "CAST(v AS STRING)" FROM "t"`},

@@ -63,6 +63,9 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		return nil, err
 	}
 	defer st.Release()
+	if err := checkNames(c.Query, pq, map[*plan.Scan]*scan.Stream{sc: st}); err != nil {
+		return nil, err // Release cancels the workers waiting for ready
+	}
 	if pw, err = scan.NewProjector(proj, sc, st.Schema(), s.cfg.Allocator); err == nil {
 		parts, err = export.NewPartSet(c.Path, pw.Schema(), opts.writerOptions(comp, s.cfg.Allocator)...)
 	}

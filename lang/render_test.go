@@ -232,3 +232,28 @@ func TestRenderHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderMappedPos: an offset in the rendered SQL maps back to the
+// node of the query whose text it is in.
+func TestRenderMappedPos(t *testing.T) {
+	q := "SELECT a,\n  b + 'x' FROM kafka('o') AS o WHERE o.c > 1"
+	r, err := RenderMapped(mustParse(t, q), RenderOptions{Source: func(*KafkaSource) string { return `"v" AS "o"` }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at        string // the rendered text the offset starts
+		line, col int
+	}{
+		{`"a"`, 1, 8}, {`"b"`, 2, 3}, {`'x'`, 2, 7}, {`"v" AS`, 2, 16}, {`"o"."c"`, 2, 38}, {`1`, 2, 44},
+	} {
+		off := strings.Index(r.SQL, tc.at)
+		pos, ok := r.Pos(off)
+		if off < 0 || !ok || pos.Line != tc.line || pos.Column != tc.col {
+			t.Errorf("%s at %d in %s: %d:%d (%v), want %d:%d", tc.at, off, r.SQL, pos.Line, pos.Column, ok, tc.line, tc.col)
+		}
+	}
+	if _, ok := r.Pos(len(r.SQL) + 1); ok {
+		t.Error("an offset past the end mapped")
+	}
+}

@@ -138,6 +138,23 @@ func EditDistance(a, b string) int {
 	return prev[len(b)]
 }
 
+// Closest returns the candidate nearest to name by EditDistance, compared
+// case-insensitively, when it is at most a third of name's length away (at
+// least 2); "" when none is that near. Of equally near candidates it
+// returns the smallest. kq's "did you mean" suggestions — options,
+// settings, topics, columns — all come from it.
+func Closest(name string, candidates []string) string {
+	best, bestDist := "", max(2, len(name)/3)+1
+	lower := strings.ToLower(name)
+	for _, c := range candidates {
+		d := EditDistance(lower, strings.ToLower(c))
+		if d < bestDist || (d == bestDist && best != "" && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
 // isTransposition reports whether a is b with two adjacent letters swapped.
 func isTransposition(a, b string) bool {
 	if len(a) != len(b) {

@@ -19,6 +19,16 @@ type printer struct {
 	render bool
 	opts   RenderOptions
 	err    error
+	marks  []mark // render mode: where each node's text starts
+}
+
+// mark records, in render mode, that n's text starts here.
+func (p *printer) mark(n Node) {
+	if p.render && !isNil(n) {
+		if pos := n.Position(); pos.Line > 0 {
+			p.marks = append(p.marks, mark{offset: p.b.Len(), pos: pos})
+		}
+	}
 }
 
 func format(n Node) string {
@@ -375,7 +385,10 @@ func (p *printer) selectItem(it *SelectItem) {
 			p.invalid(it, "EXCLUDE or REPLACE after an expression")
 		}
 		p.expr(it.Expr, 0)
-		if it.Alias == "" && p.render && p.opts.ItemNames && it.Expr != nil {
+		// A column reference is left unaliased: DuckDB names it as
+		// ItemName does, and "x" AS "x" for a missing x would have it
+		// report the alias instead of the missing column.
+		if _, column := it.Expr.(*Ident); it.Alias == "" && p.render && p.opts.ItemNames && !column && it.Expr != nil {
 			p.alias(ItemName(it.Expr))
 			return
 		}
@@ -486,6 +499,9 @@ func (p *printer) table(t TableExpr) {
 	if isNil(t) {
 		p.missing()
 		return
+	}
+	if _, join := t.(*Join); !join {
+		p.mark(t) // a join's text starts with its left side
 	}
 	switch t := t.(type) {
 	case *KafkaSource:

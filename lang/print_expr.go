@@ -87,6 +87,7 @@ func (p *printer) bare(e Expr) {
 		p.missing()
 		return
 	}
+	p.mark(e)
 	switch e := e.(type) {
 	case *Ident:
 		p.qname(e.Parts)

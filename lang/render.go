@@ -29,7 +29,8 @@ type RenderOptions struct {
 	// ItemNames names every select item without an alias by ItemName
 	// (COUNT(*) AS "COUNT(*)"), in every SELECT of the statement, so that
 	// result columns are named by kq's rule rather than the engine's
-	// (DuckDB would name it count_star()).
+	// (DuckDB would name it count_star()). Column references, which
+	// DuckDB names by the same rule, stay as written.
 	ItemNames bool
 
 	// Text, when set, names a scalar function of the engine from BLOB to
@@ -59,15 +60,60 @@ type RenderOptions struct {
 // Statements the engine does not run (SHOW TOPICS) are rendered as written;
 // the executor answers them itself.
 func Render(stmt Statement, opts RenderOptions) (string, error) {
+	r, err := RenderMapped(stmt, opts)
+	if err != nil {
+		return "", err
+	}
+	return r.SQL, nil
+}
+
+// Rendered is a statement rendered for the SQL engine, with where each
+// part of its text comes from in the query, so that an error the engine
+// reports at a place in the SQL can point into the query instead.
+type Rendered struct {
+	// SQL is the text Render returns.
+	SQL   string
+	marks []mark // in increasing offset
+}
+
+// mark says that the rendering of the node at pos starts at offset.
+type mark struct {
+	offset int
+	pos    Pos
+}
+
+// RenderMapped is Render, keeping the positions of the nodes rendered.
+func RenderMapped(stmt Statement, opts RenderOptions) (*Rendered, error) {
 	if isNil(stmt) {
-		return "", errors.New("lang: Render of a nil statement")
+		return nil, errors.New("lang: Render of a nil statement")
 	}
 	p := printer{render: true, opts: opts}
 	p.node(stmt)
 	if p.err != nil {
-		return "", p.err
+		return nil, p.err
 	}
-	return p.b.String(), nil
+	return &Rendered{SQL: p.b.String(), marks: p.marks}, nil
+}
+
+// Pos returns the position in the query of the innermost node whose
+// rendering starts at or before byte offset of SQL (the last to start);
+// false when offset is outside SQL or no node with a position starts
+// before it.
+func (r *Rendered) Pos(offset int) (Pos, bool) {
+	if r == nil || offset < 0 || offset > len(r.SQL) {
+		return Pos{}, false
+	}
+	var found *mark
+	for i := range r.marks {
+		if r.marks[i].offset > offset {
+			break
+		}
+		found = &r.marks[i]
+	}
+	if found == nil {
+		return Pos{}, false
+	}
+	return found.pos, true
 }
 
 func (p *printer) kafkaSource(k *KafkaSource) {

@@ -181,7 +181,7 @@ func TestRenderOptions(t *testing.T) {
 	opts := RenderOptions{ItemNames: true, Text: "kq_text"}
 	for _, tc := range []struct{ q, want string }{
 		{"SELECT COUNT(*), o.status, value.amount, amount * 2, x AS y FROM t AS o",
-			`SELECT COUNT(*) AS "COUNT(*)", "o"."status" AS "status", "value"."amount" AS "amount", "amount" * 2 AS "amount * 2", "x" AS "y" FROM "t" AS "o"`},
+			`SELECT COUNT(*) AS "COUNT(*)", "o"."status", "value"."amount", "amount" * 2 AS "amount * 2", "x" AS "y" FROM "t" AS "o"`},
 		{"SELECT * FROM (SELECT count(*) FROM t) AS s", `SELECT * FROM (SELECT count(*) AS "count(*)" FROM "t") AS "s"`},
 		{"SELECT CAST(v AS STRING) FROM t",
 			`SELECT CASE WHEN typeof("v") = 'BLOB' THEN coalesce(try(decode(TRY_CAST("v" AS BLOB))), kq_text(TRY_CAST("v" AS BLOB))) ELSE CAST("v" AS STRING) END AS "CAST(v AS STRING)" FROM "t"`},
@@ -230,5 +230,30 @@ func TestRenderHidden(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("Render(%q)\n got %s\nwant %s", tc.q, got, tc.want)
 		}
+	}
+}
+
+// TestRenderMappedPos: an offset in the rendered SQL maps back to the
+// node of the query whose text it is in.
+func TestRenderMappedPos(t *testing.T) {
+	q := "SELECT a,\n  b + 'x' FROM kafka('o') AS o WHERE o.c > 1"
+	r, err := RenderMapped(mustParse(t, q), RenderOptions{Source: func(*KafkaSource) string { return `"v" AS "o"` }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at        string // the rendered text the offset starts
+		line, col int
+	}{
+		{`"a"`, 1, 8}, {`"b"`, 2, 3}, {`'x'`, 2, 7}, {`"v" AS`, 2, 16}, {`"o"."c"`, 2, 38}, {`1`, 2, 44},
+	} {
+		off := strings.Index(r.SQL, tc.at)
+		pos, ok := r.Pos(off)
+		if off < 0 || !ok || pos.Line != tc.line || pos.Column != tc.col {
+			t.Errorf("%s at %d in %s: %d:%d (%v), want %d:%d", tc.at, off, r.SQL, pos.Line, pos.Column, ok, tc.line, tc.col)
+		}
+	}
+	if _, ok := r.Pos(len(r.SQL) + 1); ok {
+		t.Error("an offset past the end mapped")
 	}
 }

@@ -45,29 +45,43 @@ func ScanLayout(s *plan.Scan, value, key PartSpec) (*Layout, error) {
 		return newLayout(nil, plan.FormatRaw, plan.FormatRaw, nil, nil)
 	}
 	o := s.Options
+	available := map[plan.Part][]plan.Field{}
 	spec := func(part plan.Part, p PartSpec, format plan.RecordFormat, given []plan.Field) PartSpec {
 		if p.Format == "" {
 			p.Format = formatOf(format, given)
 		}
+		all := []plan.Field{}
 		switch {
 		case p.Schema != nil:
-			var all []plan.Field
 			for _, f := range p.Schema.Fields() {
 				all = append(all, plan.Field{Name: f.Name})
 			}
-			p.Fields = partFields(s, part, all)
 		case p.Format == plan.FormatJSON:
 			if given != nil {
 				p.Fields = given
 			}
-			p.Fields = partFields(s, part, p.Fields)
+			all = append(all, p.Fields...)
 		default:
 			p.Fields = nil
+			return p
 		}
+		available[part] = all
+		p.Fields = partFields(s, part, all)
 		return p
 	}
-	return layoutParts(s.Columns, spec(plan.PartValue, value, o.ValueFormat, o.ValueSchema), spec(plan.PartKey, key, o.KeyFormat, o.KeySchema))
+	l, err := layoutParts(s.Columns, spec(plan.PartValue, value, o.ValueFormat, o.ValueSchema), spec(plan.PartKey, key, o.KeyFormat, o.KeySchema))
+	if err != nil {
+		return nil, err
+	}
+	l.available = available
+	return l, nil
 }
+
+// Available returns every field a scan of l can decode from part — given,
+// inferred or from the part's schema — whether or not the query uses it:
+// the names a query may use. It is nil when the part is not decoded, and
+// empty when it is but has no field (a sample without one).
+func (l *Layout) Available(part plan.Part) []plan.Field { return l.available[part] }
 
 // partFields returns the fields of part to decode: those the query uses,
 // or all of them when the query reads the part's column itself (SELECT

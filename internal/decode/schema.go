@@ -54,33 +54,6 @@ func SourceSchema(cols []string) (*arrow.Schema, error) {
 	return l.schema, nil
 }
 
-// FieldColumn returns the top-level column name of decoded JSON field
-// name of part, or "" when the field has no
-// top-level column. The rule: with a JSON format the value (key) column
-// itself is a STRUCT of the decoded fields, so every field is reachable as
-// value.<field> (key.<field>) in SQL; in addition a value field is a
-// top-level column of its own name unless that equals a source column's
-// (key, value, topic, partition, offset, timestamp, timestampType,
-// headers; compared case-insensitively, as SQL compares identifiers); a
-// key field likewise, unless the value is JSON too and has a field of the
-// same name (the value's wins). valueFields are the value's decoded fields
-// (nil when the value is not JSON).
-func FieldColumn(part plan.Part, name string, valueFields []plan.Field) string {
-	for _, c := range plan.SourceColumns(true) {
-		if strings.EqualFold(c, name) {
-			return ""
-		}
-	}
-	if part == plan.PartKey {
-		for _, f := range valueFields {
-			if strings.EqualFold(f.Name, name) {
-				return ""
-			}
-		}
-	}
-	return name
-}
-
 // column is one physical column a worker builds.
 type column struct {
 	name   string
@@ -107,6 +80,7 @@ type Layout struct {
 	schema     *arrow.Schema
 	structs    map[plan.Part]*arrow.StructType
 	specs      map[plan.Part]PartSpec
+	available  map[plan.Part][]plan.Field // see Available
 }
 
 // newLayout lays out the source columns cols with JSON (or no) decoded
@@ -213,7 +187,7 @@ func layoutParts(cols []string, value, key PartSpec) (*Layout, error) {
 			if !p.spec.decoded() {
 				break
 			}
-			name := FieldColumn(p.part, f.Name, parts[0].spec.Fields)
+			name := plan.FieldColumn(p.part, f.Name, parts[0].spec.Fields)
 			if name == "" || seen[strings.ToLower(name)] {
 				continue
 			}

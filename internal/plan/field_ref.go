@@ -43,3 +43,30 @@ func (r FieldRef) String() string {
 func (r FieldRef) Matches(part Part, name string) bool {
 	return r.Part == part && strings.EqualFold(r.Name, name)
 }
+
+// FieldColumn returns the top-level column name of decoded JSON field
+// name of part, or "" when the field has no
+// top-level column. The rule: with a JSON format the value (key) column
+// itself is a STRUCT of the decoded fields, so every field is reachable as
+// value.<field> (key.<field>) in SQL; in addition a value field is a
+// top-level column of its own name unless that equals a source column's
+// (key, value, topic, partition, offset, timestamp, timestampType,
+// headers; compared case-insensitively, as SQL compares identifiers); a
+// key field likewise, unless the value is JSON too and has a field of the
+// same name (the value's wins). valueFields are the value's decoded fields
+// (nil when the value is not JSON).
+func FieldColumn(part Part, name string, valueFields []Field) string {
+	for _, c := range SourceColumns(true) {
+		if strings.EqualFold(c, name) {
+			return ""
+		}
+	}
+	if part == PartKey {
+		for _, f := range valueFields {
+			if strings.EqualFold(f.Name, name) {
+				return ""
+			}
+		}
+	}
+	return name
+}

@@ -277,16 +277,13 @@ func (r *resolver) suggest(ctx context.Context, err error) error {
 	if lerr != nil {
 		return err
 	}
-	best, bestDist := "", max(2, len(ute.Topic)/3)+1
+	var names []string
 	for _, name := range details.Names() {
-		if details[name].Err != nil || name == ute.Topic {
-			continue
-		}
-		if d := lang.EditDistance(strings.ToLower(ute.Topic), strings.ToLower(name)); d < bestDist || (d == bestDist && best != "" && name < best) {
-			best, bestDist = name, d
+		if details[name].Err == nil && name != ute.Topic {
+			names = append(names, name)
 		}
 	}
-	ute.Suggestion = best
+	ute.Suggestion = lang.Closest(ute.Topic, names)
 	return ute
 }
 

@@ -227,13 +227,7 @@ func optionNames() []string {
 // closestOption returns the option name nearest to key (edit distance at
 // most a third of its length, at least 2), or "".
 func closestOption(key string) string {
-	best, bestDist := "", max(2, len(key)/3)+1
-	for _, name := range optionNames() {
-		d := lang.EditDistance(key, strings.ToLower(name))
-		if d < bestDist || (d == bestDist && best != "" && name < best) {
-			best, bestDist = name, d
-		}
-	}
+	best := lang.Closest(key, optionNames())
 	if best == "" && strings.Contains(key, ".") {
 		return "kafka." + key
 	}

@@ -257,14 +257,14 @@ func (o *Options) exclusiveKafka(a, b string) error {
 // distance at most a third of its length, at least 2), with the prefix,
 // or "".
 func closestSetting(key string) string {
-	best, bestDist := "", max(2, len(key)/3)+1
+	var names []string
 	for _, name := range SupportedSettings() {
-		d := lang.EditDistance(key, name[len(kafkaPrefix):])
-		if d < bestDist || (d == bestDist && best != "" && name < best) {
-			best, bestDist = name, d
-		}
+		names = append(names, name[len(kafkaPrefix):])
 	}
-	return best
+	if best := lang.Closest(key, names); best != "" {
+		return kafkaPrefix + best
+	}
+	return ""
 }
 
 // serverList parses "host:port,host:port": at least one, none empty.

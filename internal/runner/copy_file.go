@@ -97,13 +97,14 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	// (leaving its tmp_ file behind when cancelled): the reservation
 	// already is kq's temporary file.
 	with += ", USE_TMP_FILE false"
-	stmt := "COPY (" + b.sql + ") TO " + lang.QuoteString(f.Name()) + " (" + with + ")"
+	const head = "COPY ("
+	stmt := head + b.sql + ") TO " + lang.QuoteString(f.Name()) + " (" + with + ")"
 	n, err := b.db.Exec(ctx, stmt, b.srcs)
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err != nil {
-		return nil, err
+		return nil, b.failIn(ctx, s, err, stmt, len(head))
 	}
 	if err := f.Commit(); err != nil {
 		return nil, fmt.Errorf("COPY to %s: %w", c.Path, err)
@@ -148,11 +149,7 @@ func (s *Session) copyNative(ctx context.Context, c *lang.Copy, pq *plan.Query, 
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.scanConfig(ctx, pq.Scans[0].Options.Kafka)
-	if err != nil {
-		return nil, err
-	}
-	rr, err := scan.Run(ctx, pq.Root, cfg)
+	rr, err := s.runNative(ctx, c.Query, pq)
 	if err != nil {
 		return nil, err
 	}

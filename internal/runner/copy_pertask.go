@@ -90,6 +90,9 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		return nil, err
 	}
 	defer st.Release()
+	if err := checkNames(c.Query, pq, map[*plan.Scan]*scan.Stream{sc: st}); err != nil {
+		return nil, err // Release cancels the workers waiting for ready
+	}
 	if len(opts.partitionBy) == 0 && scan.Native(proj) {
 		tr, err = newProjector(proj, sc, st.Schema(), s.cfg.Allocator)
 	} else {

@@ -60,7 +60,7 @@ func (s *Session) write(ctx context.Context, stmt lang.Statement, kind string) (
 	}
 	n, err := b.db.Exec(ctx, b.sql, b.srcs)
 	if err != nil {
-		return nil, err
+		return nil, b.fail(ctx, s, err)
 	}
 	return &Result{Statement: kind, Rows: n, Scan: b.merged()}, nil
 }

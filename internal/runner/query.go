@@ -68,11 +68,7 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 		return s.count(ctx, pq.Root)
 	}
 	if scan.Native(pq.Root) {
-		cfg, err := s.scanConfig(ctx, pq.Scans[0].Options.Kafka)
-		if err != nil {
-			return nil, err
-		}
-		return scan.Run(ctx, pq.Root, cfg)
+		return s.runNative(ctx, q, pq)
 	}
 	b, err := s.bind(ctx, pq, q)
 	if err != nil {
@@ -80,7 +76,7 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 	}
 	rr, err := b.db.Query(ctx, b.sql, b.srcs)
 	if err != nil {
-		return nil, err
+		return nil, b.fail(ctx, s, err)
 	}
 	// DuckDB has read (or stopped) every scan by now: its result is
 	// materialized before the first batch is returned.
@@ -139,10 +135,24 @@ func (r *statsReader) Stats() *stats.Stats { return r.stats }
 // bound is a statement rendered as DuckDB SQL with its kafka() sources
 // started as scans, each to be registered as a view.
 type bound struct {
-	db      *duck.DB // the session's DuckDB database, open
-	sql     string
-	srcs    []duck.Source
-	streams []*scan.Stream
+	db       *duck.DB // the session's DuckDB database, open
+	sql      string
+	srcs     []duck.Source
+	streams  []*scan.Stream
+	stmt     lang.Statement
+	rendered *lang.Rendered // sql, with where its parts come from in stmt
+}
+
+// fail gives an error DuckDB reported for the bound statement a position
+// in the query where it can (Session.duckError).
+func (b *bound) fail(ctx context.Context, s *Session, err error) error {
+	return s.duckError(ctx, err, b.rendered, b.stmt, b.sql, 0)
+}
+
+// failIn is fail for an error DuckDB reported for text, which holds the
+// bound statement at byte shift.
+func (b *bound) failIn(ctx context.Context, s *Session, err error, text string, shift int) error {
+	return s.duckError(ctx, err, b.rendered, b.stmt, text, shift)
 }
 
 // release stops the scans of a statement that will not run.
@@ -197,6 +207,10 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 		b.srcs = append(b.srcs, duck.Source{Name: views[sc], Reader: st})
 		b.streams = append(b.streams, st)
 	}
+	if err := checkNames(stmt, pq, streams); err != nil {
+		b.release()
+		return nil, err
+	}
 	opts := renderOptions()
 	opts.Source = func(ks *lang.KafkaSource) string {
 		sc := pq.ScanOf(ks)
@@ -218,10 +232,11 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 		}
 		return sc.Name(), hidden
 	}
-	if b.sql, err = lang.Render(stmt, opts); err != nil {
+	if b.rendered, err = lang.RenderMapped(stmt, opts); err != nil {
 		b.release()
 		return nil, err
 	}
+	b.sql, b.stmt = b.rendered.SQL, stmt
 	return b, nil
 }
 

@@ -100,7 +100,29 @@ func runProject(ctx context.Context, proj *plan.Project, scan *plan.Scan, cfg *C
 	if err != nil {
 		return nil, err
 	}
-	p, err := NewProjector(proj, scan, st.Schema(), cfg.Allocator)
+	return Project(proj, st, cfg.Allocator)
+}
+
+// Project streams the rows of root, a plan Native accepts other than a
+// count-only one (a projection of one scan, possibly under a LIMIT the
+// scan enforces), from st, its scan's started stream. It is Run for a
+// caller that starts the stream itself, to look at it first (its
+// Fields); Project takes st over, releasing it on error. mem allocates
+// the text of casts (see Projector).
+func Project(root plan.Node, st *Stream, mem memory.Allocator) (Reader, error) {
+	for {
+		l, ok := root.(*plan.Limit)
+		if !ok {
+			break
+		}
+		root = l.Input
+	}
+	proj, ok := root.(*plan.Project)
+	if !ok || !Native(proj) {
+		st.Release()
+		return nil, fmt.Errorf("scan: plan node %q is not a projection the scan computes (see Native)", root.String())
+	}
+	p, err := NewProjector(proj, proj.Input.(*plan.Scan), st.Schema(), mem)
 	if err != nil {
 		st.Release()
 		return nil, err
@@ -140,12 +162,12 @@ func NewProjector(proj *plan.Project, scan *plan.Scan, in *arrow.Schema, mem mem
 	fields := make([]arrow.Field, len(proj.Items))
 	for i, it := range proj.Items {
 		src, ok := sourceOf(it.Expr, scan)
-		found := in.FieldIndices(src.col)
-		if !ok || len(found) != 1 {
+		idx := fieldIndex(in, src.col)
+		if !ok || idx < 0 {
 			return nil, lang.Errorf(it.Expr.Position(), "internal error: %s is not a column of the scan of %s", it.Expr, scan.Name())
 		}
-		c := projected{idx: found[0]}
-		fields[i] = in.Field(found[0])
+		c := projected{idx: idx}
+		fields[i] = in.Field(idx)
 		fields[i].Name = it.Name
 		if src.text && fields[i].Type.ID() == arrow.BINARY {
 			c.text = true
@@ -155,6 +177,24 @@ func NewProjector(proj *plan.Project, scan *plan.Scan, in *arrow.Schema, mem mem
 	}
 	p.schema = arrow.NewSchema(fields, nil)
 	return p, nil
+}
+
+// fieldIndex returns the index of the column of schema named name, as SQL
+// compares names (case-insensitively; an exact match first), or -1.
+func fieldIndex(schema *arrow.Schema, name string) int {
+	if found := schema.FieldIndices(name); len(found) == 1 {
+		return found[0]
+	}
+	idx := -1
+	for i, f := range schema.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			if idx >= 0 {
+				return -1 // ambiguous
+			}
+			idx = i
+		}
+	}
+	return idx
 }
 
 // Schema is the schema of the projected batches.
@@ -330,7 +370,7 @@ func streamColumn(e lang.Expr, scan *plan.Scan) string {
 		}
 	}
 	if scan.Options.ValueFormat.Decoded() && slices.Contains(scan.Fields, plan.FieldRef{Part: plan.PartValue, Name: parts[0]}) {
-		return decode.FieldColumn(plan.PartValue, parts[0], nil)
+		return plan.FieldColumn(plan.PartValue, parts[0], nil)
 	}
 	return ""
 }

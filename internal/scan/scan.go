@@ -216,6 +216,13 @@ func (st *Stream) send(ctx context.Context, rec arrow.RecordBatch) error {
 // Schema implements array.RecordReader.
 func (st *Stream) Schema() *arrow.Schema { return st.schema }
 
+// Fields returns every field the scan's source offers, by part, whether
+// or not the query reads it (decode.Layout.Available): what its columns
+// may be named.
+func (st *Stream) Fields() plan.SourceFields {
+	return plan.SourceFields{Value: st.layout.Available(plan.PartValue), Key: st.layout.Available(plan.PartKey)}
+}
+
 // Next implements array.RecordReader. The previous record is released.
 func (st *Stream) Next() bool {
 	if st.cur != nil {

@@ -103,8 +103,9 @@ func checkNoDebris(t *testing.T, d *storage.Dir, st *export.State) {
 
 // visibleWhole checks that every object in loc is a manifest that
 // decodes or a Parquet file that reads: no half-written object is
-// visible, whatever happened to the run.
-func visibleWhole(t *testing.T, loc string) {
+// visible, whatever happened to the run. It returns the last committed
+// run and the number of multipart uploads in progress.
+func visibleWhole(t *testing.T, loc string) (int64, int) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := storage.Open(ctx, loc)
@@ -112,7 +113,8 @@ func visibleWhole(t *testing.T, loc string) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := export.ReadState(ctx, d); err != nil {
+	st, err := export.ReadState(ctx, d)
+	if err != nil {
 		t.Fatal(err)
 	}
 	names, err := d.List(ctx, "")
@@ -124,6 +126,11 @@ func visibleWhole(t *testing.T, loc string) {
 			partRecords(t, d, n)
 		}
 	}
+	ups, err := d.Uploads(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.LastRun(), len(ups)
 }
 
 // partRecords reads the topic, partition and offset columns of a part.

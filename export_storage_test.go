@@ -253,4 +253,3 @@ func TestPartitionByValues(t *testing.T) {
 		t.Fatalf("directories %v, want %v", dirs, wantDirs)
 	}
 }
-

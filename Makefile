@@ -10,22 +10,26 @@ BIN     := bin/kq
 .DEFAULT_GOAL := build
 DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 
-# versitygw is the S3-compatible server the object-storage tests run
-# against; go install keeps it out of go.mod.
+# The S3-compatible server the tests of object storage exports run
+# against: installed into bin/ (kept out of go.mod), once.
 VERSITYGW := bin/versitygw
-$(VERSITYGW):
-	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+VERSITYGW_VERSION := v1.8.0
 
-.PHONY: build test check fmt vet demo fuzz fuzz-short clean bench bench-go
+.PHONY: build test check fmt vet demo fuzz fuzz-short clean bench bench-go versitygw
 
 ## build: compile the kq binary into bin/kq
 build:
 	$(GO) build $(TAGFLAGS) -o $(BIN) ./cmd/kq
 
-## test: what CI runs (.ci/run): gofmt, vet, then every test with the race detector
-## (the S3 tests run against versitygw, installed into bin/ once)
+## test: what CI runs (.ci/run): gofmt, vet, then every test with the race
+## detector; the object storage tests need bin/versitygw (installed here)
 test: fmt vet $(VERSITYGW)
-	$(GO) test $(TAGFLAGS) -race -count=1 -timeout 20m ./...
+	KQ_REQUIRE_VERSITYGW=1 $(GO) test $(TAGFLAGS) -race -count=1 -timeout 20m ./...
+
+## versitygw: install the S3-compatible test server into bin/ (once)
+versitygw: $(VERSITYGW)
+$(VERSITYGW):
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 ## check: gofmt, vet, the tests with -race, and a short fuzz run
 check: test fuzz-short

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq"
@@ -103,8 +104,9 @@ func checkNoDebris(t *testing.T, d *storage.Dir, st *export.State) {
 
 // visibleWhole checks that every object in loc is a manifest that
 // decodes or a Parquet file that reads: no half-written object is
-// visible, whatever happened to the run.
-func visibleWhole(t *testing.T, loc string) {
+// visible, whatever happened to the run. It returns the last committed
+// run and the number of multipart uploads in progress.
+func visibleWhole(t *testing.T, loc string) (int64, int) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := storage.Open(ctx, loc)
@@ -112,7 +114,8 @@ func visibleWhole(t *testing.T, loc string) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := export.ReadState(ctx, d); err != nil {
+	st, err := export.ReadState(ctx, d)
+	if err != nil {
 		t.Fatal(err)
 	}
 	names, err := d.List(ctx, "")
@@ -124,6 +127,11 @@ func visibleWhole(t *testing.T, loc string) {
 			partRecords(t, d, n)
 		}
 	}
+	ups, err := d.Uploads(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.LastRun(), len(ups)
 }
 
 // partRecords reads the topic, partition and offset columns of a part.
@@ -397,4 +405,127 @@ func randomValue(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
 	return b
+}
+
+// TestIncrementalGroup: groupId starts each run at the group's committed
+// offsets and commits the run's end offsets once its manifest is
+// durable: not when the run is stopped before its manifest. A group moved
+// ahead skips what it skipped; a group left behind the destination (its
+// commit failed after the manifest) does not make a run export a range
+// twice. Queries and non-incremental exports refuse groupId.
+func TestIncrementalGroup(t *testing.T) {
+	c := kafkatest.New(t)
+	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	if err := c.CreateTopic(ctx, "grp", 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	produce := func(n int) {
+		t.Helper()
+		if err := c.Produce(ctx, kafkatest.Records("grp", []int{n, n}, func(int32, int) *kgo.Record { return &kgo.Record{Value: []byte("v")} })...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	groupAt := func() [2]int64 {
+		t.Helper()
+		var at [2]int64
+		res, err := c.Admin.FetchOffsets(ctx, "nightly")
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			return [2]int64{-1, -1}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range int32(2) {
+			at[p] = -1
+			if o, ok := res.Lookup("grp", p); ok {
+				at[p] = o.At
+			}
+		}
+		return at
+	}
+	commitGroup := func(p int32, at int64) {
+		t.Helper()
+		res, err := c.Admin.CommitOffsets(ctx, "nightly", kadm.Offsets{"grp": {p: {Topic: "grp", Partition: p, At: at, LeaderEpoch: -1}}})
+		if err == nil {
+			err = res.Error()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	loc := filepath.Join(t.TempDir(), "out")
+	sql := "COPY (SELECT topic, partition, offset FROM kafka('grp') WITH (groupId='nightly')) TO '" + loc + "' (INCREMENTAL true)"
+
+	produce(10)
+	// Stopped before its manifest: nothing committed to the group.
+	rctx, cancel := context.WithCancel(ctx)
+	rctx = kq.TrackProgress(rctx, func(p kq.Progress) {
+		if p.Tasks > 0 && p.TasksDone == p.Tasks {
+			cancel()
+		}
+	})
+	if _, err := eng.Exec(rctx, sql); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped run: %v", err)
+	}
+	cancel()
+	if at := groupAt(); at != [2]int64{-1, -1} {
+		t.Fatalf("a run stopped before its manifest committed %v", at)
+	}
+	if _, err := eng.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+	if at := groupAt(); at != [2]int64{10, 10} {
+		t.Fatalf("group at %v after run 1, want [10 10]", at)
+	}
+
+	produce(10)        // 20 each
+	commitGroup(0, 15) // moved ahead by hand: [10, 15) of grp-0 is skipped
+	p, err := eng.Explain(ctx, sql)
+	if err != nil || !strings.Contains(p.String(), "resume from consumer group nightly and run 1 of "+loc+" (grp-0@15, grp-1@10)") {
+		t.Fatalf("EXPLAIN: %v\n%v", err, p)
+	}
+	if _, err := eng.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+	produce(5)        // 25 each
+	commitGroup(1, 3) // behind the destination, as after a failed commit
+	if _, err := eng.Exec(ctx, sql); err != nil {
+		t.Fatal(err)
+	}
+	if at := groupAt(); at != [2]int64{25, 25} {
+		t.Fatalf("group at %v, want [25 25]", at)
+	}
+	want := map[recordID]bool{}
+	for p := range int32(2) {
+		for o := range int64(25) {
+			if p == 0 && o >= 10 && o < 15 {
+				continue
+			}
+			want[recordID{"grp", p, o}] = true
+		}
+	}
+	sameSets(t, exportedSet(t, loc), want) // and none twice
+
+	for _, bad := range []string{
+		"SELECT COUNT(*) FROM kafka('grp') WITH (groupId='nightly')",
+		"COPY (SELECT offset FROM kafka('grp') WITH (groupId='nightly')) TO '" + t.TempDir() + "' (PER_TASK true)",
+	} {
+		var err error
+		if strings.HasPrefix(bad, "SELECT") {
+			var rows *kq.Rows
+			if rows, err = eng.Query(ctx, bad); err == nil {
+				rows.Release()
+			}
+		} else {
+			_, err = eng.Exec(ctx, bad)
+		}
+		if err == nil || !strings.Contains(err.Error(), "option groupId applies to incremental exports") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
 }

@@ -110,6 +110,11 @@ type Options struct {
 	Split SplitOptions
 	// IsolationLevel is ReadCommitted (default) or ReadUncommitted.
 	IsolationLevel string
+	// GroupID is the consumer group of an export (groupId): it starts
+	// where the group's committed offsets are, and commits its end
+	// offsets to the group once its manifest is durable. "" when not
+	// given; only exports accept it.
+	GroupID string
 	// FailOnDataLoss (default true) fails a query whose records are gone.
 	FailOnDataLoss bool
 	// IncludeHeaders (default false) adds the headers column.
@@ -268,6 +273,7 @@ func (o Options) Given() []string {
 	add("maxRecordsPerPartition", o.Split.MaxRecordsPerPartition)
 	add("splitStrategy", o.Split.Strategy)
 	add("isolationLevel", o.IsolationLevel)
+	add("groupId", o.GroupID)
 	add("failOnDataLoss", o.FailOnDataLoss)
 	add("includeHeaders", o.IncludeHeaders)
 	add("valueFormat", o.ValueFormat)

@@ -69,6 +69,10 @@ var optionSpecs = func() map[string]optionSpec {
 			o.IsolationLevel, err = oneOf(v, ReadCommitted, ReadUncommitted)
 			return err
 		}},
+		{"groupId", func(o *Options, v *lang.Literal) (err error) {
+			o.GroupID, err = stringOption(v, "a consumer group name")
+			return err
+		}},
 		{"failOnDataLoss", func(o *Options, v *lang.Literal) (err error) {
 			o.FailOnDataLoss, err = boolOption(v)
 			return err

@@ -41,6 +41,9 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	if err != nil {
 		return nil, err
 	}
+	if err := noGroup(pq); err != nil {
+		return nil, err
+	}
 	if _, isProj := pq.Root.(*plan.Project); isProj && scan.Native(pq.Root) && opts.format == "parquet" {
 		open := func() (parquet.Sink, error) { return atomicfile.Create(c.Path) }
 		if remote {

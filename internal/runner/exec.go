@@ -54,6 +54,9 @@ func (s *Session) write(ctx context.Context, stmt lang.Statement, kind string) (
 	if err != nil {
 		return nil, err
 	}
+	if err := noGroup(pq); err != nil {
+		return nil, err
+	}
 	b, err := s.bind(ctx, pq, stmt)
 	if err != nil {
 		return nil, err

@@ -27,15 +27,15 @@ func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) 
 }
 
 // explain plans the statement of ex. For an export that continues
-// where earlier runs ended (INCREMENTAL), the scan is planned from there,
-// so that the tasks are the ranges the run would export.
+// where earlier runs ended (INCREMENTAL, groupId), the scan is planned
+// from there, so that the tasks are the ranges the run would export.
 func (s *Session) explain(ctx context.Context, ex *lang.Explain) (*plan.Query, error) {
 	c, ok := ex.Stmt.(*lang.Copy)
 	if !ok {
 		return s.plan(ctx, ex)
 	}
 	opts, err := parseCopyOptions(c)
-	if err != nil || !opts.incremental {
+	if err != nil || !opts.perTask {
 		return s.plan(ctx, ex)
 	}
 	dir, err := storage.Open(ctx, c.Path)

@@ -64,6 +64,9 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := noGroup(pq); err != nil {
+		return nil, err
+	}
 	if pq.CountOnly {
 		return s.count(ctx, pq.Root)
 	}

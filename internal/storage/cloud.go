@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,6 +20,8 @@ import (
 	_ "gocloud.dev/blob/azureblob" // azblob:// with the AZURE_STORAGE_* variables or Azure's default credential
 	_ "gocloud.dev/blob/gcsblob"   // gs:// with Google's application default credentials
 	"gocloud.dev/blob/s3blob"
+
+	"github.com/kq-sql/kq/internal/atomicfile"
 )
 
 // S3EndpointEnv are the environment variables that point s3:// at an
@@ -114,22 +118,61 @@ func isConditionalConflict(err error) bool {
 	return errors.As(err, &ae) && ae.ErrorCode() == "ConditionalRequestConflict"
 }
 
-// Upload is a multipart upload in progress on S3.
+// Upload is a write in progress: a multipart upload on S3, a temporary
+// file in a local directory.
 type Upload struct {
-	// Name is the object's name in the Dir.
-	Name      string
-	ID        string
+	// Name is the object's name in the Dir (locally, the temporary
+	// file's).
+	Name string
+	// ID is the upload's ID (locally, the temporary file's base name).
+	ID string
+	// Initiated is when it started (locally, its last write).
 	Initiated time.Time
 }
 
-// Uploads lists the multipart uploads in progress under d (none but on
-// S3): what an upload that was killed (SIGKILL, a crash) or whose abort
-// failed leaves behind, invisible but stored and billed.
+// Uploads lists the writes in progress under d: on S3 the multipart
+// uploads, in a local directory the temporary files of atomicfile (their
+// ID is the file's name). It is what a write that was killed (SIGKILL, a
+// crash) or whose abort failed leaves behind: invisible, but stored (and
+// billed).
 func (d *Dir) Uploads(ctx context.Context) ([]Upload, error) {
+	if d.bucket == nil {
+		return d.localTemps()
+	}
 	if d.s3 == nil {
 		return nil, nil
 	}
 	return d.uploads(ctx, d.prefix)
+}
+
+// localTemps lists the temporary files under a local d.
+func (d *Dir) localTemps() ([]Upload, error) {
+	var out []Upload
+	err := filepath.WalkDir(d.local, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !e.Type().IsRegular() || !atomicfile.IsTemp(e.Name()) {
+			return nil
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return nil // gone meanwhile
+		}
+		rel, err := filepath.Rel(d.local, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, Upload{Name: filepath.ToSlash(rel), ID: e.Name(), Initiated: fi.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", d.local, err)
+	}
+	return out, nil
 }
 
 func (d *Dir) uploads(ctx context.Context, prefix string) ([]Upload, error) {
@@ -154,10 +197,10 @@ func (d *Dir) uploads(ctx context.Context, prefix string) ([]Upload, error) {
 	}
 }
 
-// AbortUploads aborts the multipart uploads in progress under d that
-// started before t, and returns how many it aborted. An export calls it
-// before writing, with its own start time: the uploads a killed run left
-// behind go, its own are newer.
+// AbortUploads aborts the writes in progress under d (Uploads) that
+// started (locally: were last written) before t, and returns how many it
+// aborted. An export calls it before writing, with its own start time:
+// what a killed run left behind goes, its own writes are newer.
 func (d *Dir) AbortUploads(ctx context.Context, before time.Time) (int, error) {
 	ups, err := d.Uploads(ctx)
 	if err != nil {
@@ -168,7 +211,11 @@ func (d *Dir) AbortUploads(ctx context.Context, before time.Time) (int, error) {
 		if !u.Initiated.IsZero() && !u.Initiated.Before(before) {
 			continue
 		}
-		if err := d.abortUpload(ctx, d.prefix+u.Name, u.ID); err != nil {
+		if d.bucket == nil {
+			if err := os.Remove(d.Location(u.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return n, err
+			}
+		} else if err := d.abortUpload(ctx, d.prefix+u.Name, u.ID); err != nil {
 			return n, err
 		}
 		n++

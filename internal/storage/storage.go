@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -214,18 +215,35 @@ func (d *Dir) writerOptions(name string, ifNotExist bool) *blob.WriterOptions {
 // Object is one object being written: visible under its name only once
 // Commit succeeds, never half-written. It is not safe for concurrent
 // use; call Commit or Abort.
+//
+// A remote object is uploaded from a pipe that Write feeds
+// (blob.Bucket.Upload). On S3 an upload is stopped by failing that pipe,
+// not by cancelling the upload's context: the AWS transfer manager then
+// aborts a multipart upload itself, with a live context, before Upload
+// returns. Cancelling the context instead races with requests already
+// sent: a CreateMultipartUpload the server completes after the client
+// gave up leaves an upload nobody knows the ID of (seen with versitygw
+// in TestInterruptedExport). Other clouds' writers commit what they have
+// when the reader fails, so there the context is cancelled first, which
+// is how gocloud aborts them.
 type Object struct {
-	d      *Dir
-	name   string
-	file   *atomicfile.File // local
-	w      *blob.Writer     // bucket
+	d    *Dir
+	name string
+	file *atomicfile.File // local
+
+	pw     *io.PipeWriter // remote: Write's end of the upload's pipe
+	upload chan error     // remote: Upload's result
 	cancel context.CancelFunc
+	stop   func() bool // stops watching the caller's context
 	done   bool
 }
 
+// errAborted fails the pipe of an aborted upload.
+var errAborted = errors.New("upload aborted")
+
 // Create starts writing object name (its parent directories are created
-// locally as needed). The upload of a remote object runs under ctx:
-// cancelling ctx aborts it.
+// locally as needed). A remote upload stops when ctx is cancelled: the
+// object is then not written and Commit fails.
 func (d *Dir) Create(ctx context.Context, name string) (*Object, error) {
 	if err := checkName(name, false); err != nil {
 		return nil, fmt.Errorf("create %s: %w", d.Location(name), err)
@@ -243,14 +261,26 @@ func (d *Dir) Create(ctx context.Context, name string) (*Object, error) {
 		o.file = f
 		return o, nil
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	w, err := d.bucket.NewWriter(wctx, d.prefix+name, d.writerOptions(name, false))
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("create %s: %w", d.Location(name), err)
-	}
-	o.w, o.cancel = w, cancel
+	pr, pw := io.Pipe()
+	uctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	o.pw, o.cancel, o.upload = pw, cancel, make(chan error, 1)
+	go func() {
+		err := d.bucket.Upload(uctx, d.prefix+name, pr, d.writerOptions(name, false))
+		// An upload that ended early fails the writes still to come.
+		pr.CloseWithError(cmp.Or(err, io.ErrClosedPipe))
+		o.upload <- err
+	}()
+	o.stop = context.AfterFunc(ctx, func() { o.fail(context.Cause(ctx)) })
 	return o, nil
+}
+
+// fail stops the upload: its pipe fails with err (after the context is
+// cancelled, on clouds other than S3).
+func (o *Object) fail(err error) {
+	if o.d.s3 == nil {
+		o.cancel()
+	}
+	o.pw.CloseWithError(err)
 }
 
 func contentType(name string) string {
@@ -271,7 +301,7 @@ func (o *Object) Write(p []byte) (int, error) {
 	if o.file != nil {
 		return o.file.Write(p)
 	}
-	n, err := o.w.Write(p)
+	n, err := o.pw.Write(p)
 	if err != nil {
 		err = fmt.Errorf("write %s: %w", o.Target(), err)
 	}
@@ -288,7 +318,9 @@ func (o *Object) Commit() error {
 	if o.file != nil {
 		return o.file.Commit()
 	}
-	err := o.w.Close()
+	o.stop()
+	o.pw.Close() // after a failure, the pipe keeps its error
+	err := <-o.upload
 	o.cancel()
 	if err != nil {
 		o.d.abortUploadsOf(o.d.prefix + o.name)
@@ -298,8 +330,9 @@ func (o *Object) Commit() error {
 }
 
 // Abort discards the object: locally the temporary file is removed; a
-// remote upload is cancelled and any multipart upload it started is
-// aborted. It does nothing after Commit.
+// remote upload is stopped and any multipart upload it started is
+// aborted before Abort returns (within cleanupTimeout). It does nothing
+// after Commit.
 func (o *Object) Abort() {
 	if o.done {
 		return
@@ -309,8 +342,15 @@ func (o *Object) Abort() {
 		o.file.Abort()
 		return
 	}
-	o.cancel() // Close then fails, and the object is not written
-	o.w.Close()
+	o.stop()
+	o.fail(errAborted)
+	select {
+	case <-o.upload:
+	case <-time.After(cleanupTimeout):
+		o.cancel() // a stuck request: give up on it
+		<-o.upload
+	}
+	o.cancel()
 	o.d.abortUploadsOf(o.d.prefix + o.name)
 }
 

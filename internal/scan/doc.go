@@ -16,7 +16,10 @@
 // construction at a time.
 //
 // Run computes what the scan alone can (Native: count-only aggregates,
-// projections of source columns and top-level decoded fields); every
-// other plan runs in DuckDB (package duck). Schema gives a scan's schema
-// without starting it, for DESCRIBE.
+// projections of source columns, top-level decoded fields and casts of
+// key or value to text); every other plan runs in DuckDB (package duck).
+// Project is Run over a stream the caller started, which can first look
+// at the stream's Fields (the runner checks the query's names against
+// them); a Projector maps a stream's batches onto such a projection.
+// Schema gives a scan's schema without starting it, for DESCRIBE.
 package scan

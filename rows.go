@@ -100,6 +100,38 @@ type Stats struct {
 	DataLoss DataLoss `json:"dataLoss"`
 	// Tasks are the per-task figures, scan after scan, in plan order.
 	Tasks []TaskStats `json:"tasks"`
+	// Export is what a per-task export (PER_TASK, INCREMENTAL,
+	// PARTITION_BY, FILE_SIZE_BYTES) wrote; nil for other statements.
+	Export *ExportStats `json:"export,omitempty"`
+}
+
+// ExportStats is what a per-task export wrote.
+type ExportStats struct {
+	// Location is the destination: a directory or an object store
+	// prefix (s3://bucket/prefix/).
+	Location string `json:"location"`
+	// Run is the run's number in an incremental export; 0 otherwise.
+	Run int64 `json:"run,omitempty"`
+	// Manifest is the manifest written, relative to Location; "" when
+	// none was (an incremental run with nothing new).
+	Manifest string `json:"manifest,omitempty"`
+	// Parts, Rows and Bytes are the files written and their totals.
+	Parts int   `json:"parts"`
+	Rows  int64 `json:"rows"`
+	Bytes int64 `json:"bytes"`
+	// Files are the parts, ordered by (topic, partition, from, file).
+	Files []ExportFile `json:"files"`
+}
+
+// ExportFile is one part of an export: a file of the rows of one offset
+// range (all of them, or with PARTITION_BY and FILE_SIZE_BYTES those of
+// one directory and one roll).
+type ExportFile struct {
+	// File is the part's name, relative to the export's Location.
+	File string `json:"file"`
+	Range
+	Rows  int64 `json:"rows"`
+	Bytes int64 `json:"bytes"`
 }
 
 // TaskStats are the statistics of one task.
@@ -137,6 +169,12 @@ func publicStats(s *stats.Stats) *Stats {
 	out.Tasks = make([]TaskStats, len(s.Tasks))
 	for i, t := range s.Tasks {
 		out.Tasks[i] = TaskStats{Range: Range(t.Range), Counters: Counters(t.Counters), AdjustedFrom: t.AdjustedFrom, ElapsedMs: t.ElapsedMs}
+	}
+	if e := s.Export; e != nil {
+		out.Export = &ExportStats{Location: e.Location, Run: e.Run, Manifest: e.Manifest, Parts: e.Parts, Rows: e.Rows, Bytes: e.Bytes, Files: make([]ExportFile, len(e.Files))}
+		for i, f := range e.Files {
+			out.Export.Files[i] = ExportFile{File: f.File, Range: Range(f.Range), Rows: f.Rows, Bytes: f.Bytes}
+		}
 	}
 	return out
 }

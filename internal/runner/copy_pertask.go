@@ -8,6 +8,7 @@ import (
 	"github.com/kq-sql/kq/internal/parquet"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/scan"
+	"github.com/kq-sql/kq/internal/stats"
 	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/lang"
 )
@@ -50,7 +51,8 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		return nil, err
 	}
 	if opts.incremental && len(sc.Tasks) == 0 {
-		return &Result{Statement: "COPY", Export: &ExportResult{Location: dir.String(), Run: 0}}, nil
+		st := &stats.Stats{Tasks: []stats.TaskStats{}, Export: &stats.Export{Location: dir.String(), Files: []stats.ExportFile{}}}
+		return &Result{Statement: "COPY", Scan: st}, nil
 	}
 	// A killed run leaves multipart uploads behind (invisible, but
 	// stored): abort those older than this run.
@@ -133,11 +135,13 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 	if err == nil && rs.commit != nil {
 		err = rs.commit(ctx, m)
 	}
-	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: st.Stats(), Export: exportResult(dir, m)}
+	sst := *st.Stats()
+	sst.Export = exportStats(dir, m)
+	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: &sst}
 	for _, p := range m.Parts {
 		es.Files = append(es.Files, dir.Location(p.File))
 	}
-	es.Files = append(es.Files, dir.Location(es.Export.Manifest))
+	es.Files = append(es.Files, dir.Location(sst.Export.Manifest))
 	return es, err
 }
 
@@ -180,25 +184,15 @@ func perTaskable(c *lang.Copy, pq *plan.Query) (*plan.Project, *plan.Scan, error
 	return proj, sc, nil
 }
 
-// ExportResult is what a per-task export wrote.
-type ExportResult struct {
-	// Location is the destination: a directory or an object store prefix.
-	Location string
-	// Run is the run's number in an incremental export; 0 otherwise.
-	Run int64
-	// Manifest is the manifest's name in the destination; "" when the
-	// run wrote none (an incremental run with nothing new).
-	Manifest string
-	// Ranges are the offset ranges the export read.
-	Ranges []plan.Range
-	// Parts are the files written, with their ranges, rows and bytes.
-	Parts []export.Part
-}
-
-func exportResult(dir *storage.Dir, m *export.Manifest) *ExportResult {
-	r := &ExportResult{Location: dir.String(), Run: m.Run, Ranges: m.Ranges, Parts: m.Parts, Manifest: export.ManifestName}
+// exportStats is what the export of manifest m into dir wrote.
+func exportStats(dir *storage.Dir, m *export.Manifest) *stats.Export {
+	e := &stats.Export{Location: dir.String(), Run: m.Run, Manifest: export.ManifestName, Parts: len(m.Parts), Rows: m.Rows, Files: []stats.ExportFile{}}
 	if m.Run > 0 {
-		r.Manifest = export.RunName(m.Run)
+		e.Manifest = export.RunName(m.Run)
 	}
-	return r
+	for _, p := range m.Parts {
+		e.Bytes += p.Bytes
+		e.Files = append(e.Files, stats.ExportFile{File: p.File, Range: plan.Range{Topic: p.Topic, Partition: p.Partition, From: p.From, Until: p.Until}, Rows: p.Rows, Bytes: p.Bytes})
+	}
+	return e
 }

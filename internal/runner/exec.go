@@ -20,10 +20,9 @@ type Result struct {
 	// parts and manifest.
 	Files []string
 	// Scan holds the statistics of the kafka() scans the statement read,
-	// merged; nil when it read none.
+	// merged, and for a per-task export what it wrote (Scan.Export); nil
+	// when it read none.
 	Scan *stats.Stats
-	// Export is what a per-task export wrote; nil for other statements.
-	Export *ExportResult
 }
 
 // Exec runs a statement that writes: COPY, CREATE TABLE AS, INSERT INTO.

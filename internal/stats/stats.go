@@ -82,6 +82,36 @@ type Stats struct {
 	DataLoss DataLoss `json:"dataLoss"`
 	// Tasks are the per-task figures, in plan order.
 	Tasks []TaskStats `json:"tasks"`
+	// Export is what a per-task export wrote; nil for other statements.
+	Export *Export `json:"export,omitempty"`
+}
+
+// Export is what a per-task export wrote: its parts, each with its
+// offset range, rows and bytes.
+type Export struct {
+	// Location is the destination: a directory or an object store
+	// prefix.
+	Location string `json:"location"`
+	// Run is the run's number in an incremental export; 0 otherwise.
+	Run int64 `json:"run,omitempty"`
+	// Manifest is the manifest written, relative to Location; "" when
+	// none was (an incremental run with nothing new).
+	Manifest string `json:"manifest,omitempty"`
+	// Parts, Rows and Bytes are the files written and their totals.
+	Parts int   `json:"parts"`
+	Rows  int64 `json:"rows"`
+	Bytes int64 `json:"bytes"`
+	// Files are the parts, ordered by (topic, partition, from, file).
+	Files []ExportFile `json:"files"`
+}
+
+// ExportFile is one part of an export.
+type ExportFile struct {
+	// File is the part's name, relative to the export's Location.
+	File string `json:"file"`
+	plan.Range
+	Rows  int64 `json:"rows"`
+	Bytes int64 `json:"bytes"`
 }
 
 // Finish fills the totals of s from its tasks (after they ran) and sets

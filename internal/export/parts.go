@@ -54,7 +54,13 @@ type Config struct {
 // open at once: each holds up to a row group of rows in memory. When a
 // task meets more partition values, the least recently written file is
 // committed and a later row of its value starts the next file.
-const maxOpenFiles = 8
+// partitionedRowGroupBytes bounds those row groups (instead of the
+// writer's 16 MiB), so a task of a partitioned export holds at most
+// maxOpenFiles × 4 MiB of rows.
+const (
+	maxOpenFiles             = 4
+	partitionedRowGroupBytes = 4 << 20
+)
 
 // PartSet writes a per-task export into a destination directory: each
 // task's rows to its own Parquet parts (whole or absent), then the
@@ -87,7 +93,11 @@ func NewPartSet(ctx context.Context, d *storage.Dir, cfg Config) (*PartSet, erro
 	if cfg.Schema == nil {
 		return nil, errors.New("export: no schema")
 	}
-	cfg.Parquet = append([]parquet.Option{parquet.WithEncoders(1)}, cfg.Parquet...)
+	defaults := []parquet.Option{parquet.WithEncoders(1)}
+	if len(cfg.PartitionBy) > 0 {
+		defaults = append(defaults, parquet.WithRowGroupBytes(partitionedRowGroupBytes))
+	}
+	cfg.Parquet = append(defaults, cfg.Parquet...)
 	if cfg.Allocator == nil {
 		cfg.Allocator = memory.DefaultAllocator
 	}

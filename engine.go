@@ -79,7 +79,11 @@ type Result struct {
 // under failOnDataLoss=true, cancellation) the table is as it was. A COPY
 // to a file writes a temporary file renamed onto the target only when
 // complete, so the target is whole or absent; a per-task COPY writes its
-// manifest last.
+// manifest last. Targets may be local paths or object storage
+// (s3://bucket/prefix, gs://, azblob://), where an object is likewise
+// visible only when whole. COPY ... (INCREMENTAL true) continues from the
+// destination's committed runs; Result.Scan.Export lists what a per-task
+// export wrote.
 func (e *Engine) Exec(ctx context.Context, sql string) (*Result, error) {
 	r, err := e.s.Exec(ctx, sql)
 	if err != nil {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -54,7 +56,17 @@ type Config struct {
 // open at once: each holds up to a row group of rows in memory. When a
 // task meets more partition values, the least recently written file is
 // committed and a later row of its value starts the next file.
-const maxOpenFiles = 8
+// partitionedRowGroupBytes bounds those row groups (instead of the
+// writer's 16 MiB), so a task of a partitioned export holds at most
+// maxOpenFiles × 4 MiB of rows.
+const (
+	maxOpenFiles             = 4
+	partitionedRowGroupBytes = 4 << 20
+)
+
+// manifestTimeout bounds writing a manifest, which does not stop when the
+// export's context is cancelled.
+const manifestTimeout = time.Minute
 
 // PartSet writes a per-task export into a destination directory: each
 // task's rows to its own Parquet parts (whole or absent), then the
@@ -87,7 +99,11 @@ func NewPartSet(ctx context.Context, d *storage.Dir, cfg Config) (*PartSet, erro
 	if cfg.Schema == nil {
 		return nil, errors.New("export: no schema")
 	}
-	cfg.Parquet = append([]parquet.Option{parquet.WithEncoders(1)}, cfg.Parquet...)
+	defaults := []parquet.Option{parquet.WithEncoders(1)}
+	if len(cfg.PartitionBy) > 0 {
+		defaults = append(defaults, parquet.WithRowGroupBytes(partitionedRowGroupBytes))
+	}
+	cfg.Parquet = append(defaults, cfg.Parquet...)
 	if cfg.Allocator == nil {
 		cfg.Allocator = memory.DefaultAllocator
 	}
@@ -279,17 +295,31 @@ func (ps *PartSet) Commit(ctx context.Context) (*Manifest, error) {
 	for _, p := range m.Parts {
 		live[p.File] = true
 	}
+	// Once the parts are all there, the manifest is written to the end:
+	// a cancellation now would leave its outcome unknown (a request the
+	// store applies after the client gave up), and Abort would then
+	// delete parts a committed manifest lists.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), manifestTimeout)
+	defer cancel()
 	if inc := ps.cfg.Incremental; inc != nil {
 		m.Run = inc.LastRun() + 1
 		b, err := m.encode()
 		if err != nil {
 			return nil, err
 		}
-		if err := ps.dir.CreateNew(ctx, RunName(m.Run), b); err != nil {
-			if errors.Is(err, fs.ErrExist) {
+		name := RunName(m.Run)
+		if err := ps.dir.CreateNew(mctx, name, b); err != nil {
+			// A write that failed may still have happened (and a
+			// retried one then finds its own object): the manifest
+			// there decides.
+			if got, rerr := ps.dir.ReadFile(mctx, name); rerr == nil && bytes.Equal(got, b) {
+				err = nil
+			} else if errors.Is(err, fs.ErrExist) {
 				return nil, fmt.Errorf("destination %s: another export committed run %d while this one ran; run again to export what is missing", ps.dir, m.Run)
 			}
-			return nil, err
+			if err != nil {
+				return nil, err
+			}
 		}
 		for f := range inc.Files {
 			live[f] = true
@@ -299,7 +329,7 @@ func (ps *PartSet) Commit(ctx context.Context) (*Manifest, error) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := ps.dir.Create(ctx, ManifestName)
+		o, err := ps.dir.Create(mctx, ManifestName)
 		if err != nil {
 			return nil, err
 		}

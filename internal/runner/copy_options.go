@@ -21,6 +21,7 @@ type copyOptions struct {
 	perTask     bool
 	header      bool // csv
 
+	perTaskBy   string   // the option that made the export per task, for errors
 	incremental bool     // INCREMENTAL: continue from the destination's committed runs
 	partitionBy []string // PARTITION_BY columns, in directory order
 	fileSize    int64    // FILE_SIZE_BYTES; 0: no rolling
@@ -166,7 +167,13 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 		if perTask != nil && !o.perTask {
 			return o, lang.Errorf(perTask.Pos, "COPY option %s writes a directory of per-task parts: it needs PER_TASK true (or no PER_TASK)", k)
 		}
+		if !o.perTask {
+			o.perTaskBy = k
+		}
 		o.perTask = true
+	}
+	if o.perTask && o.perTaskBy == "" {
+		o.perTaskBy = "PER_TASK true"
 	}
 	if o.perTask && o.format != "parquet" {
 		return o, lang.Errorf(c.Pos, "COPY ... (PER_TASK true) writes Parquet parts; FORMAT %s is not supported", o.format)

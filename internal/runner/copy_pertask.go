@@ -46,7 +46,7 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 	if err != nil {
 		return nil, err
 	}
-	proj, sc, err := perTaskable(c, pq)
+	proj, sc, err := perTaskable(c, pq, opts.perTaskBy)
 	if err != nil {
 		return nil, err
 	}
@@ -146,11 +146,11 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 }
 
 // perTaskable returns the projection and the scan of a statement a
-// per-task export can run: a select list over one kafka() source, without
+// per-task export (made so by option by) can run: a select list over one kafka() source, without
 // WHERE, joins, aggregates, windows, subqueries or LIMIT, whose every row
 // is computed from its record alone.
-func perTaskable(c *lang.Copy, pq *plan.Query) (*plan.Project, *plan.Scan, error) {
-	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (PER_TASK true) needs SELECT <columns or expressions> FROM kafka(...) without WHERE, joins, aggregates, window functions, subqueries or LIMIT")
+func perTaskable(c *lang.Copy, pq *plan.Query, by string) (*plan.Project, *plan.Scan, error) {
+	notPerTask := lang.Errorf(c.Query.Position(), "COPY ... (%s) writes per-task parts: it needs SELECT <columns or expressions> FROM kafka(...) without WHERE, joins, aggregates, window functions, subqueries or LIMIT", by)
 	proj, ok := pq.Root.(*plan.Project)
 	if !ok || len(proj.Subqueries) > 0 {
 		return nil, nil, notPerTask

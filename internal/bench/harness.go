@@ -234,24 +234,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 	countCheck := func(out []byte) error { return CheckCountCSV(out, c.N) }
 	var ms []*measurement
 	if c.want("raw") {
-		ms = append(ms, &measurement{
-			name: "raw",
-			what: "franz-go consume loop (client-side limit)",
-			argv: []string{c.Self, "raw", "-b", addr, "-topic", c.Topic,
-				"-clients", strconv.Itoa(c.Raw.Clients),
-				"-fetch-max-bytes", strconv.Itoa(int(c.Raw.FetchMaxBytes)),
-				"-fetch-max-partition-bytes", strconv.Itoa(int(c.Raw.FetchMaxPartitionBytes))},
-			check: func(out []byte) error {
-				var r RawResult
-				if err := json.Unmarshal(out, &r); err != nil {
-					return fmt.Errorf("raw output %q: %w", excerpt(out), err)
-				}
-				if r.Records != c.N {
-					return fmt.Errorf("counted %d records, want %d", r.Records, c.N)
-				}
-				return nil
-			},
-		})
+		ms = append(ms, c.rawMeasurement("raw", "franz-go consume loop (client-side limit)", addr, c.Topic))
 	}
 	if c.want("kcat") && c.Kcat != "" {
 		ms = append(ms, &measurement{
@@ -343,30 +326,36 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 	return ms, nil
 }
 
+// rawMeasurement is the raw loop over topic: `kqbench raw`, its count
+// checked against N.
+func (c *Config) rawMeasurement(name, what, addr, topic string) *measurement {
+	return &measurement{
+		name: name,
+		what: what,
+		argv: []string{c.Self, "raw", "-b", addr, "-topic", topic,
+			"-clients", strconv.Itoa(c.Raw.Clients),
+			"-fetch-max-bytes", strconv.Itoa(int(c.Raw.FetchMaxBytes)),
+			"-fetch-max-partition-bytes", strconv.Itoa(int(c.Raw.FetchMaxPartitionBytes))},
+		check: func(out []byte) error {
+			var r RawResult
+			if err := json.Unmarshal(out, &r); err != nil {
+				return fmt.Errorf("raw output %q: %w", excerpt(out), err)
+			}
+			if r.Records != c.N {
+				return fmt.Errorf("counted %d records, want %d", r.Records, c.N)
+			}
+			return nil
+		},
+	}
+}
+
 // avroMeasurements read <topic>_avro: the raw loop and kcat (the same
 // bytes, not decoded) and kq's GROUP BY through the Schema Registry.
 func (c *Config) avroMeasurements(hello brokerHello) []*measurement {
 	topic := c.Topic + "_avro"
 	var ms []*measurement
 	if c.want("raw-avro") {
-		ms = append(ms, &measurement{
-			name: "raw-avro",
-			what: "franz-go consume loop over " + topic,
-			argv: []string{c.Self, "raw", "-b", hello.Addr, "-topic", topic,
-				"-clients", strconv.Itoa(c.Raw.Clients),
-				"-fetch-max-bytes", strconv.Itoa(int(c.Raw.FetchMaxBytes)),
-				"-fetch-max-partition-bytes", strconv.Itoa(int(c.Raw.FetchMaxPartitionBytes))},
-			check: func(out []byte) error {
-				var r RawResult
-				if err := json.Unmarshal(out, &r); err != nil {
-					return fmt.Errorf("raw output %q: %w", excerpt(out), err)
-				}
-				if r.Records != c.N {
-					return fmt.Errorf("counted %d records, want %d", r.Records, c.N)
-				}
-				return nil
-			},
-		})
+		ms = append(ms, c.rawMeasurement("raw-avro", "franz-go consume loop over "+topic, hello.Addr, topic))
 	}
 	if c.want("kcat-avro") && c.Kcat != "" {
 		ms = append(ms, &measurement{

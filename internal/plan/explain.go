@@ -26,6 +26,9 @@ func (q *Query) ExplainText() string {
 		if len(s.Pushed) > 0 {
 			parts = append(parts, "where "+exprsString(s.Pushed, " AND "))
 		}
+		if len(s.UpperBounds) > 0 {
+			parts = append(parts, "timestamp upper bound: "+upperBoundText(s.UpperBounds))
+		}
 		if s.Limit >= 0 {
 			parts = append(parts, fmt.Sprintf("limit %d", s.Limit))
 		}
@@ -103,6 +106,9 @@ type ScanJSON struct {
 	Partitions    []int32        `json:"partitions"`
 	Offsets       *IntervalJSON  `json:"offsets"`
 	Timestamp     *IntervalJSON  `json:"timestamp"`
+	// UpperBound is, per topic, what the timestamp's upper bound did;
+	// absent when the scan has none.
+	UpperBound []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
 	Limit         *int64         `json:"limit"`
 	Columns       []string       `json:"columns"`
 	Fields        []string       `json:"fields,omitempty"`
@@ -110,6 +116,16 @@ type ScanJSON struct {
 	Tasks         int            `json:"tasks"`
 	EstimatedRows int64          `json:"estimatedRows"`
 	Split         map[string]any `json:"split"`
+}
+
+// UpperBoundJSON is an UpperBound in EXPLAIN's JSON form: the topic, its
+// message.timestamp.type ("CreateTime", "LogAppendTime" or "unknown"),
+// whether the bound narrowed the ranges, and the text form.
+type UpperBoundJSON struct {
+	Topic         string `json:"topic"`
+	TimestampType string `json:"timestampType"`
+	Pushed        bool   `json:"pushed"`
+	Text          string `json:"text"`
 }
 
 // IntervalJSON is an Interval with its open sides left out.
@@ -144,6 +160,9 @@ func (q *Query) ExplainJSON() ExplainJSON {
 		}
 		if s.Options.Split.MaxRecordsPerPartition > 0 {
 			sj.Split["maxRecordsPerPartition"] = s.Options.Split.MaxRecordsPerPartition
+		}
+		for _, u := range s.UpperBounds {
+			sj.UpperBound = append(sj.UpperBound, UpperBoundJSON{Topic: u.Topic, TimestampType: u.Type.String(), Pushed: u.Pushed(), Text: u.String()})
 		}
 		for _, p := range s.Pushed {
 			sj.Predicates = append(sj.Predicates, p.String())

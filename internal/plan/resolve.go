@@ -4,15 +4,17 @@ import "context"
 
 // Resolve fills in the tasks of every scan of the tree: it resolves the
 // offset ranges through l and splits them per the scan's options. workers
-// (at least 1) sets each task's preferred worker.
+// (at least 1) sets each task's preferred worker. The timestamp types of
+// topics (see TopicConfigLister) are read once per topic and cluster.
 func Resolve(ctx context.Context, root Node, l OffsetLister, workers int) (Node, error) {
 	var firstErr error
+	types := timestampTypes{}
 	out := Transform(root, func(n Node) Node {
 		scan, ok := n.(*Scan)
 		if !ok || firstErr != nil {
 			return n
 		}
-		ranges, err := ResolveScanRanges(ctx, l, scan)
+		ranges, upper, err := resolveScan(ctx, l, scan, types)
 		if err != nil {
 			firstErr = err
 			return n
@@ -24,7 +26,7 @@ func Resolve(ctx context.Context, root Node, l OffsetLister, workers int) (Node,
 		}
 		AssignWorkers(tasks, workers)
 		s := *scan
-		s.Tasks = tasks
+		s.Tasks, s.UpperBounds = tasks, upper
 		return &s
 	})
 	if firstErr != nil {

@@ -65,11 +65,16 @@ type Scan struct {
 	Offsets Interval
 	// Timestamp bounds the record timestamps, in epoch milliseconds, from
 	// pushed-down timestamp comparisons. Its lower bound also narrows the
-	// ranges (ListOffsets by time). It is a row filter the executor MUST
+	// ranges (ListOffsets by time), and so does its upper bound on
+	// LogAppendTime topics (UpperBounds). It is a row filter the executor MUST
 	// apply: a row whose timestamp is outside it is not produced nor
 	// counted, which keeps count-only scans exact (Kafka timestamps need
 	// not grow with offsets).
 	Timestamp Interval
+	// UpperBounds says, per topic, whether Timestamp's upper bound also
+	// narrowed the ranges (LogAppendTime topics) or only filters rows;
+	// nil until Resolve, and when Timestamp has no upper bound.
+	UpperBounds []UpperBound
 	// Pushed are the WHERE conjuncts pushed into this scan, as written.
 	// They also stay in the statement DuckDB runs.
 	Pushed []lang.Expr

@@ -99,23 +99,23 @@ type PushedJSON struct {
 // every partition is read; offsets and timestamp (epoch ms) are null when
 // unbounded, and each side is absent when open; limit is null when absent.
 type ScanJSON struct {
-	Source        string         `json:"source"`
-	Topics        []string       `json:"topics"`
-	Options       []string       `json:"options"`
-	Predicates    []string       `json:"predicates"`
-	Partitions    []int32        `json:"partitions"`
-	Offsets       *IntervalJSON  `json:"offsets"`
-	Timestamp     *IntervalJSON  `json:"timestamp"`
+	Source     string        `json:"source"`
+	Topics     []string      `json:"topics"`
+	Options    []string      `json:"options"`
+	Predicates []string      `json:"predicates"`
+	Partitions []int32       `json:"partitions"`
+	Offsets    *IntervalJSON `json:"offsets"`
+	Timestamp  *IntervalJSON `json:"timestamp"`
 	// UpperBound is, per topic, what the timestamp's upper bound did;
 	// absent when the scan has none.
-	UpperBound []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
-	Limit         *int64         `json:"limit"`
-	Columns       []string       `json:"columns"`
-	Fields        []string       `json:"fields,omitempty"`
-	CountOnly     bool           `json:"countOnly"`
-	Tasks         int            `json:"tasks"`
-	EstimatedRows int64          `json:"estimatedRows"`
-	Split         map[string]any `json:"split"`
+	UpperBound    []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
+	Limit         *int64           `json:"limit"`
+	Columns       []string         `json:"columns"`
+	Fields        []string         `json:"fields,omitempty"`
+	CountOnly     bool             `json:"countOnly"`
+	Tasks         int              `json:"tasks"`
+	EstimatedRows int64            `json:"estimatedRows"`
+	Split         map[string]any   `json:"split"`
 }
 
 // UpperBoundJSON is an UpperBound in EXPLAIN's JSON form: the topic, its

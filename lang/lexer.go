@@ -23,7 +23,7 @@ var reserved = []string{
 	"EXCEPT", "EXISTS", "EXPLAIN", "FALSE", "FROM", "FULL", "GROUP",
 	"HAVING", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTO", "IS",
 	"JOIN", "LEFT", "LIKE", "LIMIT", "NATURAL", "NOT", "NULL", "NULLS", "ON",
-	"OR", "ORDER", "OUTER", "OVER", "RIGHT", "SELECT", "SHOW", "TABLE",
+	"OR", "ORDER", "OUTER", "OVER", "QUALIFY", "RIGHT", "SELECT", "SHOW", "TABLE",
 	"THEN", "TRUE", "UNION", "USING", "WHEN", "WHERE", "WITH",
 }
 

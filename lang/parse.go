@@ -266,6 +266,9 @@ func (c *converter) selectCore(g *gSelect) *Select {
 	if g.Having != nil {
 		s.Having = c.expr(g.Having)
 	}
+	if g.Qualify != nil {
+		s.Qualify = c.expr(g.Qualify)
+	}
 	return s
 }
 

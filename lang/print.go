@@ -339,6 +339,10 @@ func (p *printer) selectCore(s *Select) {
 		p.w(" HAVING ")
 		p.expr(s.Having, 0)
 	}
+	if s.Qualify != nil {
+		p.w(" QUALIFY ")
+		p.expr(s.Qualify, 0)
+	}
 }
 
 func (p *printer) modifiers(order []*OrderItem, limit, offset *int64) {

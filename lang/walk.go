@@ -31,6 +31,7 @@ func Children(n Node) []Node {
 			add(e)
 		}
 		add(n.Having)
+		add(n.Qualify)
 		for _, o := range n.OrderBy {
 			add(o)
 		}

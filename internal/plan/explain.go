@@ -32,6 +32,9 @@ func (q *Query) ExplainText() string {
 		if s.Limit >= 0 {
 			parts = append(parts, fmt.Sprintf("limit %d", s.Limit))
 		}
+		if s.TopN != nil {
+			parts = append(parts, s.TopN.explain())
+		}
 		if s.Resume != nil {
 			parts = append(parts, "resume from "+s.Resume.String())
 		}
@@ -108,14 +111,25 @@ type ScanJSON struct {
 	Timestamp  *IntervalJSON `json:"timestamp"`
 	// UpperBound is, per topic, what the timestamp's upper bound did;
 	// absent when the scan has none.
-	UpperBound    []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
-	Limit         *int64           `json:"limit"`
-	Columns       []string         `json:"columns"`
-	Fields        []string         `json:"fields,omitempty"`
-	CountOnly     bool             `json:"countOnly"`
-	Tasks         int              `json:"tasks"`
-	EstimatedRows int64            `json:"estimatedRows"`
-	Split         map[string]any   `json:"split"`
+	UpperBound []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
+	Limit      *int64           `json:"limit"`
+	// TopN is the top-N on offset the scan reads; absent when none.
+	TopN          *TopNJSON      `json:"topN,omitempty"`
+	Columns       []string       `json:"columns"`
+	Fields        []string       `json:"fields,omitempty"`
+	CountOnly     bool           `json:"countOnly"`
+	Tasks         int            `json:"tasks"`
+	EstimatedRows int64          `json:"estimatedRows"`
+	Split         map[string]any `json:"split"`
+}
+
+// TopNJSON is a TopN in EXPLAIN's JSON form: rows per partition, the
+// offset order ("DESC": the tail, read backwards; "ASC": the head), and
+// whether the query asks per partition or overall.
+type TopNJSON struct {
+	N            int64  `json:"n"`
+	Order        string `json:"order"`
+	PerPartition bool   `json:"perPartition"`
 }
 
 // UpperBoundJSON is an UpperBound in EXPLAIN's JSON form: the topic, its
@@ -170,6 +184,13 @@ func (q *Query) ExplainJSON() ExplainJSON {
 		if s.Limit >= 0 {
 			lim := s.Limit
 			sj.Limit = &lim
+		}
+		if t := s.TopN; t != nil {
+			order := "ASC"
+			if t.Desc {
+				order = "DESC"
+			}
+			sj.TopN = &TopNJSON{N: t.N, Order: order, PerPartition: t.PerPartition}
 		}
 		out.Pushed.Scans = append(out.Pushed.Scans, sj)
 		for _, t := range s.Tasks {

@@ -42,6 +42,10 @@ type Scan struct {
 	Columns []string
 	// Limit stops the scan after this many rows; -1 means no limit.
 	Limit int64
+	// TopN, when not nil, reads at most TopN.N rows of each partition:
+	// those with the highest offsets (read backwards from the end) or the
+	// lowest (see TopN). Each partition is then one task.
+	TopN *TopN
 	// CountOnly scans count records without materializing any column.
 	CountOnly bool
 	// Tasks are the offset-range tasks; nil until Resolve.
@@ -158,6 +162,9 @@ func (n *Scan) String() string {
 	if n.Limit >= 0 {
 		fmt.Fprintf(&b, " limit=%d", n.Limit)
 	}
+	if n.TopN != nil {
+		b.WriteString(" " + n.TopN.String())
+	}
 	if n.Tasks != nil {
 		fmt.Fprintf(&b, " tasks=%d estimatedRows=%d", len(n.Tasks), n.EstimatedRows())
 	}
@@ -174,10 +181,16 @@ func (n *Scan) fieldNames() []string {
 }
 
 // EstimatedRows is the sum of the task sizes: offsets, an upper bound of
-// the records read.
+// the records read. With a TopN, a task counts for at most TopN.N (the
+// rows it returns; markers, aborted records and gaps can make it read
+// more offsets).
 func (n *Scan) EstimatedRows() int64 {
 	var est int64
 	for _, t := range n.Tasks {
+		if n.TopN != nil {
+			est += min(t.Size(), n.TopN.N)
+			continue
+		}
 		est += t.Size()
 	}
 	return est

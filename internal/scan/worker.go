@@ -30,6 +30,11 @@ type worker struct {
 	// builder (schema sampling).
 	visit func(r *fetch.Record)
 	limit *limiter // nil without LIMIT
+	// probe counts the rows of windows of a range without building
+	// them or reporting progress; set for scans that read tails
+	// (plan.TopN with Desc).
+	probe *fetch.Reader
+	meter *meter // nil when sampling
 }
 
 // newWorker returns a worker that reads scan s's tasks with cl under the
@@ -59,7 +64,14 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 			warned.dataLoss(cfg, topic, partition, from, to)
 		}
 	}
-	return &worker{rd: fetch.NewReader(cl, o), scan: s, cfg: cfg, limit: lim}
+	w := &worker{rd: fetch.NewReader(cl, o), scan: s, cfg: cfg, limit: lim, meter: m}
+	if s.TopN != nil && s.TopN.Desc {
+		po := o
+		po.Headers, po.Done, po.OnFetch = false, nil, nil
+		po.FetchBytes = min(po.FetchBytes, probeFetchBytes)
+		w.probe = fetch.NewReader(cl, po)
+	}
+	return w
 }
 
 // run reads task t to its end (see fetch.Reader.Read), building rows or

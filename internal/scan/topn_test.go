@@ -223,6 +223,18 @@ func TestTopNDeletedRecords(t *testing.T) {
 	if _, _, err := run(t, strict, c.config(mem)); err == nil {
 		t.Errorf("strict scan over deleted records succeeded")
 	}
+
+	// Planned after the deletion, the ranges start at the log start:
+	// partition 0's 20 records are all its rows, read without loss.
+	left := map[int32][]int64{0: all[0][280:], 1: all[1][100:], 2: all[2]}
+	for _, q := range []string{
+		"SELECT partition, offset FROM kafka('dr') ORDER BY offset DESC LIMIT 50",
+		"SELECT partition, offset FROM kafka('dr') ORDER BY offset LIMIT 50",
+	} {
+		if st := checkTopN(t, c, q, left, 0); st.RecordsLost != 0 || st.Rows != 20+50+50 {
+			t.Errorf("%s: %d rows, %d lost; want 120, none", q, st.Rows, st.RecordsLost)
+		}
+	}
 }
 
 // TestTopNReadsTheTail: over a topic shaped like the demo's orders (three

@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +76,29 @@ func uniquePartitions(tasks []Task) map[string]bool {
 		out[fmt.Sprintf("%s-%d", t.Topic, t.Partition)] = true
 	}
 	return out
+}
+
+// TestTopNExplainJSON: EXPLAIN's JSON form carries the top-N of a scan:
+// rows per partition, order and whether it is per partition.
+func TestTopNExplainJSON(t *testing.T) {
+	for query, want := range map[string]string{
+		"SELECT * FROM kafka('orders') ORDER BY offset DESC LIMIT 3":                                            `{"n":3,"order":"DESC","perPartition":false}`,
+		"SELECT * FROM kafka('orders') QUALIFY row_number() OVER (PARTITION BY partition ORDER BY offset) <= 2": `{"n":2,"order":"ASC","perPartition":true}`,
+		"SELECT * FROM kafka('orders') ORDER BY timestamp DESC LIMIT 3":                                         `null`,
+	} {
+		q := planOn(t, testLister, query)
+		got, err := json.Marshal(q.ExplainJSON().Pushed.Scans[0].TopN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("%s: topN %s, want %s", query, got, want)
+		}
+		if want == "null" {
+			b, _ := q.MarshalExplainJSON()
+			if strings.Contains(string(b), "topN") {
+				t.Errorf("%s: JSON names topN:\n%s", query, b)
+			}
+		}
+	}
 }

@@ -35,10 +35,10 @@ func (w *worker) runTask(ctx context.Context, t plan.Task) (stats.TaskStats, err
 	return w.runHead(ctx, t, top.N)
 }
 
-// runHead reads the first n rows of task t: forwards from its start, up
-// to the record after the n-th row (the position a range ends at must
-// pass the markers, aborted records and gaps before it). The statistics
-// are those of the range read, [From, where it stopped).
+// runHead reads the first n rows of task t: forwards from its start,
+// ending at the next record after the n-th row, or with the fetch
+// response that holds the n-th row. The statistics are those of the range
+// read, [From, where it stopped).
 func (w *worker) runHead(ctx context.Context, t plan.Task, n int64) (stats.TaskStats, error) {
 	st := fetch.NewTaskStats(t.Range)
 	if n <= 0 {
@@ -48,18 +48,23 @@ func (w *worker) runHead(ctx context.Context, t plan.Task, n int64) (stats.TaskS
 	if w.rows != nil {
 		w.rows.SetTask(t.Topic, t.Partition)
 	}
-	taken, stop := int64(0), t.Until
+	taken := int64(0)
+	w.headFull = false
 	err := w.rd.Read(ctx, t.Range, &st, func(r *fetch.Record) error {
 		if taken == n {
-			stop = r.Offset
 			return fetch.ErrStop
 		}
 		taken++
-		return w.record(ctx, t, &st, r)
+		err := w.record(ctx, t, &st, r)
+		w.headFull = taken == n
+		return err
 	})
 	if errors.Is(err, fetch.ErrStop) && taken == n {
 		err = nil
 	}
+	// Every offset passed is a row, a marker, an aborted, filtered or
+	// lost record, or a gap: where the read stopped.
+	stop := min(t.Until, t.From+st.Rows+st.ControlRecords+st.AbortedRecords+st.FilteredRecords+st.GapRecords+st.RecordsLost)
 	if w.meter != nil {
 		w.meter.offsets.Add(t.Until - stop) // not needed: passed
 	}

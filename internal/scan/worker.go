@@ -35,6 +35,9 @@ type worker struct {
 	// (plan.TopN with Desc).
 	probe *fetch.Reader
 	meter *meter // nil when sampling
+	// headFull is set when the task being read has the rows a top-N from
+	// the start wants: the reader fetches no more (runHead).
+	headFull bool
 }
 
 // newWorker returns a worker that reads scan s's tasks with cl under the
@@ -49,8 +52,12 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 		FetchBytes:     cfg.FetchBytes,
 		RetryTimeout:   cfg.RetryTimeout,
 	}
-	if lim != nil {
+	w := &worker{scan: s, cfg: cfg, limit: lim, meter: m}
+	switch {
+	case lim != nil:
 		o.Done = lim.done
+	case s.TopN != nil && !s.TopN.Desc:
+		o.Done = func() bool { return w.headFull }
 	}
 	if m != nil {
 		o.OnFetch = func(rows, offsets, bytes int64) {
@@ -64,7 +71,7 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 			warned.dataLoss(cfg, topic, partition, from, to)
 		}
 	}
-	w := &worker{rd: fetch.NewReader(cl, o), scan: s, cfg: cfg, limit: lim, meter: m}
+	w.rd = fetch.NewReader(cl, o)
 	if s.TopN != nil && s.TopN.Desc {
 		po := o
 		po.Headers, po.Done, po.OnFetch = false, nil, nil

@@ -22,6 +22,11 @@ const maxTailOffsets = 1 << 20
 // end too.
 const probeFetchBytes = 1 << 20
 
+// minProbeWindow is the smallest window a probe counts rows in: counting
+// costs little (whole batches inside a window are counted from their
+// headers), fetches cost a round trip each.
+const minProbeWindow = 1024
+
 // runTask runs task t: as a top-N read when the scan has one (plan.TopN),
 // else to its end (run).
 func (w *worker) runTask(ctx context.Context, t plan.Task) (stats.TaskStats, error) {
@@ -75,7 +80,8 @@ func (w *worker) runHead(ctx context.Context, t plan.Task, n int64) (stats.TaskS
 // runTail reads the last n rows of task t. It first reads the last n
 // offsets, [Until-n, Until), building rows. If markers, aborted
 // records, compaction gaps or deleted records left that short of n rows,
-// a probe walks the range below backwards in windows that double in size,
+// a probe walks the range below backwards in windows that double in size
+// (from max(n, minProbeWindow) offsets),
 // counting the rows each holds, until the rows found reach the rows
 // still wanted or the window reaches From; it remembers the offsets of
 // the last rows, so that the next read that builds rows starts at the
@@ -124,7 +130,7 @@ func (w *worker) tailStart(ctx context.Context, t plan.Task, until, want int64, 
 	}
 	remember := want <= maxTailOffsets
 	var last ring
-	window := want
+	window := max(want, minProbeWindow)
 	for hi := until; hi > t.From; window *= 2 {
 		lo := max(t.From, hi-window)
 		r := t.Range

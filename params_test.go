@@ -289,3 +289,46 @@ func TestParameterInjection(t *testing.T) {
 		t.Fatalf("u.v after reopening: %v", rr.Err())
 	}
 }
+
+// TestParametersInCopy: parameters in the query of a COPY — to one file
+// through DuckDB's COPY, and per task through DuckDB batch by batch — are
+// bound as in a query, and the files hold the values.
+func TestParametersInCopy(t *testing.T) {
+	c, _ := paramTopic(t, 30)
+	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	evil := `it's '; DROP TABLE t; --`
+	dir := t.TempDir()
+	file := filepath.Join(dir, "one.parquet")
+	res, err := eng.Exec(ctx, "COPY (SELECT ? AS tag, n FROM kafka(?) WITH (valueFormat='json') WHERE status = ? AND partition = ?) TO '"+file+"' (FORMAT parquet)", evil, "orders", evil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 10 {
+		t.Fatalf("COPY to a file wrote %d rows, want 10", res.Rows)
+	}
+	parts := filepath.Join(dir, "parts")
+	res, err = eng.Exec(ctx, "COPY (SELECT $1 || '!' AS tag, offset FROM kafka($2) WITH (minPartitions = $3)) TO '"+parts+"' (FORMAT parquet, PER_TASK true, PARTITION_BY (tag))", evil, "orders", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 90 || res.Scan == nil || len(res.Scan.Tasks) != 6 {
+		t.Fatalf("per-task COPY wrote %d rows, want 90 in 6 tasks: %+v", res.Rows, res.Scan)
+	}
+	got, _ := lines(t, func() (*kq.Rows, error) {
+		return eng.Query(ctx, "SELECT COUNT(*), MIN(tag) FROM read_parquet(?) WHERE tag = ?", file, evil)
+	})
+	if want := "10|" + evil; strings.Join(got, ",") != want {
+		t.Fatalf("file: %q, want %q", got, want)
+	}
+	got, _ = lines(t, func() (*kq.Rows, error) {
+		return eng.Query(ctx, "SELECT COUNT(*), MIN(tag) FROM read_parquet(?, hive_partitioning = true)", parts+"/**/*.parquet")
+	})
+	if want := "90|" + evil + "!"; strings.Join(got, ",") != want {
+		t.Fatalf("parts: %q, want %q", got, want)
+	}
+}

@@ -65,7 +65,8 @@ func NumParams(stmt Statement) int {
 // The number of values must be NumParams(stmt): "query has 2 parameters,
 // got 1" is a *Error at the first parameter without a value (or the
 // last one, or the statement, when there are too many values). stmt is
-// not modified; the copy shares nothing with it.
+// not modified; the copy shares nothing with it. A statement without
+// parameters, given no values, is returned as is.
 func Bind(stmt Statement, values []*Literal) (Statement, error) {
 	ps := paramsOf(stmt)
 	n := 0

@@ -36,6 +36,13 @@ func Open(opts ...Option) (*Engine, error) {
 	return &Engine{s: s}, nil
 }
 
+// Ping checks, within WithTimeout, that the cluster answers: an
+// unreachable broker or a failed SASL authentication is an error naming
+// the brokers (never a secret). Statements check this themselves when
+// they first need the cluster; Ping is for programs that want to know
+// up front (database/sql's DB.Ping).
+func (e *Engine) Ping(ctx context.Context) error { return publicError(e.s.Ping(ctx)) }
+
 // Close releases the engine's Kafka clients (not one given WithClient) and
 // closes its DuckDB database (a WithDB file keeps everything committed).
 func (e *Engine) Close() error { return e.s.Close() }

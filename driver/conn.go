@@ -41,6 +41,9 @@ func (c *conn) Close() error {
 	return nil
 }
 
+// Ping checks that the cluster answers (kq.Engine.Ping).
+func (c *conn) Ping(ctx context.Context) error { return c.eng.Ping(ctx) }
+
 func (c *conn) Begin() (sqldriver.Tx, error) { return nil, ErrNoTransactions }
 
 func (c *conn) BeginTx(context.Context, sqldriver.TxOptions) (sqldriver.Tx, error) {
@@ -165,6 +168,7 @@ var (
 	_ sqldriver.QueryerContext     = (*conn)(nil)
 	_ sqldriver.ExecerContext      = (*conn)(nil)
 	_ sqldriver.NamedValueChecker  = (*conn)(nil)
+	_ sqldriver.Pinger             = (*conn)(nil)
 	_ sqldriver.StmtQueryContext   = (*stmt)(nil)
 	_ sqldriver.StmtExecContext    = (*stmt)(nil)
 	_ sqldriver.NamedValueChecker  = (*stmt)(nil)

@@ -404,6 +404,14 @@ func TestSASLFromEnvironment(t *testing.T) {
 	}
 	dsn := "kafka://" + c.Brokers() + "?sasl.mechanism=SCRAM-SHA-256&sasl.username=analyst&timeout=5s"
 	t.Setenv(kqdriver.EnvSASLPassword, password)
+	db, err := sql.Open("kq", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	db.Close()
 	if n, err := count(dsn); err != nil || n != 1 {
 		t.Fatalf("password from the environment: %d %v", n, err)
 	}
@@ -417,6 +425,14 @@ func TestSASLFromEnvironment(t *testing.T) {
 	}
 	if _, err := count(dsn); err == nil || strings.Contains(err.Error(), "wrong-one") {
 		t.Fatalf("wrong password: %v", err)
+	}
+	db, err = sql.Open("kq", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(); err == nil || !strings.Contains(err.Error(), "SASL authentication (SCRAM-SHA-256 user analyst)") || strings.Contains(err.Error(), "wrong-one") {
+		t.Fatalf("Ping with the wrong password: %v", err)
 	}
 }
 

@@ -20,7 +20,7 @@ var errorCases = []struct{ query, want string }{
 	{"SELECT a FROM", `1:14: unexpected end of query, expected a table, kafka('topic'), a file or (SELECT ...)`},
 	{"SELECT a FROM kafka('o'", `1:24: unexpected end of query, expected ")"`},
 	{"SELECT a FROM kafka()", `1:15: kafka() needs at least one topic name`},
-	{"SELECT a FROM kafka(1)", `1:21: kafka() takes topic names as string literals, got 1`},
+	{"SELECT a FROM kafka(1)", `1:21: kafka() takes topic names as string literals or parameters, got 1`},
 	{"SELECT a FROM kafka('o') WITH (x)", `1:33: unexpected ")", expected "="`},
 	{"SELECT a FROM kafka('o') WITH (x = )", `1:36: unexpected ")", expected a value (a string, number, TRUE or FALSE)`},
 	{"SELECT a FROM kafka('o') WITH x = 1", `1:31: unexpected "x", expected "("`},

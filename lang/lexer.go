@@ -67,6 +67,7 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Ident", Pattern: `[a-zA-Z_][a-zA-Z0-9_$]*`},
 	{Name: "QIdent", Pattern: `"(?:[^"]|"")*"`},
 	{Name: "String", Pattern: `'(?:[^']|'')*'`},
+	{Name: "Param", Pattern: `\?|\$[0-9]+`}, // a parameter: ? or $1
 	{Name: "Number", Pattern: `(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`},
 	{Name: "Operator", Pattern: `->>|->|::|\|\||<>|!=|==|<=|>=|[-+*/%,.()=<>;\[\]{}:]`},
 })

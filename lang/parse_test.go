@@ -11,6 +11,9 @@ var parseCases = []struct {
 	name, query, want string
 }{
 	// Statements.
+	{"positional params", "SELECT * FROM kafka(?) WITH (valueFormat = ?) WHERE status = ? AND timestamp >= ?", ""},
+	{"numbered params", "SELECT $2 AS a, $1 + $2 FROM kafka('o', $3) WHERE offset BETWEEN $1 AND $2", ""},
+	{"param in copy option", "COPY (SELECT key FROM kafka('o') WHERE partition IN (?, ?)) TO 'x.parquet' (COMPRESSION ?)", ""},
 	{"select count", "SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions = 8)", ""},
 	{"select distinct", "SELECT DISTINCT key FROM kafka('o')", ""},
 	{"select all", "SELECT ALL key FROM kafka('o')", "SELECT key FROM kafka('o')"},

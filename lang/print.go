@@ -20,6 +20,11 @@ type printer struct {
 	opts   RenderOptions
 	err    error
 	marks  []mark // render mode: where each node's text starts
+
+	// params are, in render mode, the statement's numbers of the
+	// parameters rendered as $1, $2, ...; paramNums the reverse.
+	params    []int
+	paramNums map[int]int
 }
 
 // mark records, in render mode, that n's text starts here.
@@ -517,6 +522,10 @@ func (p *printer) table(t TableExpr) {
 		for i, topic := range t.Topics {
 			if i > 0 {
 				p.w(", ")
+			}
+			if i < len(t.TopicParams) && t.TopicParams[i] != nil {
+				p.literal(t.TopicParams[i])
+				continue
 			}
 			p.w(QuoteString(topic))
 		}

@@ -210,16 +210,18 @@ func (s *session) close() {
 }
 
 // Query runs query, which may read srcs as views, and returns its rows. The
-// caller must Release the reader. DuckDB (through duckdb-go) materializes a
+// caller must Release the reader. args are the values of the query's
+// parameters ($1, $2, ...), bound by DuckDB's prepared statement, never
+// spliced into its text. DuckDB (through duckdb-go) materializes a
 // query's result before the first batch is returned, so the sources have
 // been read (or stopped) when Query returns; the returned batches are
 // allocated by duckdb-go, not by an allocator of ours.
-func (d *DB) Query(ctx context.Context, query string, srcs []Source) (array.RecordReader, error) {
+func (d *DB) Query(ctx context.Context, query string, srcs []Source, args ...any) (array.RecordReader, error) {
 	s, err := d.open(ctx, srcs)
 	if err != nil {
 		return nil, err
 	}
-	rr, err := s.arrow.QueryContext(ctx, query)
+	rr, err := s.arrow.QueryContext(ctx, query, args...)
 	if err != nil {
 		err = s.fail(ctx, err)
 		s.close()
@@ -241,8 +243,9 @@ func (d *DB) Query(ctx context.Context, query string, srcs []Source) (array.Reco
 // Exec runs stmt (CREATE TABLE AS, INSERT INTO, COPY ...), which may read
 // srcs as views, in one transaction: when it fails — a source's error,
 // cancellation — nothing it wrote is committed. It returns the number of
-// rows DuckDB reports as changed.
-func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error) {
+// rows DuckDB reports as changed. args are the values of stmt's
+// parameters, as for Query.
+func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source, args ...any) (int64, error) {
 	s, err := d.open(ctx, srcs)
 	if err != nil {
 		return 0, err
@@ -255,7 +258,7 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 		_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
 		return 0, s.fail(ctx, err)
 	}
-	n, err := count(ctx, s.conn, stmt)
+	n, err := count(ctx, s.conn, stmt, args)
 	if err == nil {
 		s.dropViews()
 		if err = s.srcErr; err == nil {
@@ -276,8 +279,8 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 // count runs stmt and returns the row count DuckDB reports for it (its
 // one-row "Count" result; database/sql's RowsAffected is 0 for CREATE
 // TABLE AS and COPY), or 0 for statements without one.
-func count(ctx context.Context, conn *sql.Conn, stmt string) (int64, error) {
-	rows, err := conn.QueryContext(ctx, stmt)
+func count(ctx context.Context, conn *sql.Conn, stmt string, args []any) (int64, error) {
+	rows, err := conn.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return 0, err
 	}

@@ -20,9 +20,20 @@ import (
 type Rows = scan.Reader
 
 // Query runs a statement and streams its rows; the caller must Release
-// them, and releasing early stops the scans. See kq.Engine.Query.
-func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
+// them, and releasing early stops the scans. args are the values of its
+// parameters (bindParams). See kq.Engine.Query.
+func (s *Session) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryStatement(ctx, stmt, args...)
+}
+
+// QueryStatement is Query of a parsed statement, which it does not
+// modify (a Prepared statement runs it again).
+func (s *Session) QueryStatement(ctx context.Context, stmt lang.Statement, args ...any) (Rows, error) {
+	stmt, err := bindParams(stmt, args)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +88,7 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	rr, err := b.db.Query(ctx, b.sql, b.srcs)
+	rr, err := b.db.Query(ctx, b.sql, b.srcs, b.args...)
 	if err != nil {
 		return nil, b.fail(ctx, s, err)
 	}
@@ -144,6 +155,7 @@ type bound struct {
 	streams  []*scan.Stream
 	stmt     lang.Statement
 	rendered *lang.Rendered // sql, with where its parts come from in stmt
+	args     []any          // the values of the parameters of sql
 }
 
 // fail gives an error DuckDB reported for the bound statement a position
@@ -240,6 +252,10 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 		return nil, err
 	}
 	b.sql, b.stmt = b.rendered.SQL, stmt
+	if b.args, err = paramArgs(b.rendered, stmt); err != nil {
+		b.release()
+		return nil, err
+	}
 	return b, nil
 }
 

@@ -97,6 +97,7 @@ func (d *DB) ViewName() string { return fmt.Sprintf("kq_scan_%d", d.views.Add(1)
 // session is one statement's connection with its sources registered.
 type session struct {
 	conn    *sql.Conn
+	dc      *duckdb.Conn // conn's driver connection
 	arrow   *duckdb.Arrow
 	srcs    []Source // our references, released by dropViews
 	release []func()
@@ -138,6 +139,7 @@ func (d *DB) open(ctx context.Context, srcs []Source) (*session, error) {
 	s.conn = conn
 	if err := conn.Raw(func(dc any) error {
 		var err error
+		s.dc, _ = dc.(*duckdb.Conn)
 		s.arrow, err = duckdb.NewArrowFromConn(dc.(driver.Conn))
 		return err
 	}); err != nil {
@@ -209,17 +211,43 @@ func (s *session) close() {
 	}
 }
 
-// Query runs query, which may read srcs as views, and returns its rows. The
-// caller must Release the reader. DuckDB (through duckdb-go) materializes a
-// query's result before the first batch is returned, so the sources have
-// been read (or stopped) when Query returns; the returned batches are
-// allocated by duckdb-go, not by an allocator of ours.
-func (d *DB) Query(ctx context.Context, query string, srcs []Source) (array.RecordReader, error) {
+// Query runs query, which may read srcs as views, with args bound to its
+// parameters, and returns its rows, streamed: DuckDB runs the query as
+// the reader asks for batches, so the first batch arrives as soon as
+// DuckDB has produced it and DuckDB holds no more of the result than its
+// streaming buffer (a sort or an aggregate still holds its state, within
+// the memory limit, spilling beyond it). The sources are read while the
+// result is. The caller must Release the reader; releasing it before its
+// end, or cancelling ctx, stops DuckDB and releases the sources (which
+// stops a scan). When the result ends its sources have been released,
+// and Err holds a source's own error when one ended it. The batches are
+// allocated by DuckDB, not by an allocator of ours.
+//
+// Should duckdb-go's internals not be those this package reads (see
+// handles.go), Query falls back to duckdb-go's Arrow reader, which
+// materializes the result first.
+func (d *DB) Query(ctx context.Context, query string, srcs []Source, args ...any) (array.RecordReader, error) {
 	s, err := d.open(ctx, srcs)
 	if err != nil {
 		return nil, err
 	}
-	rr, err := s.arrow.QueryContext(ctx, query)
+	r, ok, err := s.stream(ctx, query, args)
+	if err != nil {
+		err = s.fail(ctx, err)
+		s.close()
+		return nil, err
+	}
+	if ok {
+		return r, nil
+	}
+	return s.materialized(ctx, query, args)
+}
+
+// materialized runs query through duckdb-go's Arrow reader, which
+// materializes the result before returning: the sources are read (or
+// stopped) when it returns.
+func (s *session) materialized(ctx context.Context, query string, args []any) (array.RecordReader, error) {
+	rr, err := s.arrow.QueryContext(ctx, query, args...)
 	if err != nil {
 		err = s.fail(ctx, err)
 		s.close()
@@ -293,7 +321,8 @@ func count(ctx context.Context, conn *sql.Conn, stmt string) (int64, error) {
 	return n, rows.Err()
 }
 
-// result is DuckDB's record reader plus the connection it holds.
+// result is duckdb-go's materialized record reader plus the connection it
+// holds.
 type result struct {
 	rr   array.RecordReader
 	s    *session

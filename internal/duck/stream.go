@@ -241,7 +241,7 @@ func (r *streamed) finish(err error) {
 	case r.ctxErr() != nil:
 		err = r.ctxErr()
 	default:
-		err = sqlError(err)
+		err = sqlError(r.s.db.outOfMemory(err))
 	}
 	r.errMu.Lock()
 	r.err = err

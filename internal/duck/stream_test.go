@@ -201,6 +201,7 @@ func TestQueryCancelMidStream(t *testing.T) {
 	defer db.Close()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	g := &genReader{mem: mem, batches: 100000, rows: 1024, payload: "x"}
 	rr, err := db.Query(ctx, `SELECT "offset", payload FROM v`, []Source{{Name: "v", Reader: g}})
 	if err != nil {

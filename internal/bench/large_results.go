@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,26 +119,26 @@ func firstOutput(runs []runResult) time.Duration {
 }
 
 // largeResultTargets are the targets of kq-filter and kq-orderby that
-// one report can check: kq-filter's peak RSS under MaxRSS is among
+// one report can check (kq-filter's peak RSS under MaxRSS is among
 // Targets' RSS rows already; its flatness from 2M to 10M records compares
-// two reports (docs/BENCHMARKS.md). kq-orderby's peak RSS is reported
-// against its memory limit: "near" it, within 1.5× of the limit plus the
-// 100 MiB kq holds besides DuckDB (scan buffers, Go heap, DuckDB itself).
+// two reports, docs/BENCHMARKS.md): kq-filter's first row arrives before
+// half its run, and kq-orderby's peak RSS is near its memory limit —
+// under the limit plus MaxRSS, the bound of everything else a streaming
+// kq process holds (the binary and DuckDB's start, about 115 MiB; scan
+// buffers; the Go heap).
 func (r *Report) largeResultTargets() []Target {
 	var out []Target
 	for _, res := range r.Results {
 		switch res.Name {
 		case "kq-filter":
 			if res.FirstOutput > 0 {
-				out = append(out, Target{What: "kq-filter first row before the scan ends", Got: fmt.Sprintf("%.2f s of %.2f s", res.FirstOutput.Seconds(), res.Median.Seconds()), Met: res.FirstOutput < res.Median/2})
+				out = append(out, Target{What: "kq-filter first row within the first half of its run", Got: fmt.Sprintf("%.2f s of %.2f s", res.FirstOutput.Seconds(), res.Median.Seconds()), Met: res.FirstOutput < res.Median/2})
 			}
 		case "kq-orderby":
 			limit, _ := strconv.ParseInt(strings.TrimSuffix(OrderByMemoryLimit, "MB"), 10, 64)
-			bound := limit*1_000_000*3/2 + 100<<20
-			out = append(out, Target{What: fmt.Sprintf("kq-orderby peak RSS near --memory-limit %s (< %d MiB)", OrderByMemoryLimit, bound>>20), Got: fmt.Sprintf("%d MiB", res.MaxRSS>>20), Met: res.MaxRSS > 0 && res.MaxRSS < bound})
+			bound := limit*1_000_000 + MaxRSS
+			out = append(out, Target{What: fmt.Sprintf("kq-orderby peak RSS near --memory-limit %s (< the limit + %d MiB = %d MiB)", OrderByMemoryLimit, MaxRSS>>20, bound>>20), Got: fmt.Sprintf("%d MiB", res.MaxRSS>>20), Met: res.MaxRSS > 0 && res.MaxRSS < bound})
 		}
 	}
 	return out
 }
-
-var _ io.Writer = (*lineCounter)(nil)

@@ -55,15 +55,7 @@ func (s *Session) describeQuery(ctx context.Context, d *lang.Describe) (Rows, er
 	for _, sc := range pq.Scans {
 		sc.Limit = 0
 	}
-	b, err := s.bind(ctx, pq, d)
-	if err != nil {
-		return nil, err
-	}
-	rr, err := b.db.Query(ctx, b.sql, b.srcs, b.args...)
-	if err != nil {
-		return nil, err
-	}
-	return withStats(rr, b.merged()), nil
+	return s.duckRows(ctx, pq, d)
 }
 
 // showTopics lists the cluster's topics (internal ones left out), one row

@@ -72,8 +72,10 @@ func TestCastBlobToText(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.sql, err)
 		}
-		if native := rr.Stats() == nil; native != tc.native {
-			t.Errorf("%s: streamed from the scan %v, want %v", tc.sql, native, tc.native)
+		// The scan alone (native) or DuckDB: both stream, so neither has
+		// statistics before the rows are read.
+		if rr.Stats() != nil {
+			t.Errorf("%s (native %v): rows computed before Query returned, want them streamed", tc.sql, tc.native)
 		}
 		got := cells(t, rr)
 		rr.Release()

@@ -361,9 +361,9 @@ func TestNativeJSONProjection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Streamed from the scan: its statistics exist only once the
-		// rows are read (DuckDB's result is computed before Query
-		// returns).
+		// Streamed: the statistics exist only once the rows are read
+		// (from the scan, or, as DuckDB's results stream too, from
+		// DuckDB).
 		native := rr.Stats() == nil
 		var names []string
 		for _, fl := range rr.Schema().Fields() {

@@ -76,8 +76,11 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("duckdb: open %s: %w", path, err)
 	}
 	d := &DB{connector: c, db: sql.OpenDB(c), tempDir: dir}
-	if d.memoryLimit, err = o.settings(context.Background(), d.db, dir); err == nil {
-		err = registerText(context.Background(), d.db)
+	ctx := context.Background()
+	if err = o.settings(ctx, d.db, dir); err == nil {
+		if err = registerText(ctx, d.db); err == nil {
+			d.memoryLimit, err = d.Setting(ctx, "memory_limit")
+		}
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("duckdb: %w", err), d.Close())

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/kq-sql/kq/lang"
@@ -34,25 +35,50 @@ func WithMemoryLimit(bytes int64) Option {
 }
 
 // settings applies o and the temporary directory dir to the database db
-// opened: both are global settings of the database, set once. It returns
-// the memory limit in force as DuckDB spells it ("200.0 MiB").
-func (o *options) settings(ctx context.Context, db *sql.DB, dir string) (string, error) {
+// opened: both are global settings of the database, set once.
+func (o *options) settings(ctx context.Context, db *sql.DB, dir string) error {
 	// temp_directory defaults to ".tmp" in the working directory for an
 	// in-memory database (<file>.tmp beside a file): kq spills into a
 	// directory of its own instead, removed at Close.
 	if _, err := db.ExecContext(ctx, "SET temp_directory = "+lang.QuoteString(dir)); err != nil {
-		return "", fmt.Errorf("set temp_directory: %w", err)
+		return fmt.Errorf("set temp_directory: %w", err)
 	}
 	if o.memoryLimit > 0 {
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = '%dB'", o.memoryLimit)); err != nil {
-			return "", fmt.Errorf("set memory_limit to %d bytes: %w", o.memoryLimit, sqlError(err))
+			return fmt.Errorf("set memory_limit to %d bytes: %w", o.memoryLimit, sqlError(err))
 		}
 	}
-	var limit string
-	if err := db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&limit); err != nil {
-		return "", fmt.Errorf("read memory_limit: %w", err)
+	return nil
+}
+
+// Setting returns the value of DuckDB's setting name as DuckDB prints it
+// (current_setting). It reads it through Arrow: duckdb-go's database/sql
+// scan of a VARCHAR trips Go's checkptr under -race (vector_getters.go,
+// getBytes), so kq reads no text through database/sql.
+func (d *DB) Setting(ctx context.Context, name string) (string, error) {
+	rr, err := d.Query(ctx, "SELECT CAST(current_setting(?) AS VARCHAR)", nil, name)
+	if err != nil {
+		return "", err
 	}
-	return limit, nil
+	defer rr.Release()
+	var v string
+	n := 0
+	for rr.Next() {
+		col, ok := rr.RecordBatch().Column(0).(*array.String)
+		if !ok {
+			return "", fmt.Errorf("setting %s came back as %s", name, rr.RecordBatch().Column(0).DataType())
+		}
+		for i := range col.Len() {
+			v, n = strings.Clone(col.Value(i)), n+1 // the batch is released by Next
+		}
+	}
+	if err := rr.Err(); err != nil {
+		return "", err
+	}
+	if n != 1 {
+		return "", fmt.Errorf("setting %s: %d rows", name, n)
+	}
+	return v, nil
 }
 
 // newTempDir makes the DB's private temporary directory.

@@ -21,8 +21,8 @@ func TestTempDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := db.TempDir()
-	var got string
-	if err := db.SQL().QueryRow(`SELECT current_setting('temp_directory')`).Scan(&got); err != nil {
+	got, err := db.Setting(context.Background(), "temp_directory")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got != dir {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,9 @@ type streamed struct {
 // result, with args bound to its parameters. ok is false when duckdb-go's
 // internals are not those handles expects; nothing has run then.
 func (s *session) stream(ctx context.Context, query string, args []any) (r *streamed, ok bool, err error) {
+	if s.dc == nil {
+		return nil, false, nil
+	}
 	conn, err := connHandle(s.dc)
 	if err != nil {
 		return nil, false, nil
@@ -89,7 +93,11 @@ func (s *session) stream(ctx context.Context, query string, args []any) (r *stre
 		msg := mapping.PendingError(pending)
 		mapping.DestroyPending(&pending)
 		_ = stmt.Close()
-		return nil, true, duckError(msg, duckdb.ErrorTypeInvalid)
+		t := duckdb.ErrorTypeInvalid
+		if strings.HasPrefix(msg, "Out of Memory Error") {
+			t = duckdb.ErrorTypeOutOfMemory
+		}
+		return nil, true, duckError(msg, t)
 	}
 	ictx, cancel := context.WithCancel(ctx)
 	r = &streamed{s: s, stmt: stmt, cancel: cancel, stopIn: interrupter(ictx, conn), ctxErr: ctx.Err}

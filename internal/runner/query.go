@@ -102,8 +102,10 @@ func (s *Session) duckRows(ctx context.Context, pq *plan.Query, stmt lang.Statem
 	}
 	rr, err := b.db.Query(ctx, b.sql, b.srcs, b.args...)
 	if err != nil {
+		// The error's hint may list the topics: ctx must still be live.
+		err = b.fail(ctx, s, err)
 		cancel()
-		return nil, b.fail(ctx, s, err)
+		return nil, err
 	}
 	r := &streamedRows{rr: rr, b: b, cancel: cancel, fail: func(err error) error { return b.fail(ctx, s, err) }}
 	r.refs.Store(1)

@@ -53,6 +53,39 @@ func ExampleEngine_Query() {
 	// shipped 52068
 }
 
+func ExampleEngine_Prepare() {
+	ctx := context.Background()
+	eng, done := openDemo(ctx)
+	defer done()
+
+	// Parsed once; each run binds its values and plans with the offsets
+	// of that moment. The values are never spliced into the SQL.
+	st, err := eng.Prepare(ctx, `
+		SELECT COUNT(*) AS orders
+		FROM kafka($1) WITH (valueFormat='json')
+		WHERE status = $2 AND partition = $3`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	for _, status := range []string{"paid", "shipped"} {
+		rr, err := st.Query(ctx, "orders", status, 0)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for rr.Next() {
+			fmt.Println(status, rr.RecordBatch().Column(0).ValueStr(0))
+		}
+		if err := rr.Err(); err != nil {
+			log.Fatal(err)
+		}
+		rr.Release()
+	}
+	// Output:
+	// paid 30189
+	// shipped 29963
+}
+
 func ExampleEngine_Explain() {
 	ctx := context.Background()
 	eng, done := openDemo(ctx)

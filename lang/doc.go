@@ -22,8 +22,15 @@
 // not reserved; value.amount is a qualified identifier. Functions kq does
 // not know pass through as *Call.
 //
+// Parameters, ? (numbered in order) or $n, are Literals of kind LitParam;
+// they may stand in expressions, for a topic name (kafka(?)) and for an
+// option value. NumParams counts what a statement takes, and Bind returns
+// a copy bound to values: topic and option parameters replaced, those in
+// expressions carrying their value (Literal.Bound) for planning.
+//
 // Render prints a statement for DuckDB with every identifier and string
-// quoted and each kafka(...) source replaced by the caller's text.
+// quoted, each kafka(...) source replaced by the caller's text and every
+// parameter as $k (Rendered.Params says which), never its value.
 // Children, Inspect, KafkaSources, Columns and Conjuncts walk the tree.
 //
 // The package knows nothing about Kafka or execution; package plan gives the

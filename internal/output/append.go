@@ -1,6 +1,7 @@
 package output
 
 import (
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -279,7 +280,7 @@ func jsonOf(a arrow.Array) jsonFunc {
 		*array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
 		// Their text is a JSON number (or true/false).
 		return bareJSON(textOf(a))
-	case *array.Float16, *array.Float32, *array.Float64:
+	case *array.Float16, *array.Float32:
 		text := textOf(a)
 		return func(dst []byte, i int) []byte {
 			start := len(dst)
@@ -296,6 +297,19 @@ func jsonOf(a arrow.Array) jsonFunc {
 			}
 			return dst
 		}
+	case *array.Float64:
+		nulls := a.NullN() > 0
+		return func(dst []byte, i int) []byte {
+			if nulls && a.IsNull(i) {
+				return append(dst, "null"...)
+			}
+			v := a.Value(i)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				dst = append(dst, '"')
+				return append(appendFloat(dst, v, 64), '"')
+			}
+			return appendFloat(dst, v, 64)
+		}
 	case *array.String:
 		nulls := a.NullN() > 0
 		return func(dst []byte, i int) []byte {
@@ -310,22 +324,17 @@ func jsonOf(a arrow.Array) jsonFunc {
 			if nulls && a.IsNull(i) {
 				return append(dst, "null"...)
 			}
-			if v := a.Value(i); utf8.Valid(v) {
-				return appendJSONString(dst, v)
-			}
-			// "\x" and hex: the backslash escaped.
-			dst = append(dst, '"', '\\')
-			dst = appendBytesText(dst, a.Value(i))
-			return append(dst, '"')
+			return appendJSONBlob(dst, a.Value(i))
 		}
 	case *array.Timestamp:
-		text := textOf(a)
+		tf := newTimeFormat(a.DataType().(*arrow.TimestampType).Unit)
+		nulls := a.NullN() > 0
 		return func(dst []byte, i int) []byte {
-			dst = append(dst, '"')
-			dst, ok := text(dst, i)
-			if !ok {
-				return append(dst[:len(dst)-1], "null"...)
+			if nulls && a.IsNull(i) {
+				return append(dst, "null"...)
 			}
+			dst = append(dst, '"')
+			dst = tf.appendTimestamp(dst, int64(a.Value(i)))
 			return append(dst, '"')
 		}
 	case *array.Dictionary:
@@ -491,6 +500,22 @@ func jsonSafe(s []byte) bool {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// appendJSONBlob appends a BLOB as a JSON string of its text: b when b is
+// valid UTF-8 (escaped), else "\x" and hex.
+func appendJSONBlob(dst, b []byte) []byte {
+	var high byte
+	for _, c := range b {
+		high |= c
+	}
+	if high >= utf8.RuneSelf && !utf8.Valid(b) {
+		// "\x" and hex: the backslash escaped.
+		dst = append(dst, '"', '\\')
+		dst = appendBytesText(dst, b)
+		return append(dst, '"')
+	}
+	return appendJSONString(dst, b)
+}
 
 // appendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json's Marshal escapes strings.

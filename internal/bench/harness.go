@@ -101,6 +101,9 @@ type measurement struct {
 	what  string
 	argv  []string
 	check func(stdout []byte) error
+	// sink, instead of check, receives stdout as it is written (a dump
+	// is too large to hold); its Close returns the check's result.
+	sink  func() dumpSink
 	after func() error // untimed, after each run (readback checks, cleanup)
 	runs  []runResult
 }
@@ -212,7 +215,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 func (c *Config) want(name string) bool {
-	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro")
+	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro") || isExtraDump(name)
 	if extra && c.Extra && len(c.Only) == 0 {
 		return true
 	}
@@ -320,6 +323,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		})
 	}
 	ms = append(ms, c.avroMeasurements(hello)...)
+	ms = append(ms, c.dumpMeasurements(addr)...)
 	if len(ms) == 0 {
 		return nil, errors.New("bench: nothing to measure")
 	}
@@ -386,6 +390,11 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var sink dumpSink
+	if m.sink != nil {
+		sink = m.sink()
+		cmd.Stdout = sink
+	}
 	start := time.Now()
 	err := cmd.Run()
 	r.Wall = time.Since(start)
@@ -401,7 +410,11 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 		r.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
 	}
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	if err := m.check(stdout.Bytes()); err != nil {
+	if sink != nil {
+		if err := sink.Close(); err != nil {
+			return r, err
+		}
+	} else if err := m.check(stdout.Bytes()); err != nil {
 		return r, err
 	}
 	if m.after != nil {
@@ -437,6 +450,9 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		raw, kcat := "raw", "kcat"
 		if strings.HasSuffix(out[i].Name, "-avro") {
 			raw, kcat = "raw-avro", "kcat-avro"
+		}
+		if isDump(out[i].Name) {
+			kcat = "kcat-dump"
 		}
 		if r := rate[raw]; r > 0 {
 			out[i].VsRaw = out[i].RowsPS / r

@@ -49,9 +49,10 @@ demo: build
 	./$(BIN) --demo "$(DEMO_QUERY)"
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
-## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY and Parquet
-## export, RUNS runs each (median), every count checked; CPU profiles of
-## kq's three queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
+## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
+## export and text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table),
+## RUNS runs each (median), every count checked; CPU profiles of kq's
+## queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3
 bench: build

@@ -128,18 +128,8 @@ func textOf(a arrow.Array) textFunc {
 			}
 			return appendFloat(dst, a.Value(i), 64), true
 		}
-	case *array.Decimal32:
-		scale := a.DataType().(*arrow.Decimal32Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal64:
-		scale := a.DataType().(*arrow.Decimal64Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal128:
-		scale := a.DataType().(*arrow.Decimal128Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal256:
-		scale := a.DataType().(*arrow.Decimal256Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		return decimalText(a)
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
 		tf := newTimeFormat(unit)

@@ -74,7 +74,7 @@ func TestDecimalText(t *testing.T) {
 			// Beyond int64: the fallback.
 			b.Append(decimal128.New(v>>40, r.Uint64()))
 		}
-		b.Append(decimal128.New(0, 1<<63))   // 2^63, just past int64
+		b.Append(decimal128.New(0, 1<<63))    // 2^63, just past int64
 		b.Append(decimal128.New(-1, 1<<63-1)) // -2^63-1
 		b.AppendNull()
 		a := b.NewDecimal128Array()

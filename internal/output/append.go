@@ -145,7 +145,7 @@ func textOf(a arrow.Array) textFunc {
 			if a.IsNull(i) {
 				return dst, false
 			}
-			return a.Value(i).ToTime().UTC().AppendFormat(dst, time.DateOnly), true
+			return appendDate(dst, int64(a.Value(i))), true
 		}
 	case *array.Date64:
 		return func(dst []byte, i int) ([]byte, bool) {

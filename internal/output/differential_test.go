@@ -115,7 +115,14 @@ func genValue(r *rand.Rand, b array.Builder, nulls bool) {
 		}
 		b.Append(arrow.Timestamp(ts / unitDivisor(b.Type().(*arrow.TimestampType).Unit)))
 	case *array.Date32Builder:
-		b.Append(arrow.Date32(r.IntN(200000) - 100000))
+		switch r.IntN(4) {
+		case 0: // around 0000-01-01 and 9999-12-31, where the digits stop
+			b.Append(arrow.Date32([]int{-719528, 2932896}[r.IntN(2)] + r.IntN(21) - 10))
+		case 1:
+			b.Append(arrow.Date32(r.IntN(8_000_000) - 4_000_000))
+		default:
+			b.Append(arrow.Date32(r.IntN(200000) - 100000))
+		}
 	case *array.Time64Builder:
 		b.Append(arrow.Time64(r.Int64N(86400_000_000)))
 	case *array.DurationBuilder:

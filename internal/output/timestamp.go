@@ -117,6 +117,21 @@ func (tf *timeFormat) setClock(sec int64) {
 	tf.sec, tf.ok = sec, true
 }
 
+// appendDate appends the date days after 1970-01-01 as YYYY-MM-DD
+// (years 0–9999 from digits, others through time.Time.AppendFormat).
+func appendDate(dst []byte, days int64) []byte {
+	const minDay, maxDay = minFastSec / 86400, maxFastSec / 86400
+	if days < minDay || days > maxDay {
+		return time.Unix(days*86400, 0).UTC().AppendFormat(dst, time.DateOnly)
+	}
+	year, month, day := civil(days)
+	return append(dst,
+		digitPairs[2*(year/100)], digitPairs[2*(year/100)+1],
+		digitPairs[2*(year%100)], digitPairs[2*(year%100)+1], '-',
+		digitPairs[2*month], digitPairs[2*month+1], '-',
+		digitPairs[2*day], digitPairs[2*day+1])
+}
+
 // digitPairs holds "00" to "99": digitPairs[2*n:2*n+2] is n in two digits.
 const digitPairs = "00010203040506070809" +
 	"10111213141516171819" +

@@ -74,6 +74,7 @@ fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/avro
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/protobuf
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendText$$' -fuzztime 10s ./internal/decode
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendFloat$$' -fuzztime 10s ./internal/output
 
 clean:
 	rm -rf bin

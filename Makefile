@@ -66,7 +66,7 @@ bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench '^BenchmarkDecode$$' -benchmem ./internal/decode/avro ./internal/decode/protobuf
 
 ## fuzz-short: 10 s of each fuzz target (parser; planner rules; the JSON,
-## Avro and Protobuf decoders), for check
+## Avro and Protobuf decoders; the text of BLOBs and of floats), for check
 fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./internal/plan

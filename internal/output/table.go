@@ -58,14 +58,21 @@ func (b *rowBlock) cell(k int) []byte {
 	return b.buf[start:b.ends[k]]
 }
 
-// add renders row i of the columns into the block.
-func (b *rowBlock) add(cols []textFunc, i int) {
-	for _, text := range cols {
+// add renders row i of the columns into the block. plain[c] is set when
+// column c's text is always printable ASCII (plainText): its width is its
+// length, unchecked.
+func (b *rowBlock) add(cols []textFunc, plain []bool, i int) {
+	for c, text := range cols {
 		start := len(b.buf)
 		var ok bool
 		b.buf, ok = text(b.buf, i)
 		if !ok {
 			b.buf = append(b.buf, "NULL"...)
+		}
+		if plain[c] {
+			b.ends = append(b.ends, len(b.buf))
+			b.widths = append(b.widths, len(b.buf)-start)
+			continue
 		}
 		width := asciiWidth(b.buf[start:])
 		if width < 0 { // control characters or non-ASCII: the slow way
@@ -138,8 +145,10 @@ func displayWidth(b []byte) int {
 
 func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) {
 	tw := &tableWriter{w: newTextBuffer(w), names: header(rr)}
+	var plain []bool
 	for _, f := range rr.Schema().Fields() {
 		tw.right = append(tw.right, numeric(f.Type))
+		plain = append(plain, plainText(f.Type))
 	}
 	if maxRows > 0 {
 		tw.head, tw.tail = (maxRows+1)/2, maxRows/2
@@ -160,12 +169,12 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 				if tw.tail > 0 {
 					slot := &tw.ring[tw.seen%int64(tw.tail)]
 					slot.reset()
-					slot.add(cols, i)
+					slot.add(cols, plain, i)
 				}
 				tw.seen++
 				continue
 			}
-			tw.block.add(cols, i)
+			tw.block.add(cols, plain, i)
 			if tw.block.rows(ncols) == TableBlockRows {
 				tw.flushBlock()
 				if err := tw.w.rowDone(); err != nil {

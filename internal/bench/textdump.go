@@ -12,7 +12,7 @@ import (
 // CSV and NDJSON (kq-dump-csv, kq-dump-ndjson; with Extra also JSON and
 // the table, kq-dump-json and kq-dump-table), and kcat printing every
 // record's key, partition, offset, timestamp and value (kcat-dump). The
-// output streams into a checker (dumpCheck) rather than into memory:
+// output streams into a checker (dump_check.go) rather than into memory:
 // every line or row is counted, and every dumpSample-th row is compared
 // field by field with the generator.
 

@@ -49,9 +49,10 @@ demo: build
 	./$(BIN) --demo "$(DEMO_QUERY)"
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
-## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY and Parquet
-## export, RUNS runs each (median), every count checked; CPU profiles of
-## kq's three queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
+## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
+## export and text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table),
+## RUNS runs each (median), every count checked; CPU profiles of kq's
+## queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3
 bench: build
@@ -65,7 +66,7 @@ bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench '^BenchmarkDecode$$' -benchmem ./internal/decode/avro ./internal/decode/protobuf
 
 ## fuzz-short: 10 s of each fuzz target (parser; planner rules; the JSON,
-## Avro and Protobuf decoders), for check
+## Avro and Protobuf decoders; the text of BLOBs and of floats), for check
 fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10s ./lang
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzOptimize$$' -fuzztime 10s ./internal/plan
@@ -73,6 +74,7 @@ fuzz-short:
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/avro
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/decode/protobuf
 	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendText$$' -fuzztime 10s ./internal/decode
+	$(GO) test $(TAGFLAGS) -run '^$$' -fuzz '^FuzzAppendFloat$$' -fuzztime 10s ./internal/output
 
 clean:
 	rm -rf bin

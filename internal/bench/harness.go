@@ -106,6 +106,9 @@ type measurement struct {
 	// stdout's line count and its first bytes (lineCounter); the run
 	// also notes the time to the first byte of output.
 	lines func(n int64, head []byte) error
+	// sink, instead of check, receives stdout as it is written (a dump
+	// is too large to hold); its Close returns the check's result.
+	sink  func() dumpSink
 	after func() error // untimed, after each run (readback checks, cleanup)
 	runs  []runResult
 }
@@ -224,7 +227,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 func (c *Config) want(name string) bool {
-	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro")
+	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro") || isExtraDump(name)
 	if extra && c.Extra && len(c.Only) == 0 {
 		return true
 	}
@@ -333,6 +336,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 	}
 	ms = append(ms, c.largeResultMeasurements(addr)...)
 	ms = append(ms, c.avroMeasurements(hello)...)
+	ms = append(ms, c.dumpMeasurements(addr)...)
 	if len(ms) == 0 {
 		return nil, errors.New("bench: nothing to measure")
 	}
@@ -399,6 +403,11 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var sink dumpSink
+	if m.sink != nil {
+		sink = m.sink()
+		cmd.Stdout = sink
+	}
 	start := time.Now()
 	counted := &lineCounter{start: start}
 	if m.lines != nil {
@@ -419,9 +428,12 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 		r.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
 	}
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	if m.lines != nil {
+	switch {
+	case m.lines != nil:
 		err = m.lines(counted.lines, counted.head)
-	} else {
+	case sink != nil:
+		err = sink.Close()
+	default:
 		err = m.check(stdout.Bytes())
 	}
 	if err != nil {
@@ -461,6 +473,9 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		raw, kcat := "raw", "kcat"
 		if strings.HasSuffix(out[i].Name, "-avro") {
 			raw, kcat = "raw-avro", "kcat-avro"
+		}
+		if isDump(out[i].Name) {
+			kcat = "kcat-dump"
 		}
 		if r := rate[raw]; r > 0 {
 			out[i].VsRaw = out[i].RowsPS / r

@@ -9,7 +9,8 @@ import (
 	"strconv"
 )
 
-// profile runs BenchmarkEngine's cases once each under the CPU profiler
+// profile runs BenchmarkEngine's cases and BenchmarkTextDump's csv case
+// once each under the CPU profiler
 // (the test binary c.TestBin, against the broker at addr) and writes each
 // profile and its `go tool pprof -top` into c.ProfileDir. It returns the
 // files written.
@@ -18,13 +19,19 @@ func (c *Config) profile(ctx context.Context, addr string, bytes int64) ([]strin
 		return nil, err
 	}
 	var files []string
-	for _, name := range []string{"count", "groupby", "parquet"} {
-		if !c.want("kq-" + name) {
+	for _, p := range []struct{ name, measurement, bench string }{
+		{"count", "kq-count", "^BenchmarkEngine/count$"},
+		{"groupby", "kq-groupby", "^BenchmarkEngine/groupby$"},
+		{"parquet", "kq-parquet", "^BenchmarkEngine/parquet$"},
+		{"dump-csv", "kq-dump-csv", "^BenchmarkTextDump/csv$"},
+	} {
+		name := p.name
+		if !c.want(p.measurement) {
 			continue
 		}
 		prof := filepath.Join(c.ProfileDir, name+".cpu.prof")
 		cmd := exec.CommandContext(ctx, c.TestBin, "-test.run", "^$",
-			"-test.bench", "^BenchmarkEngine/"+name+"$", "-test.benchtime", "1x",
+			"-test.bench", p.bench, "-test.benchtime", "1x",
 			"-test.cpuprofile", prof)
 		cmd.Env = append(os.Environ(), "KQ_BENCH_BROKERS="+addr, "KQ_BENCH_TOPIC="+c.Topic,
 			"KQ_BENCH_N="+strconv.FormatInt(c.N, 10), "KQ_BENCH_BYTES="+strconv.FormatInt(bytes, 10))

@@ -40,6 +40,9 @@ func mix(x uint64) uint64 {
 // results.
 func Status(i int64) string { return statuses[mix(uint64(i))>>32%uint64(len(statuses))] }
 
+// Country returns the country field of record i.
+func Country(i int64) string { return countries[mix(uint64(i))>>40%uint64(len(countries))] }
+
 // OrderKey appends the key of record i (a customer id such as "c-0042")
 // to dst.
 func OrderKey(dst []byte, i int64) []byte {
@@ -68,7 +71,7 @@ func OrderValue(dst []byte, i int64) []byte {
 	dst = append(dst, `,"status":"`...)
 	dst = append(dst, statuses[h>>32%uint64(len(statuses))]...)
 	dst = append(dst, `","country":"`...)
-	dst = append(dst, countries[h>>40%uint64(len(countries))]...)
+	dst = append(dst, Country(i)...)
 	dst = append(dst, `","created_at":"`...)
 	dst = epoch.Add(time.Duration(i)*time.Second).AppendFormat(dst, time.RFC3339)
 	return append(dst, `"}`...)
@@ -101,7 +104,7 @@ func OrderAvro(dst []byte, i int64) []byte {
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(float64(cents)/100))
 	status := statuses[h>>32%uint64(len(statuses))]
 	dst = append(binary.AppendVarint(dst, int64(len(status))), status...)
-	country := countries[h>>40%uint64(len(countries))]
+	country := Country(i)
 	dst = append(binary.AppendVarint(dst, int64(len(country))), country...)
 	return binary.AppendVarint(dst, epoch.Add(time.Duration(i)*time.Second).UnixMilli())
 }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -127,34 +128,24 @@ func textOf(a arrow.Array) textFunc {
 			}
 			return appendFloat(dst, a.Value(i), 64), true
 		}
-	case *array.Decimal32:
-		scale := a.DataType().(*arrow.Decimal32Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal64:
-		scale := a.DataType().(*arrow.Decimal64Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal128:
-		scale := a.DataType().(*arrow.Decimal128Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
-	case *array.Decimal256:
-		scale := a.DataType().(*arrow.Decimal256Type).Scale
-		return stringText(a, func(i int) string { return a.Value(i).ToString(scale) })
+	case *array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
+		return decimalText(a)
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
-		tf := newTimeFormat(timeLayout(unit))
+		tf := newTimeFormat(unit)
 		nulls := a.NullN() > 0
 		return func(dst []byte, i int) ([]byte, bool) {
 			if nulls && a.IsNull(i) {
 				return dst, false
 			}
-			return tf.appendTimestamp(dst, int64(a.Value(i)), unit), true
+			return tf.appendTimestamp(dst, int64(a.Value(i))), true
 		}
 	case *array.Date32:
 		return func(dst []byte, i int) ([]byte, bool) {
 			if a.IsNull(i) {
 				return dst, false
 			}
-			return a.Value(i).ToTime().UTC().AppendFormat(dst, time.DateOnly), true
+			return appendDate(dst, int64(a.Value(i))), true
 		}
 	case *array.Date64:
 		return func(dst []byte, i int) ([]byte, bool) {
@@ -279,7 +270,7 @@ func jsonOf(a arrow.Array) jsonFunc {
 		*array.Decimal32, *array.Decimal64, *array.Decimal128, *array.Decimal256:
 		// Their text is a JSON number (or true/false).
 		return bareJSON(textOf(a))
-	case *array.Float16, *array.Float32, *array.Float64:
+	case *array.Float16, *array.Float32:
 		text := textOf(a)
 		return func(dst []byte, i int) []byte {
 			start := len(dst)
@@ -296,6 +287,19 @@ func jsonOf(a arrow.Array) jsonFunc {
 			}
 			return dst
 		}
+	case *array.Float64:
+		nulls := a.NullN() > 0
+		return func(dst []byte, i int) []byte {
+			if nulls && a.IsNull(i) {
+				return append(dst, "null"...)
+			}
+			v := a.Value(i)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				dst = append(dst, '"')
+				return append(appendFloat(dst, v, 64), '"')
+			}
+			return appendFloat(dst, v, 64)
+		}
 	case *array.String:
 		nulls := a.NullN() > 0
 		return func(dst []byte, i int) []byte {
@@ -310,22 +314,17 @@ func jsonOf(a arrow.Array) jsonFunc {
 			if nulls && a.IsNull(i) {
 				return append(dst, "null"...)
 			}
-			if v := a.Value(i); utf8.Valid(v) {
-				return appendJSONString(dst, v)
-			}
-			// "\x" and hex: the backslash escaped.
-			dst = append(dst, '"', '\\')
-			dst = appendBytesText(dst, a.Value(i))
-			return append(dst, '"')
+			return appendJSONBlob(dst, a.Value(i))
 		}
 	case *array.Timestamp:
-		text := textOf(a)
+		tf := newTimeFormat(a.DataType().(*arrow.TimestampType).Unit)
+		nulls := a.NullN() > 0
 		return func(dst []byte, i int) []byte {
-			dst = append(dst, '"')
-			dst, ok := text(dst, i)
-			if !ok {
-				return append(dst[:len(dst)-1], "null"...)
+			if nulls && a.IsNull(i) {
+				return append(dst, "null"...)
 			}
+			dst = append(dst, '"')
+			dst = tf.appendTimestamp(dst, int64(a.Value(i)))
 			return append(dst, '"')
 		}
 	case *array.Dictionary:
@@ -492,6 +491,22 @@ func jsonSafe(s []byte) bool {
 
 const hexDigits = "0123456789abcdef"
 
+// appendJSONBlob appends a BLOB as a JSON string of its text: b when b is
+// valid UTF-8 (escaped), else "\x" and hex.
+func appendJSONBlob(dst, b []byte) []byte {
+	var high byte
+	for _, c := range b {
+		high |= c
+	}
+	if high >= utf8.RuneSelf && !utf8.Valid(b) {
+		// "\x" and hex: the backslash escaped.
+		dst = append(dst, '"', '\\')
+		dst = appendBytesText(dst, b)
+		return append(dst, '"')
+	}
+	return appendJSONString(dst, b)
+}
+
 // appendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json's Marshal escapes strings.
 func appendJSONString[S []byte | string](dst []byte, s S) []byte {
@@ -544,133 +559,4 @@ func appendJSONString[S []byte | string](dst []byte, s S) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
-}
-
-// timeFormat appends times in a layout of the form
-// 2006-01-02T15:04:05[.000…]Z, in UTC. For years 0–9999 it writes the
-// digits itself (time.Time.AppendFormat took a third of the CSV writer's
-// time); other years, and other layouts, go through AppendFormat.
-type timeFormat struct {
-	layout string
-	fast   bool
-	digits int // fractional digits
-
-	// The date of the last day written, "2006-01-02T": a column's
-	// timestamps mostly share their day.
-	day    int64
-	date   [11]byte
-	dateOK bool
-}
-
-func newTimeFormat(layout string) *timeFormat {
-	tf := &timeFormat{layout: layout}
-	const prefix = time.DateOnly + "T15:04:05"
-	if len(layout) >= len(prefix)+1 && layout[:len(prefix)] == prefix && layout[len(layout)-1] == 'Z' {
-		frac := layout[len(prefix) : len(layout)-1]
-		switch {
-		case frac == "":
-			tf.fast = true
-		case len(frac) >= 2 && frac[0] == '.' && allZeros(frac[1:]) && len(frac)-1 <= 9:
-			tf.fast, tf.digits = true, len(frac)-1
-		}
-	}
-	return tf
-}
-
-func allZeros(s string) bool {
-	for i := range len(s) {
-		if s[i] != '0' {
-			return false
-		}
-	}
-	return true
-}
-
-// appendTimestamp appends v, a time in unit since the Unix epoch.
-func (tf *timeFormat) appendTimestamp(dst []byte, v int64, unit arrow.TimeUnit) []byte {
-	per := int64(time.Second / unit.Multiplier()) // units a second
-	sec, frac := v/per, v%per
-	if frac < 0 {
-		sec, frac = sec-1, frac+per
-	}
-	// Days since 0000-03-01 must stay in range of the civil conversion
-	// below: years 0–9999 only.
-	const minSec, maxSec = -62167219200, 253402300799 // 0000-01-01, 9999-12-31T23:59:59
-	if !tf.fast || sec < minSec || sec > maxSec {
-		return tf.append(dst, time.Unix(sec, frac*int64(unit.Multiplier())))
-	}
-	days := sec / 86400
-	rem := sec % 86400
-	if rem < 0 {
-		days, rem = days-1, rem+86400
-	}
-	if !tf.dateOK || days != tf.day {
-		year, month, day := civil(days)
-		tf.date = [11]byte{
-			byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-',
-			byte('0' + month/10), byte('0' + month%10), '-',
-			byte('0' + day/10), byte('0' + day%10), 'T'}
-		tf.day, tf.dateOK = days, true
-	}
-	hour, minute, s := int(rem/3600), int(rem/60%60), int(rem%60)
-	dst = append(dst, tf.date[:]...)
-	dst = append(dst,
-		byte('0'+hour/10), byte('0'+hour%10), ':',
-		byte('0'+minute/10), byte('0'+minute%10), ':',
-		byte('0'+s/10), byte('0'+s%10))
-	return tf.appendFraction(dst, int(frac*int64(unit.Multiplier())))
-}
-
-// civil converts days since 1970-01-01 into a proleptic Gregorian date
-// (Howard Hinnant's days_from_civil, inverted).
-func civil(days int64) (year, month, day int) {
-	z := days + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return int(y), int(m), int(d)
-}
-
-func (tf *timeFormat) appendFraction(dst []byte, ns int) []byte {
-	if tf.digits > 0 {
-		dst = append(dst, '.')
-		var digits [9]byte
-		for k := 8; k >= 0; k-- {
-			digits[k] = byte('0' + ns%10)
-			ns /= 10
-		}
-		dst = append(dst, digits[:tf.digits]...)
-	}
-	return append(dst, 'Z')
-}
-
-func (tf *timeFormat) append(dst []byte, t time.Time) []byte {
-	t = t.UTC()
-	year, month, day := t.Date()
-	if !tf.fast || year < 0 || year > 9999 {
-		return t.AppendFormat(dst, tf.layout)
-	}
-	hour, minute, sec := t.Clock()
-	dst = append(dst,
-		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
-		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
-		byte('0'+day/10), byte('0'+day%10), 'T',
-		byte('0'+hour/10), byte('0'+hour%10), ':',
-		byte('0'+minute/10), byte('0'+minute%10), ':',
-		byte('0'+sec/10), byte('0'+sec%10))
-	return tf.appendFraction(dst, t.Nanosecond())
 }

@@ -25,15 +25,16 @@ var awkwardStrings = []string{
 }
 
 // genColumn fills builder b with n random values of its type, NULLs
-// among them.
-func genColumn(r *rand.Rand, b array.Builder, n int) {
+// among them when nulls is set (a column without NULLs takes the
+// appenders' path that skips the validity bitmap).
+func genColumn(r *rand.Rand, b array.Builder, n int, nulls bool) {
 	for range n {
-		genValue(r, b)
+		genValue(r, b, nulls)
 	}
 }
 
-func genValue(r *rand.Rand, b array.Builder) {
-	if r.IntN(6) == 0 {
+func genValue(r *rand.Rand, b array.Builder, nulls bool) {
+	if nulls && r.IntN(6) == 0 {
 		b.AppendNull()
 		return
 	}
@@ -51,6 +52,21 @@ func genValue(r *rand.Rand, b array.Builder) {
 		}
 	case *array.StringBuilder:
 		b.Append(str())
+	case *array.LargeStringBuilder:
+		b.Append(str())
+	case *array.StringViewBuilder:
+		b.Append(str() + str()) // some longer than a view's 12 inline bytes
+	case *array.BinaryViewBuilder:
+		b.Append([]byte(str() + str()))
+	case *array.FixedSizeBinaryBuilder:
+		raw := make([]byte, b.Type().(*arrow.FixedSizeBinaryType).ByteWidth)
+		for i := range raw {
+			raw[i] = byte(r.IntN(256))
+		}
+		if r.IntN(2) == 0 {
+			copy(raw, "ab,c") // valid UTF-8 that needs quotes in CSV
+		}
+		b.Append(raw)
 	case *array.BooleanBuilder:
 		b.Append(r.IntN(2) == 0)
 	case *array.Int8Builder:
@@ -67,9 +83,13 @@ func genValue(r *rand.Rand, b array.Builder) {
 		b.Append(float32(r.NormFloat64() * math.Pow(10, float64(r.IntN(30)-15))))
 	case *array.Float64Builder:
 		fs := []float64{0, math.Copysign(0, -1), 0.1, 1e-7, 1e21, 123456789012345680000, 1.5e300, -2.5e-300}
-		if r.IntN(2) == 0 {
+		switch r.IntN(3) {
+		case 0:
 			b.Append(fs[r.IntN(len(fs))])
-		} else {
+		case 1:
+			// Short decimals (appendShortDecimal's fast path).
+			b.Append(float64(r.Int64N(2e9)-1e9) / math.Pow10(r.IntN(8)))
+		default:
 			b.Append(r.NormFloat64() * math.Pow(10, float64(r.IntN(40)-20)))
 		}
 	case *array.Decimal128Builder:
@@ -81,6 +101,13 @@ func genValue(r *rand.Rand, b array.Builder) {
 		switch r.IntN(10) {
 		case 0:
 			ts = -ts * 3
+		case 5, 6:
+			// Within a few seconds, whole seconds among them: the
+			// cached second and the zero fraction.
+			ts = 1767225600_000_000_000 + r.Int64N(4)*1e9
+			if r.IntN(2) == 0 {
+				ts += r.Int64N(1e9)
+			}
 		case 1, 2, 3, 4:
 			// Near one instant: consecutive values on the same day and
 			// across midnight.
@@ -88,7 +115,14 @@ func genValue(r *rand.Rand, b array.Builder) {
 		}
 		b.Append(arrow.Timestamp(ts / unitDivisor(b.Type().(*arrow.TimestampType).Unit)))
 	case *array.Date32Builder:
-		b.Append(arrow.Date32(r.IntN(200000) - 100000))
+		switch r.IntN(4) {
+		case 0: // around 0000-01-01 and 9999-12-31, where the digits stop
+			b.Append(arrow.Date32([]int{-719528, 2932896}[r.IntN(2)] + r.IntN(21) - 10))
+		case 1:
+			b.Append(arrow.Date32(r.IntN(8_000_000) - 4_000_000))
+		default:
+			b.Append(arrow.Date32(r.IntN(200000) - 100000))
+		}
 	case *array.Time64Builder:
 		b.Append(arrow.Time64(r.Int64N(86400_000_000)))
 	case *array.DurationBuilder:
@@ -98,12 +132,12 @@ func genValue(r *rand.Rand, b array.Builder) {
 	case *array.ListBuilder:
 		b.Append(true)
 		for range r.IntN(4) {
-			genValue(r, b.ValueBuilder())
+			genValue(r, b.ValueBuilder(), nulls)
 		}
 	case *array.StructBuilder:
 		b.Append(true)
 		for f := range b.NumField() {
-			genValue(r, b.FieldBuilder(f))
+			genValue(r, b.FieldBuilder(f), nulls)
 		}
 	case *array.MapBuilder:
 		b.Append(true)
@@ -114,7 +148,7 @@ func genValue(r *rand.Rand, b array.Builder) {
 			case *array.Int32Builder:
 				kb.Append(int32(r.IntN(100)))
 			}
-			genValue(r, b.ItemBuilder())
+			genValue(r, b.ItemBuilder(), nulls)
 		}
 	case *array.BinaryDictionaryBuilder:
 		b.AppendString(str())
@@ -163,6 +197,12 @@ var differentialSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "intmap", Type: arrow.MapOf(arrow.PrimitiveTypes.Int32, arrow.ListOf(arrow.PrimitiveTypes.Int64)), Nullable: true},
 	{Name: "dict", Type: &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}, Nullable: true},
 	{Name: "a,\"b\"\nc", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "ts_utc", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
+	{Name: "ls", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+	{Name: "sv", Type: arrow.BinaryTypes.StringView, Nullable: true},
+	{Name: "lblob", Type: arrow.BinaryTypes.LargeBinary, Nullable: true},
+	{Name: "bv", Type: arrow.BinaryTypes.BinaryView, Nullable: true},
+	{Name: "fsb", Type: &arrow.FixedSizeBinaryType{ByteWidth: 4}, Nullable: true},
 }, nil)
 
 // differentialBatches returns random batches of the schema; some are
@@ -171,11 +211,11 @@ func differentialBatches(t *testing.T, mem memory.Allocator, seed uint64) []arro
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
 	var recs []arrow.RecordBatch
-	for k := range 4 {
+	for k := range 6 {
 		b := array.NewRecordBuilder(mem, differentialSchema)
 		n := 1 + r.IntN(300)
 		for _, fb := range b.Fields() {
-			genColumn(r, fb, n)
+			genColumn(r, fb, n, k < 4) // the last two without NULLs
 		}
 		rec := b.NewRecordBatch()
 		b.Release()

@@ -9,8 +9,14 @@
 // in JSON. Every format streams; the table holds TableBlockRows rows at a
 // time (and WithMaxRows caps what it shows).
 //
-// The text writers render a batch column by column with appenders
-// (append.go) straight into a buffered writer: no reflection, fmt or
-// encoding/json per value. reference_test.go keeps the writers they
-// replaced, and the differential tests require the same bytes from both.
+// The text writers render each row with one appender per column, chosen
+// once per batch by the column's type (append.go; csvOf in csv.go adds
+// CSV's quoting, checked as strings are copied and skipped for types that
+// never need it), straight into a textBuffer (buffer.go) that goes to the
+// writer 64 KiB at a time: no reflection, fmt or encoding/json per value,
+// no allocation per row. Timestamps are written from a cached second
+// (timestamp.go), floats that are short decimals from integers
+// (appendShortDecimal, checked against strconv). reference_test.go keeps
+// the writers they replaced, and the differential tests require the same
+// bytes from both.
 package output

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -87,11 +88,11 @@ func refScalar(a arrow.Array, i int) any {
 	case *array.Uint64:
 		return strconv.FormatUint(a.Value(i), 10)
 	case *array.Float16:
-		return formatFloat(float64(a.Value(i).Float32()), 32)
+		return refFormatFloat(float64(a.Value(i).Float32()), 32)
 	case *array.Float32:
-		return formatFloat(float64(a.Value(i)), 32)
+		return refFormatFloat(float64(a.Value(i)), 32)
 	case *array.Float64:
-		return formatFloat(a.Value(i), 64)
+		return refFormatFloat(a.Value(i), 64)
 	case *array.Decimal32:
 		return a.Value(i).ToString(a.DataType().(*arrow.Decimal32Type).Scale)
 	case *array.Decimal64:
@@ -454,4 +455,21 @@ func (tw *refTableWriter) line(cells []string, align bool) {
 		tw.w.WriteByte(' ')
 	}
 	tw.w.WriteString("│\n")
+}
+
+// refFormatFloat is appendFloat before its fast path for short decimals:
+// strconv's shortest digits, plain unless the exponent is extreme.
+func refFormatFloat(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.FormatFloat(f, 'g', -1, bits)
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
 }

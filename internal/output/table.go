@@ -1,9 +1,9 @@
 package output
 
 import (
-	"bufio"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -18,9 +18,10 @@ const TableBlockRows = 1000
 
 // tableWriter renders box-drawn tables block by block. The cells of a
 // block are rendered into one buffer (cells index into it), so a block
-// costs a few allocations, not one per value.
+// costs a few allocations, not one per value; the lines are appended to a
+// textBuffer.
 type tableWriter struct {
-	w      *bufio.Writer
+	w      *textBuffer
 	names  []string
 	right  []bool // right-align (numbers)
 	widths []int  // current widths; nil before the first block
@@ -57,14 +58,21 @@ func (b *rowBlock) cell(k int) []byte {
 	return b.buf[start:b.ends[k]]
 }
 
-// add renders row i of the columns into the block.
-func (b *rowBlock) add(cols []textFunc, i int) {
-	for _, text := range cols {
+// add renders row i of the columns into the block. plain[c] is set when
+// column c's text is always printable ASCII (plainText): its width is its
+// length, unchecked.
+func (b *rowBlock) add(cols []textFunc, plain []bool, i int) {
+	for c, text := range cols {
 		start := len(b.buf)
 		var ok bool
 		b.buf, ok = text(b.buf, i)
 		if !ok {
 			b.buf = append(b.buf, "NULL"...)
+		}
+		if plain[c] {
+			b.ends = append(b.ends, len(b.buf))
+			b.widths = append(b.widths, len(b.buf)-start)
+			continue
 		}
 		width := asciiWidth(b.buf[start:])
 		if width < 0 { // control characters or non-ASCII: the slow way
@@ -136,9 +144,11 @@ func displayWidth(b []byte) int {
 }
 
 func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) {
-	tw := &tableWriter{w: bufio.NewWriterSize(w, writeBufferSize), names: header(rr)}
+	tw := &tableWriter{w: newTextBuffer(w), names: header(rr)}
+	var plain []bool
 	for _, f := range rr.Schema().Fields() {
 		tw.right = append(tw.right, numeric(f.Type))
+		plain = append(plain, plainText(f.Type))
 	}
 	if maxRows > 0 {
 		tw.head, tw.tail = (maxRows+1)/2, maxRows/2
@@ -159,19 +169,22 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 				if tw.tail > 0 {
 					slot := &tw.ring[tw.seen%int64(tw.tail)]
 					slot.reset()
-					slot.add(cols, i)
+					slot.add(cols, plain, i)
 				}
 				tw.seen++
 				continue
 			}
-			tw.block.add(cols, i)
+			tw.block.add(cols, plain, i)
 			if tw.block.rows(ncols) == TableBlockRows {
 				tw.flushBlock()
+				if err := tw.w.rowDone(); err != nil {
+					return n, err
+				}
 			}
 		}
 		// What a batch completed is on its way before the next is waited
 		// for (a slow result shows its first rows).
-		if err := tw.w.Flush(); err != nil {
+		if err := tw.w.flush(); err != nil {
 			return n, err
 		}
 	}
@@ -185,9 +198,9 @@ func writeTable(w io.Writer, rr array.RecordReader, maxRows int) (int64, error) 
 	}
 	tw.rule('└', '┴', '┘')
 	if shown := int64(tw.head + tw.tail); maxRows > 0 && n > shown {
-		tw.w.WriteString(formatCount(n) + " rows (" + formatCount(shown) + " shown)\n")
+		tw.w.buf = append(tw.w.buf, formatCount(n)+" rows ("+formatCount(shown)+" shown)\n"...)
 	}
-	return n, tw.w.Flush()
+	return n, tw.w.flush()
 }
 
 // flushTail adds the rows kept in the ring to the block: all of them when
@@ -261,56 +274,60 @@ func (tw *tableWriter) flushBlock() {
 		}
 		tw.openTable(widths)
 	}
+	buf := tw.w.buf
+	start := 0
 	for r := range rows {
-		tw.w.WriteString("│")
 		for c := range ncols {
 			k := r*ncols + c
-			if c > 0 {
-				tw.w.WriteString("│")
-			}
-			tw.cell(tw.block.cell(k), tw.block.widths[k], c, true)
+			end := tw.block.ends[k]
+			buf = tw.appendCell(buf, tw.block.buf[start:end], tw.block.widths[k], c, true)
+			start = end
 		}
-		tw.w.WriteString("│\n")
+		buf = append(buf, "│\n"...)
+		if len(buf) >= chunkSize {
+			tw.w.buf = buf
+			tw.w.rowDone()
+			buf = tw.w.buf
+		}
 	}
+	tw.w.buf = buf
 	tw.block.reset()
 }
 
 func (tw *tableWriter) openTable(widths []int) {
 	tw.widths = widths
 	tw.rule('┌', '┬', '┐')
-	tw.w.WriteString("│")
+	buf := tw.w.buf
 	for c, name := range tw.names {
-		if c > 0 {
-			tw.w.WriteString("│")
-		}
-		tw.cell([]byte(name), text.StringWidthWithoutEscSequences(name), c, false)
+		buf = tw.appendCell(buf, []byte(name), text.StringWidthWithoutEscSequences(name), c, false)
 	}
-	tw.w.WriteString("│\n")
+	tw.w.buf = append(buf, "│\n"...)
 	tw.rule('├', '┼', '┤')
 }
 
-// cell writes one padded cell of column c.
-func (tw *tableWriter) cell(s []byte, width, c int, align bool) {
+// appendCell appends the left border and one padded cell of column c.
+func (tw *tableWriter) appendCell(dst, s []byte, width, c int, align bool) []byte {
 	pad := tw.widths[c] - width
-	tw.w.WriteByte(' ')
+	dst = append(dst, "│ "...)
 	if align && tw.right[c] {
-		tw.spaces(pad)
-		tw.w.Write(s)
+		dst = appendSpaces(dst, pad)
+		dst = append(dst, s...)
 	} else {
-		tw.w.Write(s)
-		tw.spaces(pad)
+		dst = append(dst, s...)
+		dst = appendSpaces(dst, pad)
 	}
-	tw.w.WriteByte(' ')
+	return append(dst, ' ')
 }
 
 const spaces = "                                                                "
 
-func (tw *tableWriter) spaces(n int) {
+func appendSpaces(dst []byte, n int) []byte {
 	for n > 0 {
 		k := min(n, len(spaces))
-		tw.w.WriteString(spaces[:k])
+		dst = append(dst, spaces[:k]...)
 		n -= k
 	}
+	return dst
 }
 
 func wider(a, b []int) bool {
@@ -323,15 +340,15 @@ func wider(a, b []int) bool {
 }
 
 func (tw *tableWriter) rule(left, mid, right rune) {
-	tw.w.WriteRune(left)
+	buf := utf8.AppendRune(tw.w.buf, left)
 	for c, w := range tw.widths {
 		if c > 0 {
-			tw.w.WriteRune(mid)
+			buf = utf8.AppendRune(buf, mid)
 		}
 		for range w + 2 {
-			tw.w.WriteString("─")
+			buf = append(buf, "─"...)
 		}
 	}
-	tw.w.WriteRune(right)
-	tw.w.WriteByte('\n')
+	buf = utf8.AppendRune(buf, right)
+	tw.w.buf = append(buf, '\n')
 }

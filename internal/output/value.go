@@ -67,10 +67,61 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, "-Infinity"...)
 	}
+	if bits == 64 {
+		if out, ok := appendShortDecimal(dst, f); ok {
+			return out
+		}
+	}
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
 		return strconv.AppendFloat(dst, f, 'g', -1, bits)
 	}
 	return strconv.AppendFloat(dst, f, 'f', -1, bits)
+}
+
+// appendShortDecimal appends f, when it is the float64 nearest to a
+// decimal d with at most 6 fractional digits and |d| < 1e9 (amounts,
+// prices, coordinates: most floats in messages), as strconv's shortest
+// 'f' formatting would, from integer arithmetic; ok is false for any
+// other f (and for zero, whose sign only strconv keeps).
+//
+// Why this is strconv's answer: below 1e9 a float64's spacing is under
+// 1.2e-7, so its rounding interval holds at most one decimal with 6
+// fractional digits; every decimal as short as d (or shorter) near f has
+// its last digit at d's position or above, so it is such a decimal, so it
+// is d. The shortest decimal that rounds to f is therefore d, its
+// trailing zeros dropped. TestAppendShortDecimal and FuzzAppendFloat check
+// it against strconv.
+func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
+	const scale = 1e6
+	if !(f > -1e9 && f < 1e9) || f == 0 {
+		return dst, false
+	}
+	n := math.Round(f * scale)
+	if n/scale != f { // not the float of n/1e6 (division rounds correctly)
+		return dst, false
+	}
+	u := int64(n)
+	if u < 0 {
+		dst = append(dst, '-')
+		u = -u
+	}
+	dst = strconv.AppendInt(dst, u/scale, 10)
+	frac := u % scale
+	if frac == 0 {
+		return dst, true
+	}
+	digits := 6
+	for frac%10 == 0 {
+		frac /= 10
+		digits--
+	}
+	k := len(dst)
+	dst = append(dst, ".000000"[:digits+1]...)
+	for j := k + digits; j > k; j-- {
+		dst[j] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return dst, true
 }
 
 // isoInterval prints an interval as ISO-8601: P1Y2M3DT4H5M6.5S, PT0S when

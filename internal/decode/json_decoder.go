@@ -1,6 +1,11 @@
 package decode
 
-import "github.com/kq-sql/kq/internal/plan"
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"github.com/kq-sql/kq/internal/plan"
+)
 
 // jsonDecoder is the Decoder of valueFormat='json': the fields are
 // top-level members of an object, found by one scan of the text (walk)
@@ -93,7 +98,12 @@ func (d *jsonDecoder) walkLayout(b []byte) bool {
 	i := 1
 	for k := range keys {
 		e := &keys[k]
-		if !e.colon || !e.match(b, i) {
+		// The name and ':', as keyEntry.match, its common case inline.
+		if n := len(e.text); e.wide && n <= len(b)-i {
+			if binary.LittleEndian.Uint64(b[i:]) != e.lo || binary.LittleEndian.Uint64(b[i+n-8:]) != e.hi {
+				return false
+			}
+		} else if !e.colon || !e.match(b, i) {
 			return false
 		}
 		i += len(e.text)
@@ -105,13 +115,26 @@ func (d *jsonDecoder) walkLayout(b []byte) bool {
 			d.slots[f] = jsonSlot{kind: kind, esc: fl&strEsc != 0, high: fl&strHigh != 0, raw: b[i:end]}
 			i = end
 		} else if i < len(b) && b[i] == '"' {
-			j := stringStop(b, i+1)
+			// A string without escapes: stringStop, its first eight
+			// bytes inline (most unread strings end in them).
+			j := i + 1
+			if j+8 <= len(b) {
+				x := binary.LittleEndian.Uint64(b[j:])
+				q, s := x^lanesQ, x^lanesBS
+				if m := ((q-lanes1)&^q | (s-lanes1)&^s) & lanesHigh; m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+				} else {
+					j = stringStop(b, j+8)
+				}
+			} else {
+				j = stringStop(b, j)
+			}
 			if j >= len(b) || b[j] != '"' {
 				return false
 			}
 			i = j + 1
 		} else {
-			j := i
+			j := skipDigits8(b, i)
 			for j < len(b) && scalarByte[b[j]] {
 				j++
 			}

@@ -12,6 +12,7 @@ const maxKeyPositions = 64
 type keyEntry struct {
 	text  string // the name with its quotes (escapes as written), and ':' when colon
 	colon bool   // the ':' followed the name at once and ends text
+	wide  bool   // colon, and 8 <= len(text) <= 16: lo and hi are the text
 	lo    uint64 // text's first eight bytes, little-endian (for shorter text, masked by mask)
 	hi    uint64 // for 8 <= len(text) <= 16, its last eight bytes
 	mask  uint64
@@ -43,6 +44,7 @@ func (e *keyEntry) set(text []byte, colon bool, field int) {
 	}
 	if n >= 8 && n <= 16 {
 		e.hi = binary.LittleEndian.Uint64(text[n-8:])
+		e.wide = colon
 	}
 }
 

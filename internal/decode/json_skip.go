@@ -60,14 +60,36 @@ func stringStop(b []byte, j int) int {
 		}
 		return j
 	}
-	seen := 8 - (len(b) - j) // lanes of the last eight bytes before j
-	x := binary.LittleEndian.Uint64(b[len(b)-8:])
+	// The lanes of the last eight bytes before j are zeroed, which
+	// matches neither byte (masking the result instead would keep the
+	// false positives a borrow from a masked lane makes above it).
+	seen := 8 - (len(b) - j)
+	x := binary.LittleEndian.Uint64(b[len(b)-8:]) &^ (1<<(8*seen) - 1)
 	q, s := x^lanesQ, x^lanesBS
-	m := ((q-lanes1)&^q | (s-lanes1)&^s) & lanesHigh &^ (1<<(8*seen) - 1)
+	m := ((q-lanes1)&^q | (s-lanes1)&^s) & lanesHigh
 	if m == 0 {
 		return len(b)
 	}
 	return len(b) - 8 + bits.TrailingZeros64(m)>>3
+}
+
+// skipDigits8 returns the index of the first byte of b[i:] that is not
+// an ASCII digit, eight bytes at a time, stopping before the last seven
+// bytes of b (the caller goes on byte by byte).
+func skipDigits8(b []byte, i int) int {
+	const hi4, d3, six = lanes1 * 0xF0, lanes1 * 0x30, lanes1 * 6
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// Non-zero lanes: a high nibble that is not 3, or a low one
+		// above 9 (x+6 carries into the high nibble). A carry out of a
+		// lane only changes lanes above a non-digit one.
+		nd := (x&hi4 ^ d3) | ((x+six)&hi4 ^ d3)
+		if nd != 0 {
+			lanes := ((nd &^ lanesHigh) + ^uint64(lanesHigh) | nd) & lanesHigh
+			return i + bits.TrailingZeros64(lanes)>>3
+		}
+	}
+	return i
 }
 
 // skipString returns the index after the string at b[i] == '"', checked

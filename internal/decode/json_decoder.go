@@ -67,6 +67,9 @@ func (d *jsonDecoder) Decode(data []byte, cols []fieldCol) error {
 	var v value
 	for i := range cols {
 		c := &cols[i]
+		if c.appendJSON(&d.slots[i]) {
+			continue
+		}
 		if err := c.convert(&d.slots[i], &v); err != nil {
 			for j := range i {
 				cols[j].dropLast()

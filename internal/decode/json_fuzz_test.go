@@ -11,6 +11,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/kq-sql/kq/internal/plan"
 )
 
@@ -150,6 +153,22 @@ func checkFieldValue(t *testing.T, data []byte, k string, typ plan.FieldType, s 
 	fail := func(what string, want any) {
 		t.Helper()
 		t.Fatalf("%q: field %q as %s: %s (err %v), want %v", data, k, typ, what, err, want)
+	}
+	// Decode's fast path appends what convert and append do, or nothing.
+	if fast := newFieldCol(plan.Field{Name: k, Type: typ}, dt); fast.appendJSON(s) {
+		if err != nil {
+			fail("taken by appendJSON", "an error")
+		}
+		slow := newFieldCol(plan.Field{Name: k, Type: typ}, dt)
+		slow.append(&v)
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		a, b := fast.finish(mem), slow.finish(mem)
+		if !array.Equal(a, b) {
+			fail(fmt.Sprintf("appendJSON gave %v", a), b)
+		}
+		a.Release()
+		b.Release()
+		mem.AssertSize(t, 0)
 	}
 	if raw[0] == 'n' {
 		if err != nil || !v.null {

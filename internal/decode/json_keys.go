@@ -3,7 +3,8 @@ package decode
 import "encoding/binary"
 
 // maxKeyPositions is how many leading positions of an object the key
-// cache remembers.
+// cache remembers; objects with more members always take walk, the slow
+// path (at about the cost of the decoder before walkLayout).
 const maxKeyPositions = 64
 
 // keyEntry is the member name last seen at one position of an object, as

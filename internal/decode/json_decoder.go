@@ -30,17 +30,17 @@ import (
 //
 // So {"a":1,"b":tru} and {"a":1,"b":[1,,2]} decode for a query that reads
 // only a, and are decode errors for one that reads b; {"a":1,"b":"\x"}
-// and {"a":1,"b":[}} are errors whatever the query reads. Once every
-// field read has been found, the rest of the object is checked with the
-// same rules without looking its names up.
+// and {"a":1,"b":[}} are errors whatever the query reads. Objects of the
+// layout last seen take walkLayout, a fast path that decides the same
+// (TestJSONLayout; FuzzDecodeJSON decodes every input twice).
 type jsonDecoder struct {
 	index  map[string]int // field name -> slot
 	slots  []jsonSlot
 	keyBuf []byte
 
 	// Objects of one topic tend to list their members in the same order:
-	// keys[k] is the name last seen at position k of an object, checked
-	// before the index.
+	// keys[k] is the name walk last saw at position k of an object, which
+	// walkLayout matches the next objects against.
 	keys []keyEntry
 }
 

@@ -120,6 +120,48 @@ func (c *fieldCol) convert(s *jsonSlot, v *value) error {
 	return nil
 }
 
+// appendJSON appends s converted to the field's type in the common cases
+// that cannot fail but by their parse (a plain string as VARCHAR, a
+// number as DOUBLE or BIGINT, a string as TIMESTAMP) and reports whether
+// it did; otherwise, a parse error included, it appends nothing, and
+// convert decides (and words the error). It is Decode's fast path: no
+// value in between, no switch on the storage.
+func (c *fieldCol) appendJSON(s *jsonSlot) bool {
+	if s.kind == jsonMissing || s.kind == jsonNull {
+		c.appendNull()
+		return true
+	}
+	switch c.f.Type {
+	case plan.TypeVarchar:
+		if s.kind == jsonString && !s.esc && !s.high {
+			c.appendBytes(s.content())
+			return true
+		}
+	case plan.TypeDouble:
+		if s.kind == jsonNumber {
+			if f, ok := exactFloat(s.raw); ok {
+				c.appendInt(int64(math.Float64bits(f)))
+				return true
+			}
+		}
+	case plan.TypeBigint:
+		if s.kind == jsonNumber {
+			if n, err := jsonInt(s.raw); err == nil {
+				c.appendInt(n)
+				return true
+			}
+		}
+	case plan.TypeTimestamp:
+		if s.kind == jsonString {
+			if us, err := parseTimestamp(s.content()); err == nil {
+				c.appendInt(us)
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var errWrongKind = errors.New("wrong JSON type")
 
 // Excerpt quotes the start of a value (40 bytes) for an error message.

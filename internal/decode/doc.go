@@ -13,7 +13,10 @@
 // each of the part's field columns, or return an error and append nothing
 // (the row gets NULL fields, counted as a decode error or failing the
 // query with *DecodeError under onDecodeError='fail'). The JSON decoder
-// (json*.go) is a hand-written object scanner that validates the whole
-// value as RFC 8259 does and allocates nothing per record; Guesser infers
-// JSON fields from a sample.
+// (json*.go) is a hand-written object scanner that allocates nothing per
+// record: it checks the object's syntax and the fields a query reads as
+// RFC 8259 does and skips the others structurally (jsonDecoder states the
+// rule); objects of the layout last seen take a faster path
+// (walkLayout). Guesser infers JSON fields from a sample, checking whole
+// values.
 package decode

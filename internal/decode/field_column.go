@@ -109,7 +109,8 @@ func (c *fieldCol) append(v *value) {
 	}
 }
 
-// appendInt appends a non-null integer (or timestamp) value.
+// appendInt appends a non-null integer (or timestamp) value, or a
+// DOUBLE's bits.
 func (c *fieldCol) appendInt(v int64) {
 	i := c.n
 	c.n++

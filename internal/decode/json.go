@@ -41,15 +41,10 @@ var errJSONObject = errors.New("not a JSON object")
 // the syntax of the whole value, nested values included, as RFC 8259
 // does, with one exception: control characters inside strings are
 // tolerated. Bytes that are not UTF-8 are left for the conversion of the
-// fields that keep them. An error names the byte offset.
+// fields that keep them. An error names the byte offset. Schema inference
+// (Guesser) uses it; the scan's decoder (jsonDecoder) checks the values of
+// fields a query does not read structurally only.
 func jsonObject(b []byte, keyBuf *[]byte, slot func(key []byte) *jsonSlot) error {
-	return walkObject(b, keyBuf, nil, slot)
-}
-
-// walkObject is jsonObject that looks the keys up in d when it is not nil
-// (the scan's hot path, without a call through a func value), else
-// through slot.
-func walkObject(b []byte, keyBuf *[]byte, d *jsonDecoder, slot func(key []byte) *jsonSlot) error {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return errJSONObject
@@ -62,28 +57,16 @@ func walkObject(b []byte, keyBuf *[]byte, d *jsonDecoder, slot func(key []byte) 
 		if i >= len(b) || b[i] != '"' {
 			return syntaxErr(b, i, "a field name")
 		}
-		var s *jsonSlot
-		end, hit := 0, false
-		if d != nil {
-			s, end, hit = d.matchKey(b, i)
+		end, fl, err := scanString(b, i)
+		if err != nil {
+			return err
 		}
-		if !hit {
-			var fl uint8
-			var err error
-			if end, fl, err = scanString(b, i); err != nil {
-				return err
-			}
-			key := b[i+1 : end-1]
-			if fl&strEsc != 0 {
-				*keyBuf = unescape((*keyBuf)[:0], key)
-				key = *keyBuf
-			}
-			if d != nil {
-				s = d.lookupKey(key, fl&strEsc == 0)
-			} else {
-				s = slot(key)
-			}
+		key := b[i+1 : end-1]
+		if fl&strEsc != 0 {
+			*keyBuf = unescape((*keyBuf)[:0], key)
+			key = *keyBuf
 		}
+		s := slot(key)
 		i = end
 		if i < len(b) && b[i] == ':' { // the common case: no space before
 			i++

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/kq-sql/kq/internal/plan"
@@ -51,7 +51,9 @@ func TestDecodeJSONSeeds(t *testing.T) {
 }
 
 // checkJSONAgainstStdlib checks the decoder against encoding/json: the
-// same accept/reject decision for a top-level object, the same first
+// scan's path for several projections (checkProjections), and the full
+// check (jsonObject, schema inference's) for the same accept/reject
+// decision for a top-level object, the same first
 // value of each key, and the same field values for every type. The
 // differences are deliberate: control characters inside strings are
 // tolerated (so data is compared with them escaped), nesting is not
@@ -61,6 +63,7 @@ func TestDecodeJSONSeeds(t *testing.T) {
 // not UTF-8 (encoding/json replaces it).
 func checkJSONAgainstStdlib(t *testing.T, data []byte) {
 	t.Helper()
+	checkProjections(t, data)
 	ours := map[string]*jsonSlot{}
 	var order []string
 	var keyBuf []byte
@@ -137,7 +140,6 @@ func checkJSONAgainstStdlib(t *testing.T, data []byte) {
 			checkFieldValue(t, data, k, typ, s, raw)
 		}
 	}
-	checkPartDecoder(t, data, order, want)
 }
 
 // checkFieldValue converts one field to typ and compares the result with
@@ -151,6 +153,22 @@ func checkFieldValue(t *testing.T, data []byte, k string, typ plan.FieldType, s 
 	fail := func(what string, want any) {
 		t.Helper()
 		t.Fatalf("%q: field %q as %s: %s (err %v), want %v", data, k, typ, what, err, want)
+	}
+	// Decode's fast path appends what convert and append do, or nothing.
+	if fast := newFieldCol(plan.Field{Name: k, Type: typ}, dt); fast.appendJSON(s) {
+		if err != nil {
+			fail("taken by appendJSON", "an error")
+		}
+		slow := newFieldCol(plan.Field{Name: k, Type: typ}, dt)
+		slow.append(&v)
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		a, b := fast.finish(mem), slow.finish(mem)
+		if !array.Equal(a, b) {
+			fail(fmt.Sprintf("appendJSON gave %v", a), b)
+		}
+		a.Release()
+		b.Release()
+		mem.AssertSize(t, 0)
 	}
 	if raw[0] == 'n' {
 		if err != nil || !v.null {
@@ -244,49 +262,6 @@ func refInt(s string) (int64, error) {
 		return 0, errWrongKind
 	}
 	return int64(f), nil
-}
-
-// checkPartDecoder decodes data through a partDecoder (the scan's path,
-// with its cache of key positions), after an object of another layout
-// and twice in a row, and compares each decoded field with want.
-func checkPartDecoder(t *testing.T, data []byte, order []string, want map[string]json.RawMessage) {
-	t.Helper()
-	d := newPartDecoder(plan.ColValue, plan.FormatJSON, PartSpec{})
-	names := append([]string{"zz-missing"}, order...)
-	for i, k := range names {
-		if i%2 == 0 && i > 0 {
-			continue // leave some keys out: they are skipped
-		}
-		d.addField(plan.Field{Name: k, Type: plan.TypeJSON}, arrow.BinaryTypes.String)
-	}
-	for round, in := range [][]byte{[]byte(`{"b":1,"zz-missing":[2],"a":"x"}`), data, data} {
-		err := d.append(in)
-		if round == 0 {
-			continue
-		}
-		var wantErr bool
-		jd := d.dec.(*jsonDecoder)
-		for j, c := range d.cols {
-			s := &jd.slots[j]
-			raw, ok := want[c.f.Name]
-			switch {
-			case !ok && s.kind != jsonMissing:
-				t.Fatalf("%q (round %d): field %q is %q, want it missing", data, round, c.f.Name, s.raw)
-			case ok && !bytes.Equal(s.raw, raw):
-				t.Fatalf("%q (round %d): field %q is %q, want %q", data, round, c.f.Name, s.raw, raw)
-			case ok && !utf8.Valid(raw):
-				wantErr = true
-			}
-		}
-		if (err != nil) != wantErr {
-			t.Fatalf("%q (round %d): err = %v, want error %v", data, round, err, wantErr)
-		}
-	}
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	for j := range d.cols {
-		d.cols[j].finish(mem).Release()
-	}
-	mem.AssertSize(t, 0)
 }
 
 func isASCII(b []byte) bool {

@@ -163,3 +163,19 @@ func TestJSONInt(t *testing.T) {
 		}
 	}
 }
+
+// TestCivilDays checks parseTimestamp's calendar against time.Date on
+// every day of years 0 to 9999 (all that four digits write).
+func TestCivilDays(t *testing.T) {
+	for d := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 10000; d = d.AddDate(0, 0, 1) {
+		y, m, day := d.Date()
+		if got, want := civilDays(y, int(m), day), d.Unix()/86400; got != want {
+			t.Fatalf("civilDays(%d, %d, %d) = %d, want %d", y, m, day, got, want)
+		}
+		if day == 1 {
+			if got, want := daysIn(y, int(m)), d.AddDate(0, 1, -1).Day(); got != want {
+				t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}

@@ -1,9 +1,6 @@
 package decode
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
 var errNotTimestamp = errors.New("not an ISO-8601 timestamp")
 
@@ -89,11 +86,45 @@ func parseTimestamp(s []byte) (int64, error) {
 			return 0, errNotTimestamp
 		}
 	}
-	t := time.Date(year, time.Month(month), day, hour, min, sec, nanos, time.UTC)
-	if t.Day() != day { // 2026-02-30
+	if day > daysIn(year, month) { // 2026-02-30
 		return 0, errNotTimestamp
 	}
-	return t.UnixMicro() - int64(offset)*1_000_000, nil
+	secs := civilDays(year, month, day)*86400 + int64(hour*3600+min*60+sec-offset)
+	return secs*1_000_000 + int64(nanos/1000), nil
+}
+
+// civilDays returns the days from 1970-01-01 to the date in the proleptic
+// Gregorian calendar, as time.Date counts them (Howard Hinnant's
+// days_from_civil, without time.Date's normalization and zone lookup:
+// this is the hot path of TIMESTAMP fields).
+func civilDays(year, month, day int) int64 {
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400                     // [0, 399]
+	mp := int64(month+9) % 12              // March = 0
+	doy := (153*mp+2)/5 + int64(day) - 1   // [0, 365]
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return era*146097 + doe - 719468
+}
+
+// daysIn returns the number of days of the month.
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // digits parses a short run of ASCII digits.

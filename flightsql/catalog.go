@@ -178,7 +178,7 @@ func (s *Server) names(ctx context.Context, sql string) ([]string, error) {
 			return nil, status.Errorf(codes.Internal, "kq serve: %s: name is %s", sql, rows.RecordBatch().Column(idx[0]).DataType())
 		}
 		for i := 0; i < col.Len(); i++ {
-			out = append(out, col.Value(i))
+			out = append(out, strings.Clone(col.Value(i))) // the batch's memory goes with it
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -535,4 +535,3 @@ func TestParametersNotYet(t *testing.T) {
 		t.Fatalf("execute with a parameter: %v, want Unimplemented", err)
 	}
 }
-

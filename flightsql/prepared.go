@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"google.golang.org/grpc/codes"
@@ -81,20 +80,6 @@ func (s *Server) GetFlightInfoPreparedStatement(ctx context.Context, cmd flights
 		return nil, err
 	}
 	return s.register(r, desc)
-}
-
-// DoGetPreparedStatement runs the statement and streams its result, for
-// clients that send the command itself as the ticket.
-func (s *Server) DoGetPreparedStatement(ctx context.Context, cmd flightsql.PreparedStatementQuery) (*arrow.Schema, <-chan flight.StreamChunk, error) {
-	p, err := s.lookup(ctx, cmd.GetPreparedStatementHandle())
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := s.start(ctx, p.sql, p.boundArgs())
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.stream(ctx, r)
 }
 
 // DoPutPreparedStatementQuery binds parameters (one row of the batch

@@ -82,7 +82,7 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(s.cfg.tls)))
 	}
 	gs := grpc.NewServer(opts...)
-	flight.RegisterFlightServiceServer(gs, flightsql.NewFlightServerWithAllocator(s, s.cfg.mem))
+	flight.RegisterFlightServiceServer(gs, &service{FlightServer: flightsql.NewFlightServerWithAllocator(s, s.cfg.mem), s: s})
 	done := make(chan error, 1)
 	go func() { done <- gs.Serve(lis) }()
 	select {

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"google.golang.org/grpc/codes"
@@ -129,46 +128,3 @@ func (s *Server) GetFlightInfoStatement(ctx context.Context, cmd flightsql.State
 }
 
 var errNoTransactions = status.Error(codes.InvalidArgument, "kq serve: transactions are not supported (CREATE TABLE AS and INSERT each commit in one transaction)")
-
-// DoGetStatement streams the result registered under the ticket's
-// handle.
-func (s *Server) DoGetStatement(ctx context.Context, t flightsql.StatementQueryTicket) (*arrow.Schema, <-chan flight.StreamChunk, error) {
-	r := s.take(string(t.GetStatementHandle()), principalFrom(ctx))
-	if r == nil {
-		return nil, nil, errUnknownHandle
-	}
-	r.timer.Stop()
-	return s.stream(ctx, r)
-}
-
-// stream sends r's batches, as the scans produce them, to the channel
-// the Flight SQL router writes to the client. The client's cancellation
-// or disconnect (ctx) cancels the query, which stops its scans; the
-// channel is closed and r finished in every case.
-func (s *Server) stream(ctx context.Context, r *result) (*arrow.Schema, <-chan flight.StreamChunk, error) {
-	stop := context.AfterFunc(ctx, r.cancel)
-	ch := make(chan flight.StreamChunk)
-	schema := r.rows.Schema()
-	go func() {
-		defer close(ch)
-		defer r.finish()
-		defer stop()
-		for r.rows.Next() {
-			rec := r.rows.RecordBatch()
-			rec.Retain() // the router releases it once written
-			select {
-			case ch <- flight.StreamChunk{Data: rec}:
-			case <-ctx.Done():
-				rec.Release()
-				return
-			}
-		}
-		if err := r.rows.Err(); err != nil {
-			select {
-			case ch <- flight.StreamChunk{Err: statusOf(err)}:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	return schema, ch, nil
-}

@@ -70,7 +70,7 @@ func New(eng *kq.Engine, opts ...Option) (*Server, error) {
 // address other than loopback unless authentication is configured, and
 // (ErrPlaintextCredentials) credentials there without TLS. It closes lis.
 func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
-	if err := s.checkListener(lis.Addr()); err != nil {
+	if err := s.CheckAddr(lis.Addr()); err != nil {
 		lis.Close()
 		return err
 	}
@@ -106,9 +106,11 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	return nil
 }
 
-// checkListener applies the rule: no authentication only on loopback,
-// and credentials off loopback only over TLS.
-func (s *Server) checkListener(addr net.Addr) error {
+// CheckAddr applies the rule Serve applies to its listener's address:
+// no authentication only on loopback (else ErrNotLoopback), and
+// passwords or tokens off loopback only over TLS (else
+// ErrPlaintextCredentials, unless WithPlaintextCredentials).
+func (s *Server) CheckAddr(addr net.Addr) error {
 	if loopback(addr) {
 		return nil
 	}

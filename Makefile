@@ -49,8 +49,9 @@ demo: build
 	./$(BIN) --demo "$(DEMO_QUERY)"
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
-## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY and Parquet
-## export, RUNS runs each (median), every count checked; CPU profiles of
+## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
+## export, and a streamed SELECT * as Arrow IPC on stdout and over Flight SQL
+## (kq serve), RUNS runs each (median), every count checked; CPU profiles of
 ## kq's three queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3

@@ -47,8 +47,8 @@ type Config struct {
 	TestBin    string
 	ProfileDir string
 	// Only, when not empty, limits the measurements to these names
-	// (raw, kcat, kq-count, kq-groupby, kq-parquet, and the extra
-	// kq-pertask).
+	// (raw, kcat, kq-count, kq-groupby, kq-parquet, kq-arrow,
+	// kq-flightsql, and the extra kq-pertask).
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
 	// Parquet part per task written by the scan's workers in parallel;
@@ -320,6 +320,11 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		})
 	}
 	ms = append(ms, c.avroMeasurements(hello)...)
+	fms, err := c.flightMeasurements(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	ms = append(ms, fms...)
 	if len(ms) == 0 {
 		return nil, errors.New("bench: nothing to measure")
 	}

@@ -17,7 +17,11 @@
 //     timeout (WithTicketTimeout); a result nobody fetches is released
 //     then.
 //   - Prepared statements (create, close, GetFlightInfo, DoGet, update).
-//     Each run plans the statement again with fresh offsets.
+//     Creating one starts a query to learn its result's schema (the
+//     Flight SQL JDBC driver runs a statement prepared without one as an
+//     update); that result serves the first execution if it comes within
+//     the ticket timeout. Later executions plan the statement again with
+//     fresh offsets. Statements that write get no dataset schema.
 //   - Statement updates (CommandStatementUpdate and prepared updates):
 //     COPY, CREATE TABLE AS and INSERT INTO through Engine.Exec, with its
 //     guarantees (CREATE and INSERT commit in one transaction); the record

@@ -3,21 +3,39 @@ package flightsql
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/kq-sql/kq/lang"
 )
 
 // prepared is a prepared statement: its SQL, planned again with fresh
 // offsets at each run, and the parameters last bound to it.
 type prepared struct {
-	sql string
-	who principal
+	sql    string
+	who    principal
+	update bool // COPY, CREATE TABLE AS, INSERT: no result set
 
 	mu   sync.Mutex
 	args []any
+	// first is the result started by CreatePreparedStatement to learn
+	// the result's schema, kept for the first execution (until the
+	// ticket timeout), so that prepare-then-execute runs the query once.
+	first *result
+}
+
+// takeFirst returns the result started at prepare time, once; nil after
+// that, or once parameters are bound (they change the result).
+func (p *prepared) takeFirst() *result {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.first
+	p.first = nil
+	return r
 }
 
 func (p *prepared) boundArgs() []any {
@@ -26,23 +44,60 @@ func (p *prepared) boundArgs() []any {
 	return p.args
 }
 
-// CreatePreparedStatement records the statement under a new handle. The
-// result's dataset and parameter schemas are left empty: kq knows a
-// query's schema once it has planned and started it, which a prepared
-// statement does at each execution (the FlightInfo of that execution has
-// the schema).
+// CreatePreparedStatement records the statement under a new handle. A
+// statement that writes (COPY, CREATE TABLE AS, INSERT) gets no dataset
+// schema, which tells clients to run it as an update (the Flight SQL
+// JDBC driver decides so). A query is started now, for its schema (kq
+// knows a result's schema once the query is planned and its scans
+// started): the result is kept for the statement's first execution if
+// that comes within the ticket timeout, and released otherwise. A
+// statement that does not plan fails here, as JDBC clients expect. The
+// parameter schema is left empty: kq does not type placeholders ahead.
 func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.ActionCreatePreparedStatementRequest) (flightsql.ActionCreatePreparedStatementResult, error) {
+	var res flightsql.ActionCreatePreparedStatementResult
 	if len(req.GetTransactionId()) > 0 {
-		return flightsql.ActionCreatePreparedStatementResult{}, errNoTransactions
+		return res, errNoTransactions
 	}
 	handle, err := newHandle()
 	if err != nil {
-		return flightsql.ActionCreatePreparedStatementResult{}, status.Error(codes.Internal, "kq serve: no random handle")
+		return res, status.Error(codes.Internal, "kq serve: no random handle")
+	}
+	p := &prepared{sql: req.GetQuery(), who: principalFrom(ctx), update: writes(req.GetQuery())}
+	if !p.update {
+		r, err := s.start(ctx, p.sql, nil)
+		if err != nil {
+			return res, err
+		}
+		res.DatasetSchema = r.rows.Schema()
+		p.first = r
+		r.timer = time.AfterFunc(s.cfg.ticketTimeout, func() {
+			if r := p.takeFirst(); r != nil {
+				r.finish()
+			}
+		})
 	}
 	s.mu.Lock()
-	s.prepared[string(handle)] = &prepared{sql: req.GetQuery(), who: principalFrom(ctx)}
+	if s.closed {
+		s.mu.Unlock()
+		if r := p.takeFirst(); r != nil {
+			r.finish()
+		}
+		return res, status.Error(codes.Unavailable, "kq serve: shutting down")
+	}
+	s.prepared[string(handle)] = p
 	s.mu.Unlock()
-	return flightsql.ActionCreatePreparedStatementResult{Handle: handle}, nil
+	res.Handle = handle
+	return res, nil
+}
+
+// writes reports whether sql is a statement that writes rather than a
+// query; one that does not parse is not (running it reports the error).
+func writes(sql string) bool {
+	switch stmt, _ := lang.Parse(sql); stmt.(type) {
+	case *lang.Copy, *lang.CreateTable, *lang.Insert:
+		return true
+	}
+	return false
 }
 
 // ClosePreparedStatement forgets the statement.
@@ -51,8 +106,12 @@ func (s *Server) ClosePreparedStatement(ctx context.Context, req flightsql.Actio
 		return err
 	}
 	s.mu.Lock()
+	p := s.prepared[string(req.GetPreparedStatementHandle())]
 	delete(s.prepared, string(req.GetPreparedStatementHandle()))
 	s.mu.Unlock()
+	if r := p.takeFirst(); r != nil {
+		r.finish()
+	}
 	return nil
 }
 
@@ -75,8 +134,11 @@ func (s *Server) GetFlightInfoPreparedStatement(ctx context.Context, cmd flights
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.start(ctx, p.sql, p.boundArgs())
-	if err != nil {
+	r := p.takeFirst()
+	if r != nil {
+		r.timer.Stop()
+		r.timer = nil
+	} else if r, err = s.start(ctx, p.sql, p.boundArgs()); err != nil {
 		return nil, err
 	}
 	return s.register(r, desc)
@@ -96,7 +158,14 @@ func (s *Server) DoPutPreparedStatementQuery(ctx context.Context, cmd flightsql.
 	}
 	p.mu.Lock()
 	p.args = args
+	first := p.first
+	if len(args) > 0 {
+		p.first = nil
+	}
 	p.mu.Unlock()
+	if len(args) > 0 && first != nil {
+		first.finish()
+	}
 	return cmd.GetPreparedStatementHandle(), nil
 }
 

@@ -135,16 +135,23 @@ func loopback(addr net.Addr) bool {
 	return false
 }
 
-// shutdown releases every registered result (stopping its scans) and
-// refuses new ones.
+// shutdown releases every registered result and every prepared
+// statement's first result (stopping their scans) and refuses new ones.
 func (s *Server) shutdown() {
 	s.mu.Lock()
 	s.closed = true
 	rs := s.results
 	s.results = map[string]*result{}
+	ps := s.prepared
+	s.prepared = map[string]*prepared{}
 	s.mu.Unlock()
 	for _, r := range rs {
 		r.finish()
+	}
+	for _, p := range ps {
+		if r := p.takeFirst(); r != nil {
+			r.finish()
+		}
 	}
 }
 

@@ -292,6 +292,11 @@ func TestPreparedStatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The result's schema is known at prepare time (the Flight SQL JDBC
+	// driver runs a statement without one as an update).
+	if ds := stmt.DatasetSchema(); ds == nil || ds.NumFields() != 3 || ds.Field(2).Type.ID() != arrow.STRING {
+		t.Fatalf("dataset schema %v", ds)
+	}
 	// Two executions, each planned anew: the second sees a record
 	// produced in between.
 	for run := 0; run < 2; run++ {
@@ -319,6 +324,33 @@ func TestPreparedStatement(t *testing.T) {
 	if err := stmt.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
+
+	// A statement that writes has no dataset schema and runs as an
+	// update; one that does not plan fails at prepare.
+	up, err := cl.Prepare(ctx, "CREATE TABLE p AS SELECT offset FROM kafka('events') WHERE partition = 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := up.DatasetSchema(); ds != nil && ds.NumFields() > 0 {
+		t.Fatalf("dataset schema of CREATE TABLE AS: %v", ds)
+	}
+	if n, err := up.ExecuteUpdate(ctx); err != nil || n != int64(perPartition[3]) {
+		t.Fatalf("prepared CREATE TABLE AS: %d, %v", n, err)
+	}
+	up.Close(ctx)
+	if _, err := cl.Prepare(ctx, "SELECT nope FROM kafka('events')"); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("prepare of a bad query: %v, want InvalidArgument", err)
+	}
+	// A prepared query never executed is released at close (the
+	// checked allocator ends at 0).
+	idle, err := cl.Prepare(ctx, "SELECT value FROM kafka('events')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idle.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	// The handle is gone on the server: a client that still holds it
 	// is refused.
 	again, err := cl.LoadPreparedStatementFromResult(&arrowflightsql.CreatePreparedStatementResult{PreparedStatementHandle: stmt.Handle()})
@@ -519,7 +551,7 @@ func TestParametersNotYet(t *testing.T) {
 	f := start(t, fixtureOpts{})
 	cl := f.client(t)
 	ctx := context.Background()
-	stmt, err := cl.Prepare(ctx, "SELECT offset FROM kafka('events') WHERE partition = ?")
+	stmt, err := cl.Prepare(ctx, "SELECT offset FROM kafka('events')")
 	if err != nil {
 		t.Fatal(err)
 	}

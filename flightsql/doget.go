@@ -55,8 +55,10 @@ func (f *service) DoGet(t *flight.Ticket, stream flight.FlightService_DoGetServe
 		if err != nil {
 			return err
 		}
-		if r, err = f.s.start(ctx, p.sql, p.boundArgs()); err != nil {
-			return err
+		if r = p.takeFirst(); r == nil {
+			if r, err = f.s.start(ctx, p.sql, p.boundArgs()); err != nil {
+				return err
+			}
 		}
 	default:
 		return f.FlightServer.DoGet(t, stream)

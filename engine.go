@@ -36,6 +36,13 @@ func Open(opts ...Option) (*Engine, error) {
 	return &Engine{s: s}, nil
 }
 
+// Ping checks, within WithTimeout, that the cluster answers: an
+// unreachable broker or a failed SASL authentication is an error naming
+// the brokers (never a secret). Statements check this themselves when
+// they first need the cluster; Ping is for programs that want to know
+// up front (database/sql's DB.Ping).
+func (e *Engine) Ping(ctx context.Context) error { return publicError(e.s.Ping(ctx)) }
+
 // Close releases the engine's Kafka clients (not one given WithClient) and
 // closes its DuckDB database (a WithDB file keeps everything committed).
 func (e *Engine) Close() error { return e.s.Close() }
@@ -51,8 +58,11 @@ func (e *Engine) Close() error { return e.s.Close() }
 // CREATE TABLE AS and INSERT run as with Exec and return one "rows"
 // column. Errors in the statement are *QueryError (or
 // *UnknownTopicError) with line and column.
-func (e *Engine) Query(ctx context.Context, sql string) (*Rows, error) {
-	r, err := e.s.Query(ctx, sql)
+//
+// args are the values of the statement's parameters, ? (in order) or $n
+// (args[n-1]); see Params.
+func (e *Engine) Query(ctx context.Context, sql string, args ...any) (*Rows, error) {
+	r, err := e.s.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, publicError(err)
 	}
@@ -83,20 +93,26 @@ type Result struct {
 // (s3://bucket/prefix, gs://, azblob://), where an object is likewise
 // visible only when whole. COPY ... (INCREMENTAL true) continues from the
 // destination's committed runs; Result.Scan.Export lists what a per-task
-// export wrote.
-func (e *Engine) Exec(ctx context.Context, sql string) (*Result, error) {
-	r, err := e.s.Exec(ctx, sql)
+// export wrote. args are the values of the statement's parameters (see
+// Query).
+func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (*Result, error) {
+	r, err := e.s.Exec(ctx, sql, args...)
 	if err != nil {
 		return nil, publicError(err)
 	}
-	return &Result{Statement: r.Statement, Rows: r.Rows, Files: r.Files, Scan: publicStats(r.Scan)}, nil
+	return publicResult(r), nil
+}
+
+func publicResult(r *runner.Result) *Result {
+	return &Result{Statement: r.Statement, Rows: r.Rows, Files: r.Files, Scan: publicStats(r.Scan)}
 }
 
 // Explain plans a statement (with or without a leading EXPLAIN) without
 // reading any records: the plan after pushdown and its tasks, with offsets
-// resolved now.
-func (e *Engine) Explain(ctx context.Context, sql string) (*Plan, error) {
-	q, err := e.s.Explain(ctx, sql)
+// resolved now. args are the values of the statement's parameters, which
+// push down as constants do (see Query).
+func (e *Engine) Explain(ctx context.Context, sql string, args ...any) (*Plan, error) {
+	q, err := e.s.Explain(ctx, sql, args...)
 	if err != nil {
 		return nil, publicError(err)
 	}

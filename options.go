@@ -29,6 +29,7 @@ type config struct {
 	logger     *slog.Logger
 	workers    int
 	dbPath     string
+	memLimit   int64
 	sasl       *saslConfig
 	tls        *tls.Config
 	timeout    time.Duration
@@ -87,6 +88,21 @@ func WithWorkers(n int) Option { return func(c *config) { c.workers = n } }
 // be joined with topics. Default: a private in-memory database that Close
 // discards.
 func WithDB(path string) Option { return func(c *config) { c.dbPath = path } }
+
+// WithMemoryLimit bounds the memory of the engine's DuckDB database, in
+// bytes: DuckDB's memory_limit, for all statements together — the state
+// of sorts, aggregates and joins, and the tables of an in-memory
+// database. Beyond it sorts, aggregates and joins spill to a private
+// temporary directory that the engine removes at Close, so a large
+// ORDER BY completes at about the limit instead of growing with the
+// topic; a statement whose state cannot spill (one huge group of
+// list(), say) fails with an error that names the limit. kq's own
+// streaming (scans, results) holds little besides and is not counted.
+// Default (0): DuckDB's default, 80% of the machine's memory or of the
+// container's limit, as the duckdb shell has it: spilling starts only
+// at the limit, so a lower default would slow large sorts on machines
+// with memory to spare. Negative values are an error at Open.
+func WithMemoryLimit(bytes int64) Option { return func(c *config) { c.memLimit = bytes } }
 
 // WithTimeout bounds how long a statement waits for the cluster to answer
 // at all (connecting, authenticating, the first metadata request) before
@@ -176,9 +192,12 @@ func (c *config) runner() (runner.Config, error) {
 	if c.workers < 0 {
 		return runner.Config{}, errors.New("kq: workers must not be negative")
 	}
+	if c.memLimit < 0 {
+		return runner.Config{}, fmt.Errorf("kq: memory limit must not be negative (WithMemoryLimit(%d))", c.memLimit)
+	}
 	rc := runner.Config{
 		Client: c.client, Allocator: c.allocator, Logger: c.logger,
-		Workers: c.workers, DBPath: c.dbPath, Timeout: DefaultTimeout,
+		Workers: c.workers, DBPath: c.dbPath, MemoryLimit: c.memLimit, Timeout: DefaultTimeout,
 		Registry: c.registry,
 	}
 	if c.timeoutSet {

@@ -38,9 +38,12 @@ type Select struct {
 	// an aggregate (GroupBy is then empty).
 	GroupByAll bool
 	Having     Expr // nil when absent
-	OrderBy    []*OrderItem
-	Limit      *int64 // nil when absent
-	Offset     *int64 // nil when absent
+	// Qualify is the QUALIFY clause: a filter on the rows after window
+	// functions are computed (DuckDB's); nil when absent.
+	Qualify Expr
+	OrderBy []*OrderItem
+	Limit   *int64 // nil when absent
+	Offset  *int64 // nil when absent
 }
 
 // SetOp is Left UNION|EXCEPT|INTERSECT [ALL] Right. INTERSECT binds more

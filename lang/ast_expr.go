@@ -30,16 +30,32 @@ const (
 	LitTime      // TIME '...'
 	LitInterval  // INTERVAL '...'
 	LitTimestampTZ
+	// LitParam is a parameter, ? or $n: Value holds it as written, Param
+	// its number. Bind gives it a value.
+	LitParam
+	// LitBlob is bytes a parameter was bound to (Literal.Bound); Value
+	// holds them. No query text parses to it and it does not print.
+	LitBlob
 )
 
 // Literal is a constant. Value holds the text: digits for numbers (with a
 // leading "-" only in option values), the unquoted text for strings and
 // typed literals, "TRUE"/"FALSE" for booleans, "NULL" for null. An interval
 // written with a unit (INTERVAL 1 DAY) holds "1 DAY".
+//
+// A parameter is a Literal of kind LitParam: Value is "?" or "$n" as
+// written and Param its number, from 1 (the n of $n; ? are numbered in
+// the order they appear). Bound is nil in a parsed statement; in a copy
+// made by Bind it is the value the parameter stands for, a Literal of
+// another kind, which planning reads as it reads a constant while the SQL
+// engine gets the value itself (Render prints a parameter, never its
+// value).
 type Literal struct {
 	Pos   Pos
 	Kind  LiteralKind
 	Value string
+	Param int
+	Bound *Literal
 }
 
 // Call is a function call. Star is set for COUNT(*); Name keeps its case.

@@ -9,12 +9,16 @@ type TableExpr interface {
 
 // KafkaSource is kafka('topic', ...) WITH (option = value, ...) [AS alias].
 // Topics lists the names as written; kafka('a,b') is one string here and is
-// split by package plan.
+// split by package plan. A topic given as a parameter, kafka(?), is ""
+// in Topics and its parameter is TopicParams[i] (nil for the names
+// written as strings; TopicParams is nil when no topic is a parameter);
+// Bind puts the bound name into Topics and leaves TopicParams nil.
 type KafkaSource struct {
-	Pos     Pos
-	Topics  []string
-	Options []*Option
-	Alias   string // "" when absent
+	Pos         Pos
+	Topics      []string
+	TopicParams []*Literal
+	Options     []*Option
+	Alias       string // "" when absent
 }
 
 // Table is a table of the session database. Name holds the dotted parts,

@@ -99,7 +99,7 @@ func fromParticiple(query string, err error) error {
 }
 
 // clauseKeywords are the words nearKeyword suggests.
-var clauseKeywords = []string{"SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "JOIN", "UNION", "WITH"}
+var clauseKeywords = []string{"SELECT", "FROM", "WHERE", "GROUP", "HAVING", "QUALIFY", "ORDER", "LIMIT", "OFFSET", "JOIN", "UNION", "WITH"}
 
 // nearKeyword returns the clause keyword word is one edit away from
 // (LIMT, WEHRE), or "" when there is none or word is itself a keyword.
@@ -407,7 +407,7 @@ func expectAfter(query string, pos Pos) string {
 			return expectTable
 		}
 		return expectExpr
-	case "WHERE", "HAVING", "BY", "ON", "AND", "OR", "NOT", "(", "[", "WHEN", "THEN",
+	case "WHERE", "HAVING", "QUALIFY", "BY", "ON", "AND", "OR", "NOT", "(", "[", "WHEN", "THEN",
 		"ELSE", "CASE", "BETWEEN", "LIKE", "ILIKE", "IN",
 		"=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "||", "->", "->>":
 		return expectExpr
@@ -431,7 +431,7 @@ func clauseOf(prev []lexer.Token) string {
 				return "("
 			}
 			depth--
-		case "SELECT", "FROM", "WHERE", "BY", "HAVING", "WITH", "ON", "USING":
+		case "SELECT", "FROM", "WHERE", "BY", "HAVING", "QUALIFY", "WITH", "ON", "USING":
 			if depth == 0 {
 				return v
 			}

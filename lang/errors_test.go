@@ -20,7 +20,7 @@ var errorCases = []struct{ query, want string }{
 	{"SELECT a FROM", `1:14: unexpected end of query, expected a table, kafka('topic'), a file or (SELECT ...)`},
 	{"SELECT a FROM kafka('o'", `1:24: unexpected end of query, expected ")"`},
 	{"SELECT a FROM kafka()", `1:15: kafka() needs at least one topic name`},
-	{"SELECT a FROM kafka(1)", `1:21: kafka() takes topic names as string literals, got 1`},
+	{"SELECT a FROM kafka(1)", `1:21: kafka() takes topic names as string literals or parameters, got 1`},
 	{"SELECT a FROM kafka('o') WITH (x)", `1:33: unexpected ")", expected "="`},
 	{"SELECT a FROM kafka('o') WITH (x = )", `1:36: unexpected ")", expected a value (a string, number, TRUE or FALSE)`},
 	{"SELECT a FROM kafka('o') WITH x = 1", `1:31: unexpected "x", expected "("`},
@@ -66,7 +66,12 @@ var errorCases = []struct{ query, want string }{
 	{"SELECT [1, 2", `1:13: unexpected end of query, expected "]"`},
 	{"SELECT * FROM kafka('orders') LIMT 5", `1:31: "LIMT" is not a keyword here (did you mean LIMIT?)`},
 	{"SELECT *\nFROM kafka('orders') o\nWEHRE offset > 5", `3:1: "WEHRE" is not a keyword here (did you mean WHERE?)`},
+	{"SELECT * FROM kafka('o') QUALIFI row_number() OVER () = 1", `1:26: "QUALIFI" is not a keyword here (did you mean QUALIFY?)`},
 	{"SELECT key FROM kafka('o') ORDR BY key", `1:28: "ORDR" is not a keyword here (did you mean ORDER?)`},
+	{"SELECT * FROM kafka('o') QUALIFY", `1:33: unexpected end of query, expected an expression`},
+	{"SELECT * FROM kafka('o') QUALIFY row_number() OVER (ORDER BY offset) <= 3 WHERE offset > 1", `1:75: unexpected "WHERE", expected ",", an operator, the next clause or the end of the query`},
+	{"SELECT * FROM kafka('o') QUALIFY x HAVING y", `1:36: unexpected "HAVING", expected ",", an operator, the next clause or the end of the query`},
+	{"SELECT qualify FROM t", `1:8: unexpected "qualify", expected a column or expression`},
 	{"SELECT INTERVAL 5", `1:18: unexpected end of query, expected a unit such as DAY or HOUR`},
 }
 

@@ -179,6 +179,9 @@ func (g *gen) query() string {
 		if g.r.Intn(4) == 0 {
 			s += " GROUP BY " + g.pick(g.expr(), "ALL", "all") + g.pick("", " HAVING "+g.expr())
 		}
+		if g.r.Intn(6) == 0 {
+			s += " QUALIFY " + g.expr()
+		}
 		return s
 	}
 	b.WriteString(core())

@@ -151,6 +151,7 @@ type gSelect struct {
 	GroupAll bool         `parser:"('GROUP' 'BY' ( @'ALL'"`
 	GroupBy  []*gExpr     `parser:"  | @@ (',' @@)* ) )?"`
 	Having   *gExpr       `parser:"('HAVING' @@)?"`
+	Qualify  *gExpr       `parser:"('QUALIFY' @@)?"`
 }
 
 // gItem is a select item. EXCLUDE and REPLACE are not reserved: after a

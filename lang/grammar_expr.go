@@ -264,4 +264,5 @@ type gLiteral struct {
 	String *string `parser:"| @String"`
 	Bool   *string `parser:"| @('TRUE' | 'FALSE')"`
 	Null   bool    `parser:"| @'NULL'"`
+	Param  *string `parser:"| @Param"`
 }

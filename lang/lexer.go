@@ -23,7 +23,7 @@ var reserved = []string{
 	"EXCEPT", "EXISTS", "EXPLAIN", "FALSE", "FROM", "FULL", "GROUP",
 	"HAVING", "ILIKE", "IN", "INNER", "INSERT", "INTERSECT", "INTO", "IS",
 	"JOIN", "LEFT", "LIKE", "LIMIT", "NATURAL", "NOT", "NULL", "NULLS", "ON",
-	"OR", "ORDER", "OUTER", "OVER", "RIGHT", "SELECT", "SHOW", "TABLE",
+	"OR", "ORDER", "OUTER", "OVER", "QUALIFY", "RIGHT", "SELECT", "SHOW", "TABLE",
 	"THEN", "TRUE", "UNION", "USING", "WHEN", "WHERE", "WITH",
 }
 
@@ -67,6 +67,7 @@ var sqlLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Ident", Pattern: `[a-zA-Z_][a-zA-Z0-9_$]*`},
 	{Name: "QIdent", Pattern: `"(?:[^"]|"")*"`},
 	{Name: "String", Pattern: `'(?:[^']|'')*'`},
+	{Name: "Param", Pattern: `\?|\$[0-9]+`}, // a parameter: ? or $1
 	{Name: "Number", Pattern: `(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`},
 	{Name: "Operator", Pattern: `->>|->|::|\|\||<>|!=|==|<=|>=|[-+*/%,.()=<>;\[\]{}:]`},
 })

@@ -37,6 +37,9 @@ func Parse(query string) (Statement, error) {
 	if err := checkDepth(stmt); err != nil {
 		return nil, err
 	}
+	if err := numberParams(stmt); err != nil {
+		return nil, err
+	}
 	return stmt, nil
 }
 
@@ -266,6 +269,9 @@ func (c *converter) selectCore(g *gSelect) *Select {
 	if g.Having != nil {
 		s.Having = c.expr(g.Having)
 	}
+	if g.Qualify != nil {
+		s.Qualify = c.expr(g.Qualify)
+	}
 	return s
 }
 
@@ -319,11 +325,22 @@ func (c *converter) tablePrimary(g *gTablePrimary) TableExpr {
 		for _, a := range g.Kafka.Args {
 			e := c.expr(a)
 			lit, ok := e.(*Literal)
+			if ok && lit.Kind == LitParam {
+				if k.TopicParams == nil {
+					k.TopicParams = make([]*Literal, len(k.Topics), len(g.Kafka.Args))
+				}
+				k.Topics = append(k.Topics, "")
+				k.TopicParams = append(k.TopicParams, lit)
+				continue
+			}
 			if !ok || lit.Kind != LitString {
-				c.fail(e.Position(), "kafka() takes topic names as string literals, got %s", e)
+				c.fail(e.Position(), "kafka() takes topic names as string literals or parameters, got %s", e)
 				continue
 			}
 			k.Topics = append(k.Topics, lit.Value)
+			if k.TopicParams != nil {
+				k.TopicParams = append(k.TopicParams, nil)
+			}
 		}
 		for _, o := range g.Kafka.Options {
 			k.Options = append(k.Options, &Option{Pos: o.Pos, Key: o.Key.value(), Value: c.optionValue(o.Value)})

@@ -251,6 +251,9 @@ func convertLiteral(g *gLiteral) *Literal {
 		return &Literal{Pos: g.Pos, Kind: LitString, Value: unquote(*g.String, '\'')}
 	case g.Bool != nil:
 		return &Literal{Pos: g.Pos, Kind: LitBool, Value: strings.ToUpper(*g.Bool)}
+	case g.Param != nil:
+		// Numbered once the whole statement is read (numberParams).
+		return &Literal{Pos: g.Pos, Kind: LitParam, Value: *g.Param}
 	default:
 		return &Literal{Pos: g.Pos, Kind: LitNull, Value: "NULL"}
 	}

@@ -11,6 +11,9 @@ var parseCases = []struct {
 	name, query, want string
 }{
 	// Statements.
+	{"positional params", "SELECT * FROM kafka(?) WITH (valueFormat = ?) WHERE status = ? AND timestamp >= ?", ""},
+	{"numbered params", "SELECT $2 AS a, $1 + $2 FROM kafka('o', $3) WHERE offset BETWEEN $1 AND $2", ""},
+	{"param in copy option", "COPY (SELECT key FROM kafka('o') WHERE partition IN (?, ?)) TO 'x.parquet' (COMPRESSION ?)", ""},
 	{"select count", "SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions = 8)", ""},
 	{"select distinct", "SELECT DISTINCT key FROM kafka('o')", ""},
 	{"select all", "SELECT ALL key FROM kafka('o')", "SELECT key FROM kafka('o')"},
@@ -80,6 +83,11 @@ var parseCases = []struct {
 	{"describe with", "DESCRIBE WITH x AS (SELECT 1 AS a) SELECT a FROM x", ""},
 	{"describe parenthesised query", "DESCRIBE (SELECT 1) LIMIT 0", "DESCRIBE SELECT 1 LIMIT 0"},
 	{"describe values", "DESCRIBE VALUES (1)", ""},
+	{"qualify", "SELECT * FROM kafka('orders') QUALIFY row_number() OVER (PARTITION BY partition ORDER BY offset DESC) <= 3", ""},
+	{"qualify after having", "select key, count(*) as n from kafka('o') group by key having count(*) > 1 qualify rank() over (order by n desc) = 1 order by key limit 5",
+		"SELECT key, count(*) AS n FROM kafka('o') GROUP BY key HAVING count(*) > 1 QUALIFY rank() OVER (ORDER BY n DESC) = 1 ORDER BY key LIMIT 5"},
+	{"qualify alias", "SELECT *, row_number() OVER (ORDER BY offset) AS rn FROM kafka('o') AS k WHERE partition = 1 QUALIFY rn < 4", ""},
+	{"quoted qualify", "SELECT \"qualify\" FROM t AS \"qualify\"", ""},
 	{"group by all", "SELECT status, count(*) FROM kafka('o') GROUP BY ALL", ""},
 	{"group by all lower case", "select status, count(*) from t group by all having count(*) > 1 order by all_x",
 		"SELECT status, count(*) FROM t GROUP BY ALL HAVING count(*) > 1 ORDER BY all_x"},

@@ -20,6 +20,11 @@ type printer struct {
 	opts   RenderOptions
 	err    error
 	marks  []mark // render mode: where each node's text starts
+
+	// params are, in render mode, the statement's numbers of the
+	// parameters rendered as $1, $2, ...; paramNums the reverse.
+	params    []int
+	paramNums map[int]int
 }
 
 // mark records, in render mode, that n's text starts here.
@@ -339,6 +344,10 @@ func (p *printer) selectCore(s *Select) {
 		p.w(" HAVING ")
 		p.expr(s.Having, 0)
 	}
+	if s.Qualify != nil {
+		p.w(" QUALIFY ")
+		p.expr(s.Qualify, 0)
+	}
 }
 
 func (p *printer) modifiers(order []*OrderItem, limit, offset *int64) {
@@ -513,6 +522,10 @@ func (p *printer) table(t TableExpr) {
 		for i, topic := range t.Topics {
 			if i > 0 {
 				p.w(", ")
+			}
+			if i < len(t.TopicParams) && t.TopicParams[i] != nil {
+				p.literal(t.TopicParams[i])
+				continue
 			}
 			p.w(QuoteString(topic))
 		}

@@ -396,6 +396,8 @@ func (p *printer) literal(l *Literal) {
 		p.w(v)
 	case LitNull:
 		p.w("NULL")
+	case LitParam:
+		p.param(l)
 	default:
 		prefix, ok := typedPrefix[l.Kind]
 		if !ok {

@@ -58,7 +58,8 @@ type RenderOptions struct {
 //     node instead of splicing anything unexpected.
 //
 // Statements the engine does not run (SHOW TOPICS) are rendered as written;
-// the executor answers them itself.
+// the executor answers them itself. Parameters are rendered as $1, $2, ...
+// (see Rendered.Params), never as their values.
 func Render(stmt Statement, opts RenderOptions) (string, error) {
 	r, err := RenderMapped(stmt, opts)
 	if err != nil {
@@ -72,8 +73,13 @@ func Render(stmt Statement, opts RenderOptions) (string, error) {
 // reports at a place in the SQL can point into the query instead.
 type Rendered struct {
 	// SQL is the text Render returns.
-	SQL   string
-	marks []mark // in increasing offset
+	SQL string
+	// Params lists, for each parameter $k of SQL, the number of the
+	// statement's parameter it stands for: Params[k-1]. Parameters that
+	// stood for topic names or option values are not in SQL, and one the
+	// statement uses twice is one $k.
+	Params []int
+	marks  []mark // in increasing offset
 }
 
 // mark says that the rendering of the node at pos starts at offset.
@@ -92,7 +98,7 @@ func RenderMapped(stmt Statement, opts RenderOptions) (*Rendered, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	return &Rendered{SQL: p.b.String(), marks: p.marks}, nil
+	return &Rendered{SQL: p.b.String(), Params: p.params, marks: p.marks}, nil
 }
 
 // Pos returns the position in the query of the innermost node whose

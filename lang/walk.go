@@ -31,6 +31,7 @@ func Children(n Node) []Node {
 			add(e)
 		}
 		add(n.Having)
+		add(n.Qualify)
 		for _, o := range n.OrderBy {
 			add(o)
 		}
@@ -80,6 +81,11 @@ func Children(n Node) []Node {
 	case *Option:
 		add(n.Value)
 	case *KafkaSource:
+		for _, p := range n.TopicParams {
+			if p != nil {
+				add(p)
+			}
+		}
 		for _, o := range n.Options {
 			add(o)
 		}

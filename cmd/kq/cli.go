@@ -19,6 +19,7 @@ type cli struct {
 	Workers  int           `help:"Scan tasks run at once, each with its own Kafka client (default: number of CPUs)."`
 	File     string        `short:"f" placeholder:"FILE" help:"Run the statements in FILE (';'-separated)."`
 	DB       string        `name:"db" placeholder:"FILE" help:"DuckDB database file for CREATE TABLE / INSERT and session tables (default: in memory, gone at exit)."`
+	MemLimit byteSize      `name:"memory-limit" env:"KQ_MEMORY_LIMIT" placeholder:"SIZE" help:"Memory DuckDB may hold for sorts, aggregates, joins and in-memory tables (200MB, 4GiB); beyond it they spill to a private temporary directory removed at exit (default: DuckDB's, 80% of RAM)."`
 	Stats    string        `placeholder:"FORMAT" help:"Print scan statistics to stderr after each statement: text or json."`
 	Progress string        `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto (on a terminal, for scans longer than a second), always, never."`
 	Timeout  time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating), or keeps failing a fetch or offset lookup for this long; 0 waits forever."`

@@ -52,7 +52,7 @@ func (c *cli) open(ctx context.Context, stderr io.Writer) (*session, error) {
 			c.SchemaRegistry = d.RegistryURL()
 		}
 	}
-	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout)}
+	opts := []kq.Option{kq.WithBrokers(brokers), kq.WithWorkers(c.Workers), kq.WithTimeout(c.Timeout), kq.WithMemoryLimit(int64(c.MemLimit))}
 	if c.DB != "" {
 		opts = append(opts, kq.WithDB(c.DB))
 	}

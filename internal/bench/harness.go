@@ -47,8 +47,8 @@ type Config struct {
 	TestBin    string
 	ProfileDir string
 	// Only, when not empty, limits the measurements to these names
-	// (raw, kcat, kq-count, kq-groupby, kq-parquet, kq-arrow,
-	// kq-flightsql, and the extra kq-pertask).
+	// (raw, kcat, kq-count, kq-groupby, kq-parquet, kq-filter,
+	// kq-orderby, kq-arrow, kq-flightsql, and the extra kq-pertask).
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
 	// Parquet part per task written by the scan's workers in parallel;
@@ -101,6 +101,10 @@ type measurement struct {
 	what  string
 	argv  []string
 	check func(stdout []byte) error
+	// lines, set instead of check for outputs too large to keep, gets
+	// stdout's line count and its first bytes (lineCounter); the run
+	// also notes the time to the first byte of output.
+	lines func(n int64, head []byte) error
 	after func() error // untimed, after each run (readback checks, cleanup)
 	runs  []runResult
 }
@@ -114,6 +118,9 @@ type runResult struct {
 	// process's during the run (negative when unknown).
 	CPU       time.Duration `json:"cpuNs"`
 	BrokerCPU time.Duration `json:"brokerCpuNs"`
+	// FirstOutput is the time from the start to the first byte of
+	// output, for measurements whose output is counted (lines).
+	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
 }
 
 // Result is a measurement's figures: the median wall time of its runs and
@@ -127,11 +134,15 @@ type Result struct {
 	CPU       time.Duration `json:"cpuNs"`
 	BrokerCPU time.Duration `json:"brokerCpuNs"`
 	MaxRSS    int64         `json:"maxRssBytes"`
-	RowsPS    float64       `json:"rowsPerSec"`
-	MBPS      float64       `json:"mbPerSec"`
-	VsRaw     float64       `json:"vsRaw,omitempty"`
-	VsKcat    float64       `json:"vsKcat,omitempty"`
-	Runs      []runResult   `json:"runs"`
+	// FirstOutput is the median time to the first byte of output of
+	// the measurements that note it (kq-filter, kq-orderby); 0 for the
+	// others.
+	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
+	RowsPS      float64       `json:"rowsPerSec"`
+	MBPS        float64       `json:"mbPerSec"`
+	VsRaw       float64       `json:"vsRaw,omitempty"`
+	VsKcat      float64       `json:"vsKcat,omitempty"`
+	Runs        []runResult   `json:"runs"`
 }
 
 // Report is everything one Run measured.
@@ -319,6 +330,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 			},
 		})
 	}
+	ms = append(ms, c.largeResultMeasurements(addr)...)
 	ms = append(ms, c.avroMeasurements(hello)...)
 	fms, err := c.flightMeasurements(ctx, addr)
 	if err != nil {
@@ -392,7 +404,12 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
+	counted := &lineCounter{start: start}
+	if m.lines != nil {
+		cmd.Stdout = counted
+	}
 	err := cmd.Run()
+	r.FirstOutput = counted.first
 	r.Wall = time.Since(start)
 	if b1 := brokerCPU(); b0 >= 0 && b1 >= 0 {
 		r.BrokerCPU = b1 - b0
@@ -406,7 +423,12 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 		r.MaxRSS = ru.Maxrss << 10 // kilobytes on Linux
 	}
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	if err := m.check(stdout.Bytes()); err != nil {
+	if m.lines != nil {
+		err = m.lines(counted.lines, counted.head)
+	} else {
+		err = m.check(stdout.Bytes())
+	}
+	if err != nil {
 		return r, err
 	}
 	if m.after != nil {
@@ -428,6 +450,7 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 			res.MaxRSS = max(res.MaxRSS, r.MaxRSS)
 		}
 		res.Median, res.CPU, res.BrokerCPU = median(walls), median(cpus), median(bcpus)
+		res.FirstOutput = firstOutput(m.runs)
 		res.RowsPS = float64(seed.Records) / res.Median.Seconds()
 		res.MBPS = float64(seed.Bytes) / 1e6 / res.Median.Seconds()
 		rate[m.name] = res.RowsPS

@@ -22,20 +22,25 @@ func (r *Report) Print(w io.Writer) {
 	if len(r.Results) > 0 {
 		runs = len(r.Results[0].Runs)
 	}
-	fmt.Fprintf(w, "| measurement | median of %d | rows/s | MB/s | peak RSS | vs raw | vs kcat | CPU | broker CPU | load at each run |\n", runs)
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	fmt.Fprintf(w, "| measurement | median of %d | rows/s | MB/s | peak RSS | first row | vs raw | vs kcat | CPU | broker CPU | load at each run |\n", runs)
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 	for _, res := range r.Results {
 		loads := make([]string, len(res.Runs))
 		for i, run := range res.Runs {
 			loads[i] = strings.Fields(run.LoadAvg + " ?")[0]
 		}
-		fmt.Fprintf(w, "| %s | %.2f s | %s | %.1f | %d MiB | %s | %s | %.2f s | %.2f s | %s |\n",
-			res.Name, res.Median.Seconds(), humanRate(res.RowsPS), res.MBPS, res.MaxRSS>>20,
+		first := "–"
+		if res.FirstOutput > 0 {
+			first = fmt.Sprintf("%.2f s", res.FirstOutput.Seconds())
+		}
+		fmt.Fprintf(w, "| %s | %.2f s | %s | %.1f | %d MiB | %s | %s | %s | %.2f s | %.2f s | %s |\n",
+			res.Name, res.Median.Seconds(), humanRate(res.RowsPS), res.MBPS, res.MaxRSS>>20, first,
 			ratio(res.VsRaw), ratio(res.VsKcat), res.CPU.Seconds(), res.BrokerCPU.Seconds(), strings.Join(loads, ", "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "rows/s and MB/s: N records and their key+value bytes over the median wall time of a whole process (start to exit);")
-	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of any run; CPU: the median user+system time of the measured process; broker CPU: the broker process's during the run.")
+	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of any run; first row: the median time from the start of the process to its first byte of output (kq-filter, kq-orderby);")
+	fmt.Fprintln(w, "CPU: the median user+system time of the measured process; broker CPU: the broker process's during the run.")
 	fmt.Fprintln(w)
 	r.printTargets(w)
 	for _, res := range r.Results {

@@ -51,11 +51,13 @@ func (r *Report) Targets() []Target {
 		}
 	}
 	for _, res := range r.Results {
-		if strings.HasPrefix(res.Name, "kq-") && res.MaxRSS > 0 {
+		// kq-orderby sorts the whole topic: its bound is its memory
+		// limit (largeResultTargets), not the streaming paths' MaxRSS.
+		if strings.HasPrefix(res.Name, "kq-") && res.Name != "kq-orderby" && res.MaxRSS > 0 {
 			out = append(out, Target{What: fmt.Sprintf("%s peak RSS < %d MiB", res.Name, MaxRSS>>20), Got: fmt.Sprintf("%d MiB", res.MaxRSS>>20), Met: res.MaxRSS < MaxRSS})
 		}
 	}
-	return out
+	return append(out, r.largeResultTargets()...)
 }
 
 // printTargets writes the targets as a Markdown table.

@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 
@@ -33,16 +34,28 @@ const DisabledOptimizers = "unused_columns,filter_pushdown"
 // on their own connection, so a DB is safe for concurrent use. Close it
 // when done.
 type DB struct {
-	connector *duckdb.Connector
-	db        *sql.DB
-	views     atomic.Int64 // names registered views uniquely
+	connector   *duckdb.Connector
+	db          *sql.DB
+	views       atomic.Int64 // names registered views uniquely
+	tempDir     string       // where DuckDB spills; removed by Close
+	memoryLimit string       // DuckDB's memory_limit in force, as DuckDB prints it
 }
 
 // Open opens the DuckDB database at path, creating the file if needed;
-// path "" opens a private in-memory database.
-func Open(path string) (*DB, error) {
+// path "" opens a private in-memory database. DuckDB spills to a private
+// temporary directory (TempDir) that Close removes; WithMemoryLimit sets
+// how much memory it holds before spilling.
+func Open(path string, opts ...Option) (*DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("duckdb: database path %q must not contain '?' or '#'", path)
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	dir, err := newTempDir()
+	if err != nil {
+		return nil, err
 	}
 	c, err := duckdb.NewConnector(path, func(ex driver.ExecerContext) error {
 		_, err := ex.ExecContext(context.Background(), "SET disabled_optimizers = '"+DisabledOptimizers+"'", nil)
@@ -56,28 +69,35 @@ func Open(path string) (*DB, error) {
 		return err
 	})
 	if err != nil {
+		_ = os.RemoveAll(dir)
 		if path == "" {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}
 		return nil, fmt.Errorf("duckdb: open %s: %w", path, err)
 	}
-	db := sql.OpenDB(c)
-	if err := registerText(context.Background(), db); err != nil {
-		_ = db.Close()
-		_ = c.Close()
-		return nil, fmt.Errorf("duckdb: %w", err)
+	d := &DB{connector: c, db: sql.OpenDB(c), tempDir: dir}
+	if d.memoryLimit, err = o.settings(context.Background(), d.db, dir); err == nil {
+		err = registerText(context.Background(), d.db)
 	}
-	return &DB{connector: c, db: db}, nil
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("duckdb: %w", err), d.Close())
+	}
+	return d, nil
 }
 
 // SQL returns the database/sql handle of the database, for statements
 // that read no Kafka source. The DB keeps ownership.
 func (d *DB) SQL() *sql.DB { return d.db }
 
-// Close closes the database; with a file, everything committed is on disk.
+// Close closes the database (with a file, everything committed is on
+// disk) and removes its temporary directory.
 func (d *DB) Close() error {
 	err := d.db.Close()
-	return errors.Join(err, d.connector.Close())
+	err = errors.Join(err, d.connector.Close())
+	if rerr := os.RemoveAll(d.tempDir); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("duckdb: remove temporary directory: %w", rerr))
+	}
+	return err
 }
 
 // Source is an Arrow stream a statement reads as a view: a running scan,
@@ -96,7 +116,9 @@ func (d *DB) ViewName() string { return fmt.Sprintf("kq_scan_%d", d.views.Add(1)
 
 // session is one statement's connection with its sources registered.
 type session struct {
+	db      *DB
 	conn    *sql.Conn
+	dc      *duckdb.Conn // conn's driver connection
 	arrow   *duckdb.Arrow
 	srcs    []Source // our references, released by dropViews
 	release []func()
@@ -129,7 +151,7 @@ func (w *watched) Next() bool {
 func (d *DB) open(ctx context.Context, srcs []Source) (*session, error) {
 	// The session owns the caller's reference of every source from here
 	// on; RegisterView's export holds one more until its release.
-	s := &session{srcs: srcs}
+	s := &session{db: d, srcs: srcs}
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		s.close()
@@ -138,6 +160,7 @@ func (d *DB) open(ctx context.Context, srcs []Source) (*session, error) {
 	s.conn = conn
 	if err := conn.Raw(func(dc any) error {
 		var err error
+		s.dc, _ = dc.(*duckdb.Conn)
 		s.arrow, err = duckdb.NewArrowFromConn(dc.(driver.Conn))
 		return err
 	}); err != nil {
@@ -198,7 +221,7 @@ func (s *session) fail(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
-	return sqlError(err)
+	return sqlError(s.db.outOfMemory(err))
 }
 
 func (s *session) close() {
@@ -209,17 +232,43 @@ func (s *session) close() {
 	}
 }
 
-// Query runs query, which may read srcs as views, and returns its rows. The
-// caller must Release the reader. DuckDB (through duckdb-go) materializes a
-// query's result before the first batch is returned, so the sources have
-// been read (or stopped) when Query returns; the returned batches are
-// allocated by duckdb-go, not by an allocator of ours.
-func (d *DB) Query(ctx context.Context, query string, srcs []Source) (array.RecordReader, error) {
+// Query runs query, which may read srcs as views, with args bound to its
+// parameters, and returns its rows, streamed: DuckDB runs the query as
+// the reader asks for batches, so the first batch arrives as soon as
+// DuckDB has produced it and DuckDB holds no more of the result than its
+// streaming buffer (a sort or an aggregate still holds its state, within
+// the memory limit, spilling beyond it). The sources are read while the
+// result is. The caller must Release the reader; releasing it before its
+// end, or cancelling ctx, stops DuckDB and releases the sources (which
+// stops a scan). When the result ends its sources have been released,
+// and Err holds a source's own error when one ended it. The batches are
+// allocated by DuckDB, not by an allocator of ours.
+//
+// Should duckdb-go's internals not be those this package reads (see
+// handles.go), Query falls back to duckdb-go's Arrow reader, which
+// materializes the result first.
+func (d *DB) Query(ctx context.Context, query string, srcs []Source, args ...any) (array.RecordReader, error) {
 	s, err := d.open(ctx, srcs)
 	if err != nil {
 		return nil, err
 	}
-	rr, err := s.arrow.QueryContext(ctx, query)
+	r, ok, err := s.stream(ctx, query, args)
+	if err != nil {
+		err = s.fail(ctx, err)
+		s.close()
+		return nil, err
+	}
+	if ok {
+		return r, nil
+	}
+	return s.materialized(ctx, query, args)
+}
+
+// materialized runs query through duckdb-go's Arrow reader, which
+// materializes the result before returning: the sources are read (or
+// stopped) when it returns.
+func (s *session) materialized(ctx context.Context, query string, args []any) (array.RecordReader, error) {
+	rr, err := s.arrow.QueryContext(ctx, query, args...)
 	if err != nil {
 		err = s.fail(ctx, err)
 		s.close()
@@ -241,8 +290,9 @@ func (d *DB) Query(ctx context.Context, query string, srcs []Source) (array.Reco
 // Exec runs stmt (CREATE TABLE AS, INSERT INTO, COPY ...), which may read
 // srcs as views, in one transaction: when it fails — a source's error,
 // cancellation — nothing it wrote is committed. It returns the number of
-// rows DuckDB reports as changed.
-func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error) {
+// rows DuckDB reports as changed. args are the values of stmt's
+// parameters, as for Query.
+func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source, args ...any) (int64, error) {
 	s, err := d.open(ctx, srcs)
 	if err != nil {
 		return 0, err
@@ -255,7 +305,7 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 		_, _ = s.conn.ExecContext(context.Background(), "ROLLBACK")
 		return 0, s.fail(ctx, err)
 	}
-	n, err := count(ctx, s.conn, stmt)
+	n, err := count(ctx, s.conn, stmt, args)
 	if err == nil {
 		s.dropViews()
 		if err = s.srcErr; err == nil {
@@ -276,8 +326,8 @@ func (d *DB) Exec(ctx context.Context, stmt string, srcs []Source) (int64, error
 // count runs stmt and returns the row count DuckDB reports for it (its
 // one-row "Count" result; database/sql's RowsAffected is 0 for CREATE
 // TABLE AS and COPY), or 0 for statements without one.
-func count(ctx context.Context, conn *sql.Conn, stmt string) (int64, error) {
-	rows, err := conn.QueryContext(ctx, stmt)
+func count(ctx context.Context, conn *sql.Conn, stmt string, args []any) (int64, error) {
+	rows, err := conn.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -293,7 +343,8 @@ func count(ctx context.Context, conn *sql.Conn, stmt string) (int64, error) {
 	return n, rows.Err()
 }
 
-// result is DuckDB's record reader plus the connection it holds.
+// result is duckdb-go's materialized record reader plus the connection it
+// holds.
 type result struct {
 	rr   array.RecordReader
 	s    *session

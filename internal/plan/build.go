@@ -9,7 +9,8 @@ import (
 // Build turns a query into a logical plan. A SELECT becomes, bottom-up:
 // its FROM items (Scan for kafka(), Relation for tables, files and table
 // functions, Subquery, Join), Filter (WHERE), Aggregate (GROUP BY or
-// aggregate calls) or Project, Filter (HAVING), Distinct, Sort, Limit; a set
+// aggregate calls) or Project, Filter (HAVING), Filter (QUALIFY),
+// Distinct, Sort, Limit; a set
 // operation is a SetOp; WITH is a With node. Subqueries inside expressions
 // are planned too, as extra children of the node holding them, so that
 // every kafka() source of the query has its Scan. The WITH options of
@@ -198,6 +199,13 @@ func (b *builder) selectQuery(sel *lang.Select) (Node, error) {
 		}
 	} else {
 		root = &Project{Input: root, Items: items, Subqueries: subs}
+	}
+	if sel.Qualify != nil {
+		qs, err := b.subqueries(sel.Qualify)
+		if err != nil {
+			return nil, err
+		}
+		root = &Filter{Input: root, Cond: lang.Conjuncts(sel.Qualify), Subqueries: qs, Qualify: true}
 	}
 	if sel.Distinct {
 		root = &Distinct{Input: root}

@@ -25,14 +25,19 @@
 // the scans produce, never what the SQL computes. A scan must honour:
 //
 //   - Tasks: the offset ranges (already narrowed by the pushed partition,
-//     offset and timestamp-lower-bound predicates);
+//     offset and timestamp predicates);
 //   - Timestamp: a row filter on the record timestamp (epoch ms, From
 //     inclusive, Until exclusive, each side only when its Has flag is set).
-//     Kafka timestamps need not grow with offsets, so only the lower bound
+//     Kafka timestamps need not grow with offsets, so the lower bound
 //     narrows the ranges (ListOffsets by time finds the first offset at or
-//     after it, exactly); the filter keeps count-only scans exact;
+//     after it, exactly) and the upper bound does only on LogAppendTime
+//     topics (UpperBounds; see TopicConfigLister); the filter keeps
+//     count-only scans exact;
 //   - Limit (-1 for none): stop after that many rows (after the Timestamp
 //     filter); set only when a projection of the scan alone is limited;
+//   - TopN (nil for none): at most TopN.N rows of each partition, those
+//     with the highest offsets (Desc) or the lowest, counted after the
+//     Timestamp filter; each task is then a whole partition's range;
 //   - Columns: the metadata columns to build, in schema order (empty for a
 //     count-only scan; at least one otherwise); Fields/AllFields: the
 //     decoded JSON fields the statement uses (FieldRef: the part, value or
@@ -57,7 +62,10 @@
 // comparing them with a timestamp) of one source
 // (qualified by its alias, or unqualified when it is the only FROM item);
 // an OR is pushed only when every branch constrains the same column.
-// PushLimit moves LIMIT into a scan under a plain projection. PruneColumns
+// PushTopN gives a scan the top-N on offset of ORDER BY offset LIMIT n or
+// QUALIFY row_number() OVER (... ORDER BY offset) <= n over a plain
+// projection of it. PushLimit moves LIMIT into a scan under a plain
+// projection. PruneColumns
 // keeps the columns used anywhere in the statement (* keeps all).
 // CountOnly marks COUNT(*) over a bare scan.
 //

@@ -26,8 +26,14 @@ func (q *Query) ExplainText() string {
 		if len(s.Pushed) > 0 {
 			parts = append(parts, "where "+exprsString(s.Pushed, " AND "))
 		}
+		if len(s.UpperBounds) > 0 {
+			parts = append(parts, "timestamp upper bound: "+upperBoundText(s.UpperBounds))
+		}
 		if s.Limit >= 0 {
 			parts = append(parts, fmt.Sprintf("limit %d", s.Limit))
+		}
+		if s.TopN != nil {
+			parts = append(parts, s.TopN.explain())
 		}
 		if s.Resume != nil {
 			parts = append(parts, "resume from "+s.Resume.String())
@@ -96,20 +102,44 @@ type PushedJSON struct {
 // every partition is read; offsets and timestamp (epoch ms) are null when
 // unbounded, and each side is absent when open; limit is null when absent.
 type ScanJSON struct {
-	Source        string         `json:"source"`
-	Topics        []string       `json:"topics"`
-	Options       []string       `json:"options"`
-	Predicates    []string       `json:"predicates"`
-	Partitions    []int32        `json:"partitions"`
-	Offsets       *IntervalJSON  `json:"offsets"`
-	Timestamp     *IntervalJSON  `json:"timestamp"`
-	Limit         *int64         `json:"limit"`
+	Source     string        `json:"source"`
+	Topics     []string      `json:"topics"`
+	Options    []string      `json:"options"`
+	Predicates []string      `json:"predicates"`
+	Partitions []int32       `json:"partitions"`
+	Offsets    *IntervalJSON `json:"offsets"`
+	Timestamp  *IntervalJSON `json:"timestamp"`
+	// UpperBound is, per topic, what the timestamp's upper bound did;
+	// absent when the scan has none.
+	UpperBound []UpperBoundJSON `json:"timestampUpperBound,omitempty"`
+	Limit      *int64           `json:"limit"`
+	// TopN is the top-N on offset the scan reads; absent when none.
+	TopN          *TopNJSON      `json:"topN,omitempty"`
 	Columns       []string       `json:"columns"`
 	Fields        []string       `json:"fields,omitempty"`
 	CountOnly     bool           `json:"countOnly"`
 	Tasks         int            `json:"tasks"`
 	EstimatedRows int64          `json:"estimatedRows"`
 	Split         map[string]any `json:"split"`
+}
+
+// TopNJSON is a TopN in EXPLAIN's JSON form: rows per partition, the
+// offset order ("DESC": the tail, read backwards; "ASC": the head), and
+// whether the query asks per partition or overall.
+type TopNJSON struct {
+	N            int64  `json:"n"`
+	Order        string `json:"order"`
+	PerPartition bool   `json:"perPartition"`
+}
+
+// UpperBoundJSON is an UpperBound in EXPLAIN's JSON form: the topic, its
+// message.timestamp.type ("CreateTime", "LogAppendTime" or "unknown"),
+// whether the bound narrowed the ranges, and the text form.
+type UpperBoundJSON struct {
+	Topic         string `json:"topic"`
+	TimestampType string `json:"timestampType"`
+	Pushed        bool   `json:"pushed"`
+	Text          string `json:"text"`
 }
 
 // IntervalJSON is an Interval with its open sides left out.
@@ -145,12 +175,22 @@ func (q *Query) ExplainJSON() ExplainJSON {
 		if s.Options.Split.MaxRecordsPerPartition > 0 {
 			sj.Split["maxRecordsPerPartition"] = s.Options.Split.MaxRecordsPerPartition
 		}
+		for _, u := range s.UpperBounds {
+			sj.UpperBound = append(sj.UpperBound, UpperBoundJSON{Topic: u.Topic, TimestampType: u.Type.String(), Pushed: u.Pushed(), Text: u.String()})
+		}
 		for _, p := range s.Pushed {
 			sj.Predicates = append(sj.Predicates, p.String())
 		}
 		if s.Limit >= 0 {
 			lim := s.Limit
 			sj.Limit = &lim
+		}
+		if t := s.TopN; t != nil {
+			order := "ASC"
+			if t.Desc {
+				order = "DESC"
+			}
+			sj.TopN = &TopNJSON{N: t.N, Order: order, PerPartition: t.PerPartition}
 		}
 		out.Pushed.Scans = append(out.Pushed.Scans, sj)
 		for _, t := range s.Tasks {

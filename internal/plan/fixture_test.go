@@ -28,6 +28,10 @@ type fixtureTopic struct {
 	// ts is the timestamp of each offset; nil for a topic without
 	// records.
 	ts func(p int32, off int64) time.Time
+	// logAppend says the topic's message.timestamp.type is LogAppendTime
+	// (CreateTime otherwise); its ts must then not decrease along a
+	// partition.
+	logAppend bool
 }
 
 func demoTS(p int32, off int64) time.Time {
@@ -52,11 +56,13 @@ func pendingTS(_ int32, off int64) time.Time {
 }
 
 var fixtureTopics = []fixtureTopic{
-	{"orders", [][2]int64{{1000, 151000}, {2000, 82000}, {5000, 35000}}, 0, demoTS},
-	{"payments", [][2]int64{{100, 40100}}, 0, demoTS},
-	{"events", [][2]int64{{0, 10}, {0, 10}}, 0, eventsTS},
-	{"shuffled", [][2]int64{{0, 5}}, 0, shuffledTS},
-	{"empty", [][2]int64{{0, 0}}, 0, nil},
+	{"orders", [][2]int64{{1000, 151000}, {2000, 82000}, {5000, 35000}}, 0, demoTS, false},
+	{"payments", [][2]int64{{100, 40100}}, 0, demoTS, false},
+	{"events", [][2]int64{{0, 10}, {0, 10}}, 0, eventsTS, false},
+	{"shuffled", [][2]int64{{0, 5}}, 0, shuffledTS, false},
+	{"empty", [][2]int64{{0, 0}}, 0, nil, false},
 	// pending: offsets 6 to 9 are in an open transaction.
-	{"pending", [][2]int64{{0, 10}}, 4, pendingTS},
+	{"pending", [][2]int64{{0, 10}}, 4, pendingTS, false},
+	// appended: LogAppendTime, the timestamps of events.
+	{"appended", [][2]int64{{0, 10}, {0, 10}}, 0, eventsTS, true},
 }

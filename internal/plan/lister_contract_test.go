@@ -18,11 +18,12 @@ import (
 // do not, an empty partition, and a transaction left open over records
 // some of which are deleted.
 var contractTopics = []fixtureTopic{
-	{"orders", [][2]int64{{10, 60}, {20, 45}, {5, 5}}, 0, demoTS},
-	{"events", [][2]int64{{0, 10}, {0, 10}}, 0, eventsTS},
-	{"shuffled", [][2]int64{{0, 5}}, 0, shuffledTS},
-	{"empty", [][2]int64{{0, 0}}, 0, nil},
-	{"pending", [][2]int64{{2, 10}}, 4, pendingTS},
+	{"orders", [][2]int64{{10, 60}, {20, 45}, {5, 5}}, 0, demoTS, false},
+	{"events", [][2]int64{{0, 10}, {0, 10}}, 0, eventsTS, false},
+	{"shuffled", [][2]int64{{0, 5}}, 0, shuffledTS, false},
+	{"empty", [][2]int64{{0, 0}}, 0, nil, false},
+	{"pending", [][2]int64{{2, 10}}, 4, pendingTS, false},
+	{"appended", [][2]int64{{0, 6}, {0, 4}}, 0, eventsTS, true},
 }
 
 // TestOffsetListerContract is the planner's one test against a broker: it
@@ -84,6 +85,15 @@ func TestOffsetListerContract(t *testing.T) {
 		}
 	}
 
+	// The timestamp type of every topic, and of one that does not exist.
+	for _, topics := range [][]string{all, {"orders", "nope"}} {
+		want, wantErr := broker.DescribeTopicConfigs(ctx, topics...)
+		got, gotErr := fake.DescribeTopicConfigs(ctx, topics...)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || typesText(got) != typesText(want) {
+			t.Errorf("timestamp types of %v:\nmapLister: %v %s\nkadm:      %v %s", topics, gotErr, typesText(got), wantErr, typesText(want))
+		}
+	}
+
 	for _, tc := range []struct {
 		topics, with string
 		edit         func(*Scan)
@@ -98,6 +108,8 @@ func TestOffsetListerContract(t *testing.T) {
 		{`'pending'`, `startingTimestamp=8000, isolationLevel='read_uncommitted'`, nil},
 		{`'pending'`, `endingOffsets='{"pending":{"0":8}}'`, nil},
 		{`'shuffled'`, ``, func(s *Scan) { s.Timestamp = Interval{}.AtLeast(6000) }},
+		{`'shuffled', 'appended'`, ``, func(s *Scan) { s.Timestamp = Interval{}.Below(3500) }},
+		{`'appended'`, ``, func(s *Scan) { s.Timestamp = Interval{}.AtLeast(2000).Below(6000) }},
 		{`'orders'`, ``, func(s *Scan) { s.Partitions = []int32{1, 2}; s.Offsets = Interval{}.AtLeast(30) }},
 		{`'ordrs'`, ``, nil},
 		{`'orders', 'nope'`, ``, nil},
@@ -120,7 +132,11 @@ func seedTopics(t *testing.T, topics []fixtureTopic) *kafkatest.Cluster {
 	var plain, open []*kgo.Record
 	deleted := kadm.Offsets{}
 	for _, tp := range topics {
-		if err := c.CreateTopic(ctx, tp.name, len(tp.ranges), nil); err != nil {
+		var configs map[string]*string
+		if tp.logAppend {
+			configs = map[string]*string{timestampTypeConfig: kadm.StringPtr("LogAppendTime")}
+		}
+		if err := c.CreateTopic(ctx, tp.name, len(tp.ranges), configs); err != nil {
 			t.Fatal(err)
 		}
 		for p, r := range tp.ranges {
@@ -205,6 +221,23 @@ func listedText(l kadm.ListedOffsets) string {
 	})
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// typesText prints the message.timestamp.type of every described topic,
+// or its error, in order.
+func typesText(rcs kadm.ResourceConfigs) string {
+	var lines []string
+	for _, rc := range rcs {
+		v := "-"
+		for _, c := range rc.Configs {
+			if c.Key == timestampTypeConfig {
+				v = c.MaybeValue()
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s=%s err=%v", rc.Name, v, rc.Err))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, " ")
 }
 
 // detailsText prints topic details in order: name, error and partitions.

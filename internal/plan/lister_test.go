@@ -27,6 +27,9 @@ type mapPartition struct {
 	// ts returns the timestamp, in epoch milliseconds, of an offset in
 	// [start, end); nil when the partition has no records.
 	ts func(off int64) int64
+	// logAppend is the topic's message.timestamp.type: LogAppendTime
+	// when set, else CreateTime.
+	logAppend bool
 }
 
 // newMapLister returns the lister of topics.
@@ -35,7 +38,7 @@ func newMapLister(topics []fixtureTopic) mapLister {
 	for _, t := range topics {
 		ps := make([]mapPartition, len(t.ranges))
 		for i, r := range t.ranges {
-			ps[i] = mapPartition{start: r[0], end: r[1], stable: r[1] - t.open}
+			ps[i] = mapPartition{start: r[0], end: r[1], stable: r[1] - t.open, logAppend: t.logAppend}
 			if t.ts != nil {
 				ps[i].ts = func(off int64) int64 { return t.ts(int32(i), off).UnixMilli() }
 			}
@@ -92,6 +95,29 @@ func (l mapLister) ListTopics(ctx context.Context, topics ...string) (kadm.Topic
 			d.Partitions[int32(i)] = kadm.PartitionDetail{Topic: t, Partition: int32(i)}
 		}
 		out[t] = d
+	}
+	return out, nil
+}
+
+// DescribeTopicConfigs implements TopicConfigLister with the one config
+// the planner reads, message.timestamp.type; a topic that does not exist
+// describes with kerr.UnknownTopicOrPartition.
+func (l mapLister) DescribeTopicConfigs(ctx context.Context, topics ...string) (kadm.ResourceConfigs, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out kadm.ResourceConfigs
+	for _, t := range topics {
+		ps, ok := l[t]
+		if !ok {
+			out = append(out, kadm.ResourceConfig{Name: t, Err: kerr.UnknownTopicOrPartition})
+			continue
+		}
+		typ := "CreateTime"
+		if len(ps) > 0 && ps[0].logAppend {
+			typ = "LogAppendTime"
+		}
+		out = append(out, kadm.ResourceConfig{Name: t, Configs: []kadm.Config{{Key: timestampTypeConfig, Value: &typ}}})
 	}
 	return out, nil
 }

@@ -198,6 +198,9 @@ func (c *nameChecker) selectQuery(sel *lang.Select, parent *scope, env ctes) ([]
 	if sel.Having != nil {
 		exprs = append(exprs, sel.Having)
 	}
+	if sel.Qualify != nil {
+		exprs = append(exprs, sel.Qualify)
+	}
 	for _, o := range sel.OrderBy {
 		if o != nil {
 			exprs = append(exprs, o.Expr)

@@ -10,6 +10,9 @@ type Filter struct {
 	Subqueries []Node
 	// Having marks the filter of a HAVING clause (above an Aggregate).
 	Having bool
+	// Qualify marks the filter of a QUALIFY clause (above the Project or
+	// Aggregate whose window functions it filters on).
+	Qualify bool
 }
 
 // Children implements Node.
@@ -26,6 +29,9 @@ func (n *Filter) WithChildren(c ...Node) Node {
 func (n *Filter) String() string {
 	if n.Having {
 		return "Having " + exprsString(n.Cond, " AND ")
+	}
+	if n.Qualify {
+		return "Qualify " + exprsString(n.Cond, " AND ")
 	}
 	return "Filter " + exprsString(n.Cond, " AND ")
 }

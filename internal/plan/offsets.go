@@ -71,12 +71,24 @@ func ResolveRanges(ctx context.Context, l OffsetLister, topics []string, opts Op
 // *lang.Error values pointing at the option; unknown topics are
 // *UnknownTopicError.
 func ResolveScanRanges(ctx context.Context, l OffsetLister, s *Scan) ([]Range, error) {
+	ranges, _, err := resolveScan(ctx, l, s, timestampTypes{})
+	return ranges, err
+}
+
+// resolveScan is ResolveScanRanges that also returns, for a scan with a
+// timestamp upper bound, the decision per topic (UpperBound), with the
+// timestamp types read once per topic and cluster through types.
+func resolveScan(ctx context.Context, l OffsetLister, s *Scan, types timestampTypes) ([]Range, []UpperBound, error) {
 	l, err := listerOf(ctx, l, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := &resolver{l: l, topics: s.Topics, opts: s.Options, pos: s.Pos, resume: s.Resume, byTime: map[int64]kadm.ListedOffsets{}}
-	return r.resolve(ctx, s)
+	ranges, err := r.resolve(ctx, s, types)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ranges, r.upper, nil
 }
 
 // resolver holds the listings of one scan's resolution.
@@ -89,9 +101,12 @@ type resolver struct {
 	earliest kadm.ListedOffsets
 	latest   kadm.ListedOffsets
 	byTime   map[int64]kadm.ListedOffsets
+	// upper is the timestamp upper bound's decision per topic; nil when
+	// the scan has no upper bound.
+	upper []UpperBound
 }
 
-func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
+func (r *resolver) resolve(ctx context.Context, s *Scan, types timestampTypes) ([]Range, error) {
 	var err error
 	joined := strings.Join(r.topics, ", ")
 	if r.earliest, err = r.l.ListStartOffsets(ctx, r.topics...); err != nil {
@@ -121,6 +136,14 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 	} {
 		if err := r.checkCovers(c.name, c.m); err != nil {
 			return nil, err
+		}
+	}
+
+	pushUntil := map[string]bool{}
+	if s.Timestamp.HasUntil {
+		r.upper = types.lookup(ctx, r.l, s.Options.Kafka.Identity(), r.topics)
+		for _, u := range r.upper {
+			pushUntil[u.Topic] = u.Pushed()
 		}
 	}
 
@@ -158,6 +181,18 @@ func (r *resolver) resolve(ctx context.Context, s *Scan) ([]Range, error) {
 					off = until
 				}
 				from = max(from, off)
+			}
+			if pushUntil[topic] && from < until {
+				// LogAppendTime: timestamps never decrease along the
+				// partition, so no record at or after the first one at
+				// or after the bound is inside it.
+				off, ok, err := r.after(ctx, tp, s.Timestamp.Until)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					until = min(until, off)
+				}
 			}
 			until = max(until, from)
 			out = append(out, Range{Topic: topic, Partition: p, From: from, Until: until})

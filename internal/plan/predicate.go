@@ -105,7 +105,8 @@ type value struct{ v int64 }
 
 // constant reads literal e as a value for column col: integers for
 // partition and offset; TIMESTAMP/TIMESTAMPTZ literals and timestamp
-// strings for timestamp (in microseconds since the epoch).
+// strings for timestamp (in microseconds since the epoch). A parameter
+// is read as the value it is bound to.
 func constant(e lang.Expr, col string) (value, bool) {
 	neg := false
 	for {
@@ -125,6 +126,13 @@ func constant(e lang.Expr, col string) (value, bool) {
 	lit, ok := e.(*lang.Literal)
 	if !ok {
 		return value{}, false
+	}
+	if lit.Kind == lang.LitParam {
+		// A bound parameter pushes down as its value does (lang.Bind);
+		// an unbound one is no constant.
+		if lit = lit.Bound; lit == nil {
+			return value{}, false
+		}
 	}
 	switch lit.Kind {
 	case lang.LitInt:

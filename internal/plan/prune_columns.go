@@ -153,7 +153,7 @@ func (u *usage) collect(n Node, b *block) {
 			exprs = append(exprs, g)
 		}
 	case *Filter:
-		aliasFirst = n.Having
+		aliasFirst = n.Having || n.Qualify
 		for _, c := range n.Cond {
 			exprs = append(exprs, c)
 		}

@@ -20,7 +20,7 @@ import (
 func PushFilter(root Node) Node {
 	return Transform(root, func(n Node) Node {
 		f, ok := n.(*Filter)
-		if !ok || f.Having {
+		if !ok || f.Having || f.Qualify {
 			return n
 		}
 		scans := fromScans(f.Input)

@@ -5,9 +5,10 @@ package plan
 type Rule func(Node) Node
 
 // DefaultRules are the rewrites Optimize applies, in order: predicates
-// first (they decide whether LIMIT and COUNT(*) can reach the scan), then
-// LIMIT, column pruning, and the count-only scan.
-var DefaultRules = []Rule{PushFilter, PushLimit, PruneColumns, CountOnly}
+// first (they decide whether a top-N, LIMIT and COUNT(*) can reach the
+// scan: a WHERE left over blocks them), then the top-N on offset, LIMIT,
+// column pruning, and the count-only scan.
+var DefaultRules = []Rule{PushFilter, PushTopN, PushLimit, PruneColumns, CountOnly}
 
 // Optimize applies rules (DefaultRules when none are given) in order.
 func Optimize(root Node, rules ...Rule) Node {

@@ -42,6 +42,10 @@ type Scan struct {
 	Columns []string
 	// Limit stops the scan after this many rows; -1 means no limit.
 	Limit int64
+	// TopN, when not nil, reads at most TopN.N rows of each partition:
+	// those with the highest offsets (read backwards from the end) or the
+	// lowest (see TopN). Each partition is then one task.
+	TopN *TopN
 	// CountOnly scans count records without materializing any column.
 	CountOnly bool
 	// Tasks are the offset-range tasks; nil until Resolve.
@@ -65,11 +69,16 @@ type Scan struct {
 	Offsets Interval
 	// Timestamp bounds the record timestamps, in epoch milliseconds, from
 	// pushed-down timestamp comparisons. Its lower bound also narrows the
-	// ranges (ListOffsets by time). It is a row filter the executor MUST
+	// ranges (ListOffsets by time), and so does its upper bound on
+	// LogAppendTime topics (UpperBounds). It is a row filter the executor MUST
 	// apply: a row whose timestamp is outside it is not produced nor
 	// counted, which keeps count-only scans exact (Kafka timestamps need
 	// not grow with offsets).
 	Timestamp Interval
+	// UpperBounds says, per topic, whether Timestamp's upper bound also
+	// narrowed the ranges (LogAppendTime topics) or only filters rows;
+	// nil until Resolve, and when Timestamp has no upper bound.
+	UpperBounds []UpperBound
 	// Pushed are the WHERE conjuncts pushed into this scan, as written.
 	// They also stay in the statement DuckDB runs.
 	Pushed []lang.Expr
@@ -153,6 +162,9 @@ func (n *Scan) String() string {
 	if n.Limit >= 0 {
 		fmt.Fprintf(&b, " limit=%d", n.Limit)
 	}
+	if n.TopN != nil {
+		b.WriteString(" " + n.TopN.String())
+	}
 	if n.Tasks != nil {
 		fmt.Fprintf(&b, " tasks=%d estimatedRows=%d", len(n.Tasks), n.EstimatedRows())
 	}
@@ -169,10 +181,16 @@ func (n *Scan) fieldNames() []string {
 }
 
 // EstimatedRows is the sum of the task sizes: offsets, an upper bound of
-// the records read.
+// the records read. With a TopN, a task counts for at most TopN.N (the
+// rows it returns; markers, aborted records and gaps can make it read
+// more offsets).
 func (n *Scan) EstimatedRows() int64 {
 	var est int64
 	for _, t := range n.Tasks {
+		if n.TopN != nil {
+			est += min(t.Size(), n.TopN.N)
+			continue
+		}
 		est += t.Size()
 	}
 	return est

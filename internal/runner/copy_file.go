@@ -102,7 +102,7 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	with += ", USE_TMP_FILE false"
 	const head = "COPY ("
 	stmt := head + b.sql + ") TO " + lang.QuoteString(f.Name()) + " (" + with + ")"
-	n, err := b.db.Exec(ctx, stmt, b.srcs)
+	n, err := b.db.Exec(ctx, stmt, b.srcs, b.args...)
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -135,27 +135,32 @@ func (d *duckTransform) columns(ctx context.Context, rec arrow.RecordBatch) ([]s
 }
 
 // sql renders the query over view, with the partition values as extra
-// columns.
-func (d *duckTransform) sql(view string) (string, error) {
-	text, err := lang.Render(d.query, lang.RenderOptions{Source: func(*lang.KafkaSource) string {
+// columns, and returns it with the values of its parameters.
+func (d *duckTransform) sql(view string) (string, []any, error) {
+	r, err := lang.RenderMapped(d.query, lang.RenderOptions{Source: func(*lang.KafkaSource) string {
 		return lang.QuoteName(view) + " AS " + lang.QuoteName(d.source)
 	}})
-	if err != nil || len(d.keys) == 0 {
-		return text, err
+	if err != nil {
+		return "", nil, err
 	}
+	args, err := paramArgs(r, d.query)
+	if err != nil || len(d.keys) == 0 {
+		return r.SQL, args, err
+	}
+	text := r.SQL
 	var b strings.Builder
 	b.WriteString("SELECT q.*")
 	for i, k := range d.keys {
 		fmt.Fprintf(&b, ", CAST(q.%s AS VARCHAR) AS %s", lang.QuoteName(k), lang.QuoteName(fmt.Sprintf("%s%d", keyPrefix, i)))
 	}
 	b.WriteString(" FROM (" + text + ") AS q")
-	return b.String(), nil
+	return b.String(), args, nil
 }
 
 // run runs the query over rec alone. The caller releases the result.
 func (d *duckTransform) run(ctx context.Context, rec arrow.RecordBatch) (array.RecordReader, error) {
 	view := d.db.ViewName()
-	text, err := d.sql(view)
+	text, args, err := d.sql(view)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +168,7 @@ func (d *duckTransform) run(ctx context.Context, rec arrow.RecordBatch) (array.R
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Query(ctx, text, []duck.Source{{Name: view, Reader: src}})
+	return d.db.Query(ctx, text, []duck.Source{{Name: view, Reader: src}}, args...)
 }
 
 func (d *duckTransform) apply(ctx context.Context, rec arrow.RecordBatch, emit func(arrow.RecordBatch, []*array.String) error) error {

@@ -33,11 +33,15 @@ func (s *Session) show(ctx context.Context, sh *lang.Show) (Rows, error) {
 // needs, as DESCRIBE kafka() does).
 func (s *Session) describeQuery(ctx context.Context, d *lang.Describe) (Rows, error) {
 	if _, table := d.Source.(*lang.Table); table || len(lang.KafkaSources(d)) == 0 {
-		text, err := lang.Render(d, renderOptions())
+		r, err := lang.RenderMapped(d, renderOptions())
 		if err != nil {
 			return nil, err
 		}
-		return s.duckQuery(ctx, text)
+		args, err := paramArgs(r, d)
+		if err != nil {
+			return nil, err
+		}
+		return s.duckQuery(ctx, r.SQL, args...)
 	}
 	q := d.Query
 	if q == nil {
@@ -51,15 +55,7 @@ func (s *Session) describeQuery(ctx context.Context, d *lang.Describe) (Rows, er
 	for _, sc := range pq.Scans {
 		sc.Limit = 0
 	}
-	b, err := s.bind(ctx, pq, d)
-	if err != nil {
-		return nil, err
-	}
-	rr, err := b.db.Query(ctx, b.sql, b.srcs)
-	if err != nil {
-		return nil, err
-	}
-	return withStats(rr, b.merged()), nil
+	return s.duckRows(ctx, pq, d)
 }
 
 // showTopics lists the cluster's topics (internal ones left out), one row
@@ -205,13 +201,14 @@ func recordReader(b *array.RecordBuilder) (Rows, error) {
 	return withStats(rr, nil), nil
 }
 
-// duckQuery runs a statement that reads no topic in DuckDB.
-func (s *Session) duckQuery(ctx context.Context, text string) (Rows, error) {
+// duckQuery runs a statement that reads no topic in DuckDB, args the
+// values of its parameters.
+func (s *Session) duckQuery(ctx context.Context, text string, args ...any) (Rows, error) {
 	db, err := s.duck()
 	if err != nil {
 		return nil, err
 	}
-	rr, err := db.Query(ctx, text, nil)
+	rr, err := db.Query(ctx, text, nil, args...)
 	if err != nil {
 		return nil, err
 	}

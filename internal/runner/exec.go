@@ -25,10 +25,19 @@ type Result struct {
 	Scan *stats.Stats
 }
 
-// Exec runs a statement that writes: COPY, CREATE TABLE AS, INSERT INTO.
-// See kq.Engine.Exec.
-func (s *Session) Exec(ctx context.Context, sql string) (*Result, error) {
+// Exec runs a statement that writes: COPY, CREATE TABLE AS, INSERT INTO,
+// with args the values of its parameters. See kq.Engine.Exec.
+func (s *Session) Exec(ctx context.Context, sql string, args ...any) (*Result, error) {
 	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecStatement(ctx, stmt, args...)
+}
+
+// ExecStatement is Exec of a parsed statement, which it does not modify.
+func (s *Session) ExecStatement(ctx context.Context, stmt lang.Statement, args ...any) (*Result, error) {
+	stmt, err := bindParams(stmt, args)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +69,7 @@ func (s *Session) write(ctx context.Context, stmt lang.Statement, kind string) (
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.db.Exec(ctx, b.sql, b.srcs)
+	n, err := b.db.Exec(ctx, b.sql, b.srcs, b.args...)
 	if err != nil {
 		return nil, b.fail(ctx, s, err)
 	}

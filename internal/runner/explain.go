@@ -13,9 +13,19 @@ import (
 )
 
 // Explain plans a statement (with or without a leading EXPLAIN) without
-// reading any records.
-func (s *Session) Explain(ctx context.Context, sql string) (*plan.Query, error) {
+// reading any records; args are the values of its parameters.
+func (s *Session) Explain(ctx context.Context, sql string, args ...any) (*plan.Query, error) {
 	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExplainStatement(ctx, stmt, args...)
+}
+
+// ExplainStatement is Explain of a parsed statement, which it does not
+// modify.
+func (s *Session) ExplainStatement(ctx context.Context, stmt lang.Statement, args ...any) (*plan.Query, error) {
+	stmt, err := bindParams(stmt, args)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,13 @@ func (l *offsetLister) ListOffsetsAfterMilli(ctx context.Context, millisecond in
 	})
 }
 
+// DescribeTopicConfigs implements plan.TopicConfigLister: the planner
+// reads message.timestamp.type to push timestamp upper bounds on
+// LogAppendTime topics (an error leaves the bound a row filter).
+func (l *offsetLister) DescribeTopicConfigs(ctx context.Context, topics ...string) (kadm.ResourceConfigs, error) {
+	return l.adm.DescribeTopicConfigs(ctx, topics...)
+}
+
 func (l *offsetLister) ListTopics(ctx context.Context, topics ...string) (kadm.TopicDetails, error) {
 	return l.adm.ListTopics(ctx, topics...)
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/kq-sql/kq/internal/duck"
@@ -20,9 +23,20 @@ import (
 type Rows = scan.Reader
 
 // Query runs a statement and streams its rows; the caller must Release
-// them, and releasing early stops the scans. See kq.Engine.Query.
-func (s *Session) Query(ctx context.Context, sql string) (Rows, error) {
+// them, and releasing early stops the scans. args are the values of its
+// parameters (bindParams). See kq.Engine.Query.
+func (s *Session) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryStatement(ctx, stmt, args...)
+}
+
+// QueryStatement is Query of a parsed statement, which it does not
+// modify (a Prepared statement runs it again).
+func (s *Session) QueryStatement(ctx context.Context, stmt lang.Statement, args ...any) (Rows, error) {
+	stmt, err := bindParams(stmt, args)
 	if err != nil {
 		return nil, err
 	}
@@ -73,17 +87,91 @@ func (s *Session) query(ctx context.Context, q lang.Query) (Rows, error) {
 	if scan.Native(pq.Root) {
 		return s.runNative(ctx, q, pq)
 	}
-	b, err := s.bind(ctx, pq, q)
+	return s.duckRows(ctx, pq, q)
+}
+
+// duckRows runs stmt (planned as pq) in DuckDB over its scans and streams
+// the result. The scans run under a context of their own, cancelled when
+// the result is released: a scan DuckDB is waiting on stops at once.
+func (s *Session) duckRows(ctx context.Context, pq *plan.Query, stmt lang.Statement) (Rows, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	b, err := s.bind(ctx, pq, stmt)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
-	rr, err := b.db.Query(ctx, b.sql, b.srcs)
+	rr, err := b.db.Query(ctx, b.sql, b.srcs, b.args...)
 	if err != nil {
+		cancel()
 		return nil, b.fail(ctx, s, err)
 	}
-	// DuckDB has read (or stopped) every scan by now: its result is
-	// materialized before the first batch is returned.
-	return withStats(rr, b.merged()), nil
+	r := &streamedRows{rr: rr, b: b, cancel: cancel, fail: func(err error) error { return b.fail(ctx, s, err) }}
+	r.refs.Store(1)
+	return r, nil
+}
+
+// streamedRows is a statement's result as DuckDB streams it. When it
+// ends, DuckDB's reader has released the scans, so their statistics are
+// final: Stats is nil before. An error DuckDB reports mid-stream gets its
+// position in the query as one at the start does (bound.fail).
+type streamedRows struct {
+	rr     array.RecordReader
+	b      *bound
+	cancel context.CancelFunc
+	fail   func(error) error
+	refs   atomic.Int64
+
+	mu    sync.Mutex // guards what follows, set once the result ends
+	ended bool
+	stats *stats.Stats
+	err   error
+}
+
+func (r *streamedRows) Schema() *arrow.Schema          { return r.rr.Schema() }
+func (r *streamedRows) RecordBatch() arrow.RecordBatch { return r.rr.RecordBatch() }
+func (r *streamedRows) Record() arrow.RecordBatch      { return r.rr.RecordBatch() }
+func (r *streamedRows) Retain()                        { r.refs.Add(1) }
+
+// Next implements array.RecordReader.
+func (r *streamedRows) Next() bool {
+	if r.rr.Next() {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.ended {
+		r.ended = true
+		r.stats = r.b.merged()
+		if err := r.rr.Err(); err != nil {
+			r.err = r.fail(err)
+		}
+	}
+	return false
+}
+
+// Err returns the error that ended the result, once it has ended.
+func (r *streamedRows) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Stats returns the statistics of the statement's scans once the result
+// has ended; nil before.
+func (r *streamedRows) Stats() *stats.Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
+}
+
+// Release implements array.RecordReader: the last reference stops the
+// scans, then DuckDB.
+func (r *streamedRows) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	r.cancel()
+	r.rr.Release()
 }
 
 // count runs a count-only plan: COUNT(*) items over one scan, under
@@ -144,6 +232,7 @@ type bound struct {
 	streams  []*scan.Stream
 	stmt     lang.Statement
 	rendered *lang.Rendered // sql, with where its parts come from in stmt
+	args     []any          // the values of the parameters of sql
 }
 
 // fail gives an error DuckDB reported for the bound statement a position
@@ -240,6 +329,10 @@ func (s *Session) bind(ctx context.Context, pq *plan.Query, stmt lang.Statement)
 		return nil, err
 	}
 	b.sql, b.stmt = b.rendered.SQL, stmt
+	if b.args, err = paramArgs(b.rendered, stmt); err != nil {
+		b.release()
+		return nil, err
+	}
 	return b, nil
 }
 

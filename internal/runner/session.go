@@ -42,6 +42,9 @@ type Config struct {
 	Workers int
 	// DBPath is the DuckDB database file; "" is in-memory.
 	DBPath string
+	// MemoryLimit is DuckDB's memory_limit in bytes (duck.WithMemoryLimit);
+	// 0 or less: DuckDB's default.
+	MemoryLimit int64
 	// Timeout bounds reaching the cluster and each retried request; 0 or
 	// less: only the context.
 	Timeout time.Duration
@@ -153,7 +156,7 @@ func (s *Session) duck() (*duck.DB, error) {
 	s.dbMu.Lock()
 	defer s.dbMu.Unlock()
 	if s.db == nil {
-		db, err := duck.Open(s.cfg.DBPath)
+		db, err := duck.Open(s.cfg.DBPath, duck.WithMemoryLimit(s.cfg.MemoryLimit))
 		if err != nil {
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func (w *worker) runPerTask(ctx context.Context, t plan.Task) (stats.TaskStats, 
 		return tw.Write(rec)
 	}
 	defer func() { w.emit = prev }()
-	ts, err := w.run(ctx, t)
+	ts, err := w.runTask(ctx, t)
 	if err == nil || isStop(err) {
 		if ferr := w.flush(ctx); ferr != nil {
 			tw.Abort()

@@ -179,7 +179,7 @@ func (st *Stream) run(ctx context.Context, s *plan.Scan, cfg *Config) {
 				if cfg.PerTask != nil {
 					ts, err = w.runPerTask(gctx, s.Tasks[i])
 				} else {
-					ts, err = w.run(gctx, s.Tasks[i])
+					ts, err = w.runTask(gctx, s.Tasks[i])
 				}
 				all.Tasks[i] = ts
 				m.tasksDone.Add(1)

@@ -30,6 +30,14 @@ type worker struct {
 	// builder (schema sampling).
 	visit func(r *fetch.Record)
 	limit *limiter // nil without LIMIT
+	// probe counts the rows of windows of a range without building
+	// them or reporting progress; set for scans that read tails
+	// (plan.TopN with Desc).
+	probe *fetch.Reader
+	meter *meter // nil when sampling
+	// headFull is set when the task being read has the rows a top-N from
+	// the start wants: the reader fetches no more (runHead).
+	headFull bool
 }
 
 // newWorker returns a worker that reads scan s's tasks with cl under the
@@ -44,8 +52,12 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 		FetchBytes:     cfg.FetchBytes,
 		RetryTimeout:   cfg.RetryTimeout,
 	}
-	if lim != nil {
+	w := &worker{scan: s, cfg: cfg, limit: lim, meter: m}
+	switch {
+	case lim != nil:
 		o.Done = lim.done
+	case s.TopN != nil && !s.TopN.Desc:
+		o.Done = func() bool { return w.headFull }
 	}
 	if m != nil {
 		o.OnFetch = func(rows, offsets, bytes int64) {
@@ -59,7 +71,14 @@ func newWorker(cl *kgo.Client, s *plan.Scan, cfg *Config, lim *limiter, m *meter
 			warned.dataLoss(cfg, topic, partition, from, to)
 		}
 	}
-	return &worker{rd: fetch.NewReader(cl, o), scan: s, cfg: cfg, limit: lim}
+	w.rd = fetch.NewReader(cl, o)
+	if s.TopN != nil && s.TopN.Desc {
+		po := o
+		po.Headers, po.Done, po.OnFetch = false, nil, nil
+		po.FetchBytes = min(po.FetchBytes, probeFetchBytes)
+		w.probe = fetch.NewReader(cl, po)
+	}
+	return w
 }
 
 // run reads task t to its end (see fetch.Reader.Read), building rows or

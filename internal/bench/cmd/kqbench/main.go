@@ -67,7 +67,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Kcat, "kcat", "", "kcat binary (default: kcat on PATH, skipped when absent)")
 	fs.StringVar(&c.TestBin, "testbin", "", "compiled test binary of ./bench, to profile kq's queries")
 	fs.StringVar(&c.ProfileDir, "profile", "", "directory for CPU profiles (with -testbin)")
-	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-arrow,kq-flightsql,kq-pertask)")
+	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask)")
 	fs.BoolVar(&c.Extra, "extra", false, "also measure kq-pertask (the Parquet export with PER_TASK true)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	rawFlags(fs, &c.Raw)

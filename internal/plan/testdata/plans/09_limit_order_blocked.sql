@@ -1,1 +1,1 @@
-SELECT key FROM kafka('payments') ORDER BY offset DESC LIMIT 10
+SELECT key FROM kafka('payments') ORDER BY timestamp DESC LIMIT 10

@@ -1,0 +1,1 @@
+SELECT offset, timestamp FROM kafka('appended') WHERE timestamp BETWEEN TIMESTAMP '1970-01-01 00:00:03' AND TIMESTAMP '1970-01-01 00:00:07'

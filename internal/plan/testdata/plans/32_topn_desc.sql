@@ -1,0 +1,1 @@
+SELECT * FROM kafka('orders') ORDER BY offset DESC LIMIT 3

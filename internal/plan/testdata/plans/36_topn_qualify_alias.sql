@@ -1,0 +1,1 @@
+SELECT k.offset, row_number() OVER (PARTITION BY topic, partition ORDER BY offset DESC) AS rn FROM kafka('orders', 'payments') AS k WHERE k.timestamp >= TIMESTAMP '2026-01-01 10:00:00' QUALIFY rn < 3 ORDER BY rn

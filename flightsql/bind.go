@@ -10,29 +10,38 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/kq-sql/kq"
+	"github.com/kq-sql/kq/lang"
 )
 
 // This file is the one place where parameters meet the Engine: query and
 // exec pass bound values, bindParameters turns the Arrow batch a client
 // binds into them.
 
-// errParameters refuses bound values while the Engine takes none.
-var errParameters = status.Error(codes.Unimplemented, "kq serve: statement parameters are not supported yet (kq.Engine.Query and Exec take no arguments in this build)")
-
-// query runs a query with args bound to its placeholders.
+// query runs a query with args bound to its placeholders (? or $n) as
+// values, never spliced into the SQL: the Engine binds them.
 func (s *Server) query(ctx context.Context, sql string, args []any) (*kq.Rows, error) {
-	if len(args) > 0 {
-		return nil, errParameters
-	}
-	return s.eng.Query(ctx, sql)
+	return s.eng.Query(ctx, sql, args...)
 }
 
 // exec runs a writing statement with args bound to its placeholders.
 func (s *Server) exec(ctx context.Context, sql string, args []any) (*kq.Result, error) {
-	if len(args) > 0 {
-		return nil, errParameters
+	return s.eng.Exec(ctx, sql, args...)
+}
+
+// shape tells what a statement is without running it: whether it writes
+// (COPY, CREATE TABLE AS, INSERT: no result set) and how many parameter
+// values it takes. A statement that does not parse is a query with none
+// (running it reports the error with its position).
+func shape(sql string) (writes bool, params int) {
+	stmt, err := lang.Parse(sql)
+	if err != nil {
+		return false, 0
 	}
-	return s.eng.Exec(ctx, sql)
+	switch stmt.(type) {
+	case *lang.Copy, *lang.CreateTable, *lang.Insert:
+		writes = true
+	}
+	return writes, lang.NumParams(stmt)
 }
 
 // bindParameters reads the parameter batches a client sends with

@@ -53,6 +53,12 @@ func TestDatabaseSQLDriver(t *testing.T) {
 		t.Fatalf("SELECT COUNT(*) FROM p0: %d, %v", n, err)
 	}
 
+	// Parameters, typed by the driver from the Go values.
+	var cnt int64
+	if err := db.QueryRow("SELECT COUNT(*) FROM kafka('events') WHERE partition = ? AND offset < ?", 3, 10).Scan(&cnt); err != nil || cnt != 10 {
+		t.Fatalf("with parameters: %d, %v; want 10", cnt, err)
+	}
+
 	bad, err := sql.Open("flightsql", "flightsql://"+f.addr+"?token=wrong")
 	if err != nil {
 		t.Fatal(err)

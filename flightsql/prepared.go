@@ -9,8 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-
-	"github.com/kq-sql/kq/lang"
 )
 
 // prepared is a prepared statement: its SQL, planned again with fresh
@@ -47,12 +45,17 @@ func (p *prepared) boundArgs() []any {
 // CreatePreparedStatement records the statement under a new handle. A
 // statement that writes (COPY, CREATE TABLE AS, INSERT) gets no dataset
 // schema, which tells clients to run it as an update (the Flight SQL
-// JDBC driver decides so). A query is started now, for its schema (kq
-// knows a result's schema once the query is planned and its scans
-// started): the result is kept for the statement's first execution if
-// that comes within the ticket timeout, and released otherwise. A
-// statement that does not plan fails here, as JDBC clients expect. The
-// parameter schema is left empty: kq does not type placeholders ahead.
+// JDBC driver decides so). A query without parameters is started now,
+// for its schema (kq knows a result's schema once the query is planned
+// and its scans started): the result is kept for the statement's first
+// execution if that comes within the ticket timeout, and released
+// otherwise; such a statement that does not plan fails here, as JDBC
+// clients expect. A query with parameters cannot run before they are
+// bound, so its dataset schema is left empty (clients that take that
+// for an update, as the JDBC driver does, cannot run it; arrow-go's and
+// ADBC's clients can). The parameter schema is left empty too: kq does
+// not type placeholders ahead, and clients send the types of the values
+// they bind.
 func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.ActionCreatePreparedStatementRequest) (flightsql.ActionCreatePreparedStatementResult, error) {
 	var res flightsql.ActionCreatePreparedStatementResult
 	if len(req.GetTransactionId()) > 0 {
@@ -62,8 +65,9 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	if err != nil {
 		return res, status.Error(codes.Internal, "kq serve: no random handle")
 	}
-	p := &prepared{sql: req.GetQuery(), who: principalFrom(ctx), update: writes(req.GetQuery())}
-	if !p.update {
+	update, params := shape(req.GetQuery())
+	p := &prepared{sql: req.GetQuery(), who: principalFrom(ctx), update: update}
+	if !update && params == 0 {
 		r, err := s.start(ctx, p.sql, nil)
 		if err != nil {
 			return res, err
@@ -88,16 +92,6 @@ func (s *Server) CreatePreparedStatement(ctx context.Context, req flightsql.Acti
 	s.mu.Unlock()
 	res.Handle = handle
 	return res, nil
-}
-
-// writes reports whether sql is a statement that writes rather than a
-// query; one that does not parse is not (running it reports the error).
-func writes(sql string) bool {
-	switch stmt, _ := lang.Parse(sql); stmt.(type) {
-	case *lang.Copy, *lang.CreateTable, *lang.Insert:
-		return true
-	}
-	return false
 }
 
 // ClosePreparedStatement forgets the statement.

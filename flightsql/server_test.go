@@ -547,23 +547,104 @@ func TestMaxQueries(t *testing.T) {
 	}
 }
 
-func TestParametersNotYet(t *testing.T) {
+// bindOne binds one row of parameters, one column per value (int32 or
+// string), to stmt.
+func bindOne(t *testing.T, stmt *arrowflightsql.PreparedStatement, values ...any) {
+	t.Helper()
+	var fields []arrow.Field
+	for i, v := range values {
+		typ := arrow.DataType(arrow.BinaryTypes.String)
+		if _, ok := v.(int32); ok {
+			typ = arrow.PrimitiveTypes.Int32
+		}
+		fields = append(fields, arrow.Field{Name: fmt.Sprint("p", i), Type: typ, Nullable: true})
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
+	defer b.Release()
+	for i, v := range values {
+		switch v := v.(type) {
+		case int32:
+			b.Field(i).(*array.Int32Builder).Append(v)
+		case string:
+			b.Field(i).(*array.StringBuilder).Append(v)
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	stmt.SetParameters(rec)
+}
+
+// TestParameters: values bound to a prepared statement's placeholders
+// are values, never SQL; each execution binds what was set last.
+func TestParameters(t *testing.T) {
 	f := start(t, fixtureOpts{})
 	cl := f.client(t)
 	ctx := context.Background()
-	stmt, err := cl.Prepare(ctx, "SELECT offset FROM kafka('events')")
+	stmt, err := cl.Prepare(ctx, "SELECT partition, offset, CAST(value AS VARCHAR) FROM kafka('events') WHERE partition = ? AND CAST(value AS VARCHAR) <> ?")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stmt.Close(ctx)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema([]arrow.Field{{Name: "p", Type: arrow.PrimitiveTypes.Int32}}, nil))
-	defer b.Release()
-	b.Field(0).(*array.Int32Builder).Append(0)
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	stmt.SetParameters(rec)
-	_, err = stmt.Execute(ctx)
-	if st, _ := status.FromError(err); st.Code() != codes.Unimplemented {
-		t.Fatalf("execute with a parameter: %v, want Unimplemented", err)
+	for _, p := range []int32{3, 0, 2} {
+		bindOne(t, stmt, p, "v-0-7")
+		info, err := stmt.Execute(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _, err := fetch(ctx, cl, info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortRows(rows)
+		var want [][]string
+		for _, r := range wantEvents() {
+			if r[0] == fmt.Sprint(p) && r[2] != "v-0-7" {
+				want = append(want, r)
+			}
+		}
+		equalRows(t, fmt.Sprintf("partition = %d", p), rows, want)
+	}
+	// A string that looks like SQL is a string.
+	bindOne(t, stmt, int32(0), "x' OR '1'='1")
+	info, err := stmt.Execute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _, err := fetch(ctx, cl, info); err != nil || len(rows) != perPartition[0] {
+		t.Fatalf("injection attempt: %d rows, %v; want %d", len(rows), err, perPartition[0])
+	}
+	// A prepared update takes parameters too.
+	up, err := cl.Prepare(ctx, "CREATE TABLE px AS SELECT offset FROM kafka('events') WHERE partition = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close(ctx)
+	bindOne(t, up, int32(3))
+	if n, err := up.ExecuteUpdate(ctx); err != nil || n != int64(perPartition[3]) {
+		t.Fatalf("prepared CREATE TABLE AS with a parameter: %d, %v", n, err)
+	}
+	// Missing values are the statement's error.
+	bare, err := cl.Prepare(ctx, "SELECT offset FROM kafka('events') WHERE partition = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bare.Close(ctx)
+	if _, err := bare.Execute(ctx); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("executing without a value: %v, want InvalidArgument", err)
+	}
+}
+
+// TestMemoryLimit: a query over the engine's memory limit is an error
+// for its client, and the server goes on serving.
+func TestMemoryLimit(t *testing.T) {
+	f := start(t, fixtureOpts{engine: []kq.Option{kq.WithMemoryLimit(16 << 20)}, topics: bigTopic})
+	cl := f.client(t)
+	ctx := context.Background()
+	_, err := query(ctx, cl, "SELECT list(value) FROM kafka('big')")
+	if st, _ := status.FromError(err); err == nil || !strings.Contains(st.Message(), "Out of Memory") {
+		t.Fatalf("list() of 180,000 values under 16 MiB: %v, want an out-of-memory error", err)
+	}
+	if rows, err := query(ctx, cl, "SELECT COUNT(*) FROM kafka('big')"); err != nil || rows[0][0] != "180000" {
+		t.Fatalf("after the failed query: %q, %v", rows, err)
 	}
 }

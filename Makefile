@@ -50,7 +50,8 @@ demo: build
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
 ## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
-## export and text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table),
+## export, text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table), and a
+## streamed SELECT * as Arrow IPC on stdout and over Flight SQL (kq serve),
 ## RUNS runs each (median), every count checked; CPU profiles of kq's
 ## queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000

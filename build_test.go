@@ -23,17 +23,39 @@ func goCmd(t *testing.T, args ...string) (string, error) {
 
 // TestLibraryDependencies: a program that imports kq links neither the
 // test broker (kfake, which the demo package uses) nor the front ends'
-// heavy dependencies.
+// heavy dependencies: the Flight SQL server (package flightsql and
+// arrow-go's flight/flightsql) and Temporal. arrow-go's arrow/flight and
+// gRPC's client side cannot be banned: pqarrow (the Parquet writer)
+// imports arrow/flight to serialize schemas, and gocloud.dev's gcsblob
+// links google.golang.org/grpc; the names below are import paths or
+// their prefixes, checked to match at least one package of flightsql.
 func TestLibraryDependencies(t *testing.T) {
 	out, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq")
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
+	banned := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/",
+		"github.com/kq-sql/kq/flightsql", "github.com/apache/arrow-go/v18/arrow/flight/flightsql"}
 	for _, pkg := range strings.Fields(out) {
-		for _, banned := range []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/", "arrow/flight"} {
-			if strings.HasPrefix(pkg, banned) {
+		for _, b := range banned {
+			if strings.HasPrefix(pkg, b) {
 				t.Errorf("package kq links %s", pkg)
 			}
+		}
+	}
+	// The Flight SQL names must name something: a typo (or a moved
+	// package) would make the check above pass vacuously.
+	fs, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq/flightsql")
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, fs)
+	}
+	for _, b := range banned[4:] {
+		found := false
+		for _, pkg := range strings.Fields(fs) {
+			found = found || strings.HasPrefix(pkg, b)
+		}
+		if !found {
+			t.Errorf("no package of flightsql starts with %s: the check names nothing", b)
 		}
 	}
 }

@@ -40,6 +40,7 @@ type cli struct {
 
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`
+	Serve      serveCmd      `cmd:"" help:"Serve Arrow Flight SQL (ADBC, JDBC, Go clients) on --listen."`
 }
 
 type queryCmd struct {

@@ -42,7 +42,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
   kq [flags] -f FILE          run the statements in FILE (or pipe them on stdin)
   kq [flags]                  REPL on a terminal
   kq --demo 'QUERY'           run against an embedded broker with demo data
-  kq demo-broker --port N     run the demo broker for other clients`),
+  kq demo-broker --port N     run the demo broker for other clients
+  kq serve --listen ADDR      serve Arrow Flight SQL (ADBC, JDBC, Go clients)`),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 	)
@@ -66,6 +67,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.DemoBroker.run(ctx, stderr))
+	}
+
+	if kctx.Command() == "serve" {
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return report(ctx, stderr, c.serve(ctx, stderr))
 	}
 
 	script, interactive, err := c.input(stdin)

@@ -48,8 +48,7 @@ type Config struct {
 	ProfileDir string
 	// Only, when not empty, limits the measurements to these names
 	// (raw, kcat, kq-count, kq-groupby, kq-parquet, kq-filter,
-	// kq-orderby, and the extra
-	// kq-pertask).
+	// kq-orderby, kq-arrow, kq-flightsql, and the extra kq-pertask).
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
 	// Parquet part per task written by the scan's workers in parallel;
@@ -337,6 +336,11 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 	ms = append(ms, c.largeResultMeasurements(addr)...)
 	ms = append(ms, c.avroMeasurements(hello)...)
 	ms = append(ms, c.dumpMeasurements(addr)...)
+	fms, err := c.flightMeasurements(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	ms = append(ms, fms...)
 	if len(ms) == 0 {
 		return nil, errors.New("bench: nothing to measure")
 	}

@@ -21,7 +21,8 @@ type Target struct {
 
 // Targets checks kq's performance targets against the measurements r holds:
 // COUNT(*) at least as fast as the raw loop, the JSON GROUP BY and the
-// Parquet export at least half as fast, every kq figure at least twice
+// Parquet export at least half as fast, Flight SQL at least 0.8× the
+// same query as Arrow IPC on stdout, every kq figure at least twice
 // kcat (when kcat was measured), and every kq peak RSS under MaxRSS.
 // Measurements r lacks (-only) are left out.
 func (r *Report) Targets() []Target {
@@ -39,6 +40,11 @@ func (r *Report) Targets() []Target {
 	vsRaw("kq-groupby", 0.5)
 	vsRaw("kq-parquet", 0.5)
 	vsRaw("kq-avro", 1.0)
+	// Flight SQL against the same streamed query as Arrow IPC on stdout.
+	if fl, ipc := byName["kq-flightsql"], byName["kq-arrow"]; fl != nil && ipc != nil && ipc.RowsPS > 0 {
+		x := fl.RowsPS / ipc.RowsPS
+		out = append(out, Target{What: "kq-flightsql ≥ 0.80× kq-arrow", Got: ratio(x), Met: x >= 0.8})
+	}
 	for _, res := range r.Results {
 		if strings.HasPrefix(res.Name, "kq-") && !isDump(res.Name) && res.VsKcat > 0 {
 			out = append(out, Target{What: fmt.Sprintf("%s ≥ 2.00× kcat", res.Name), Got: ratio(res.VsKcat), Met: res.VsKcat >= 2})

@@ -3,13 +3,16 @@
 //	kqbench run -kq bin/kq [-n 2000000] [-runs 3] [-testbin bin/bench.test -profile DIR]
 //	kqbench broker [-n 2000000] [-partitions 6] [-topic bulk] [-port 0]
 //	kqbench raw -b ADDR [-topic bulk] [-clients 1]
+//	kqbench flight -addr HOST:PORT [-sql 'SELECT ...']
 //
 // run starts `kqbench broker` as a child process, measures the raw
 // franz-go loop, kcat and kq on it (each run a separate process, every
 // count checked) and prints the table. broker seeds a kfake broker with
 // the bulk topic, prints one JSON line {"addr":..., "seed":{...}} and
 // serves until its stdin closes or it is interrupted. raw runs the raw
-// consume loop once and prints its result as JSON.
+// consume loop once and prints its result as JSON. flight runs a query
+// on a kq serve with arrow-go's Flight SQL client, reads every batch and
+// prints {"rows":..., "batches":...}.
 package main
 
 import (
@@ -38,7 +41,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: kqbench run|broker|raw [flags]")
+		return fmt.Errorf("usage: kqbench run|broker|raw|flight [flags]")
 	}
 	switch args[0] {
 	case "run":
@@ -47,8 +50,10 @@ func run(ctx context.Context, args []string) error {
 		return runBroker(ctx, args[1:])
 	case "raw":
 		return runRaw(ctx, args[1:])
+	case "flight":
+		return runFlight(ctx, args[1:])
 	}
-	return fmt.Errorf("unknown command %q (want run, broker or raw)", args[0])
+	return fmt.Errorf("unknown command %q (want run, broker, raw or flight)", args[0])
 }
 
 func runBench(ctx context.Context, args []string) error {
@@ -62,7 +67,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Kcat, "kcat", "", "kcat binary (default: kcat on PATH, skipped when absent)")
 	fs.StringVar(&c.TestBin, "testbin", "", "compiled test binary of ./bench, to profile kq's queries")
 	fs.StringVar(&c.ProfileDir, "profile", "", "directory for CPU profiles (with -testbin)")
-	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-pertask,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
+	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
 	fs.BoolVar(&c.Extra, "extra", false, "also measure kq-pertask (the Parquet export with PER_TASK true), the Avro copy and the JSON and table dumps")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	rawFlags(fs, &c.Raw)
@@ -152,6 +157,18 @@ func runRaw(ctx context.Context, args []string) error {
 	rawFlags(fs, &o)
 	fs.Parse(args)
 	res, err := bench.RawCount(ctx, strings.Split(*brokers, ","), *topic, o)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+func runFlight(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("flight", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:31337", "kq serve address")
+	sql := fs.String("sql", bench.FlightQuery(bench.DefaultTopic), "query to run")
+	fs.Parse(args)
+	res, err := bench.FlightCount(ctx, *addr, *sql)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,8 @@ type cli struct {
 
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`
+	Plan       planCmd       `cmd:"" help:"Plan a per-task export into a job document for a job array (kq task run, kq task commit)."`
+	Task       taskCmd       `cmd:"" help:"Run or commit the tasks of a job document."`
 }
 
 type queryCmd struct {

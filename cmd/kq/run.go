@@ -42,7 +42,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
   kq [flags] -f FILE          run the statements in FILE (or pipe them on stdin)
   kq [flags]                  REPL on a terminal
   kq --demo 'QUERY'           run against an embedded broker with demo data
-  kq demo-broker --port N     run the demo broker for other clients`),
+  kq demo-broker --port N     run the demo broker for other clients
+  kq plan --out job.json 'COPY ...'            plan an export into a job document
+  kq task run --job job.json --index N         run its task N (or $JOB_COMPLETION_INDEX)
+  kq task commit --job job.json                write its manifest once every part is there`),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 	)
@@ -66,6 +69,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.DemoBroker.run(ctx, stderr))
+	}
+
+	switch cmd := kctx.Command(); cmd {
+	case "plan <query>", "task run", "task commit":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return report(ctx, stderr, c.runJobCommand(ctx, cmd, stdout, stderr))
 	}
 
 	script, interactive, err := c.input(stdin)

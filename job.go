@@ -66,6 +66,17 @@ func (j *Job) Tasks() []Task {
 	return out
 }
 
+// Only returns the job of task i alone (with an ID of its own): what one
+// worker needs to run that task. RunJobTask(ctx, j.Only(i), 0) writes
+// what RunJobTask(ctx, j, i) does.
+func (j *Job) Only(i int) (*Job, error) {
+	d, err := j.d.Only(i)
+	if err != nil {
+		return nil, err
+	}
+	return &Job{d: d}, nil
+}
+
 // RunJobTask runs task i of j: it reads exactly the task's range and
 // writes its part(s) under their deterministic names, each whole or
 // absent, replacing only its own; the result lists them (no manifest).

@@ -180,8 +180,25 @@ func Decode(b []byte, name string) (*Document, error) {
 
 // Task returns task i, or an error naming the valid indexes.
 func (d *Document) Task(i int) (Task, error) {
+	if len(d.Tasks) == 0 {
+		return Task{}, fmt.Errorf("job %s has no tasks (nothing to export)", d.ID)
+	}
 	if i < 0 || i >= len(d.Tasks) {
 		return Task{}, fmt.Errorf("job %s: no task %d (its tasks are 0..%d)", d.ID, i, len(d.Tasks)-1)
 	}
 	return d.Tasks[i], nil
+}
+
+// Only returns the document of task i alone (sealed, so with an ID of its
+// own): what one process needs to run that task, without the others'
+// ranges. A Temporal activity's input is one, so that an export of many
+// tasks does not copy the whole document into every activity.
+func (d *Document) Only(i int) (*Document, error) {
+	t, err := d.Task(i)
+	if err != nil {
+		return nil, err
+	}
+	o := *d
+	o.Tasks = []Task{t}
+	return &o, o.Seal()
 }

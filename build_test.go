@@ -23,14 +23,15 @@ func goCmd(t *testing.T, args ...string) (string, error) {
 
 // TestLibraryDependencies: a program that imports kq links neither the
 // test broker (kfake, which the demo package uses) nor the front ends'
-// heavy dependencies.
+// heavy dependencies: the Temporal SDK comes only with package
+// kq/temporal.
 func TestLibraryDependencies(t *testing.T) {
 	out, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq")
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	for _, pkg := range strings.Fields(out) {
-		for _, banned := range []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/", "arrow/flight"} {
+		for _, banned := range []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/", "github.com/kq-sql/kq/temporal", "arrow/flight"} {
 			if strings.HasPrefix(pkg, banned) {
 				t.Errorf("package kq links %s", pkg)
 			}

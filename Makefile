@@ -63,11 +63,13 @@ demo: build
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
 ## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY and Parquet
-## export, RUNS runs each (median), every count checked; CPU profiles of
+## export, RUNS runs each (median), every count checked; with -extra also the
+## per-task export locally and on three kq workers through a Temporal dev
+## server (bin/temporal), whose ratio is a target; CPU profiles of
 ## kq's three queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3
-bench: build
+bench: build $(TEMPORAL)
 	$(GO) build $(TAGFLAGS) -o bin/kqbench ./internal/bench/cmd/kqbench
 	$(GO) test $(TAGFLAGS) -c -o bin/bench.test ./internal/bench
 	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra

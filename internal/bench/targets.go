@@ -22,7 +22,9 @@ type Target struct {
 // Targets checks kq's performance targets against the measurements r holds:
 // COUNT(*) at least as fast as the raw loop, the JSON GROUP BY and the
 // Parquet export at least half as fast, every kq figure at least twice
-// kcat (when kcat was measured), and every kq peak RSS under MaxRSS.
+// kcat (when kcat was measured), the Temporal export within
+// MaxTemporalOverhead of the local per-task export's time, and every kq
+// peak RSS under MaxRSS.
 // Measurements r lacks (-only) are left out.
 func (r *Report) Targets() []Target {
 	byName := map[string]*Result{}
@@ -39,6 +41,9 @@ func (r *Report) Targets() []Target {
 	vsRaw("kq-groupby", 0.5)
 	vsRaw("kq-parquet", 0.5)
 	vsRaw("kq-avro", 1.0)
+	if t, err := temporalTarget(byName); err == nil {
+		out = append(out, t)
+	}
 	for _, res := range r.Results {
 		if strings.HasPrefix(res.Name, "kq-") && res.VsKcat > 0 {
 			out = append(out, Target{What: fmt.Sprintf("%s ≥ 2.00× kcat", res.Name), Got: ratio(res.VsKcat), Met: res.VsKcat >= 2})

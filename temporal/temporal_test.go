@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -312,4 +313,62 @@ func TestEmbeddedWorkerPermanentFailure(t *testing.T) {
 	}
 	b, _ := json.Marshal(st.Progress)
 	t.Logf("final progress %s", b)
+}
+
+// TestRefusedCredentialsFailExport: a worker whose SASL password the
+// cluster refuses fails its task without retries, and the export fails
+// with a credentials error naming the brokers (and not the password),
+// with no manifest.
+func TestRefusedCredentialsFailExport(t *testing.T) {
+	const user, secret = "exporter", "right-Pa55word"
+	srv := temporaltest.New(t)
+	auth, err := kafkatest.SASL(kq.SASLScramSHA256, user, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := kafkatest.Start([]kfake.Opt{kfake.EnableSASL(), kfake.Superuser(kq.SASLScramSHA256, user, secret), kfake.SeedTopics(2, "events")}, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Produce(context.Background(), kafkatest.Records("events", []int{20, 20}, func(int32, int) *kgo.Record {
+		return &kgo.Record{Value: []byte("x")}
+	})...); err != nil {
+		t.Fatal(err)
+	}
+	open := func(password string) *kq.Engine {
+		eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithSASL(kq.SASLScramSHA256, user, password), kq.WithTimeout(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { eng.Close() })
+		return eng
+	}
+	submitter, worker := open(secret), open("wrong-"+secret)
+	tc := srv.Client(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	w, err := temporal.NewWorker(tc, worker, temporal.WithTaskQueue("creds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.Run(ctx) }()
+	defer func() { cancel(); <-stopped }()
+
+	dir := filepath.Join(t.TempDir(), "events")
+	ex, err := temporal.Submit(ctx, tc, submitter, "COPY (SELECT offset, value FROM kafka('events')) TO '"+dir+"' (PER_TASK true)", temporal.WithTaskQueue("creds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ex.Wait(ctx, 0, nil)
+	var te *temporal.Error
+	if !errors.As(err, &te) || te.Type != temporal.ErrTypeCredentials || !strings.Contains(err.Error(), c.ListenAddrs()[0]) || strings.Contains(err.Error(), secret) {
+		t.Fatalf("export with refused credentials: %v, want a %s error naming the brokers", err, temporal.ErrTypeCredentials)
+	}
+	if n := retriedTasks(t, tc, ex.ID); n != 0 {
+		t.Fatalf("refused credentials were retried %d times", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "_kq_manifest.json")); !os.IsNotExist(err) {
+		t.Fatalf("a failed export wrote its manifest (%v)", err)
+	}
 }

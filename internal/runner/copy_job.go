@@ -105,6 +105,16 @@ func (s *Session) RunJobTask(ctx context.Context, d *job.Document, i int) (*Resu
 		return nil, err
 	}
 	defer e.dir.Close()
+	// The task's offsets are fixed, so nothing has contacted the cluster
+	// yet: check that it answers and takes the credentials first, so an
+	// unreachable cluster or a refused login is the clear error of a
+	// local statement (ErrAuthentication), not a fetch that gave up.
+	cs := s.newClusters()
+	_, err = cs.ListerFor(ctx, e.sc.Options.Kafka)
+	cs.close()
+	if err != nil {
+		return nil, err
+	}
 	var inc *export.State
 	if opts.incremental {
 		inc = &export.State{} // only Commit, not run here, reads it

@@ -54,7 +54,9 @@ func TestTemporalCommands(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var werr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, append(flags, "worker", "--concurrency", "2"), strings.NewReader(""), &werr, &werr) }()
+	go func() {
+		done <- run(ctx, append(flags, "worker", "--concurrency", "2"), strings.NewReader(""), &werr, &werr)
+	}()
 	defer func() {
 		cancel()
 		if code := <-done; code != 0 {

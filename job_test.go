@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -322,5 +324,50 @@ func TestJobDocumentHasNoSecret(t *testing.T) {
 		if _, err := kq.ReadJob([]byte(tc.doc), "job.json"); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ReadJob: %v, want %q", err, tc.want)
 		}
+	}
+}
+
+// TestJobGroupCommit: an incremental job with groupId commits the
+// group's offsets only at its commit, after the manifest: not when the
+// tasks have run, and then at the manifest's end offsets. The next job
+// starts there.
+func TestJobGroupCommit(t *testing.T) {
+	c := kafkatest.New(t)
+	jsonOrders(t, c, "grp", 30, 12)
+	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	groupAt := func() map[int32]int64 {
+		t.Helper()
+		res, err := c.Admin.FetchOffsets(ctx, "nightly")
+		if err != nil && !errors.Is(err, kerr.GroupIDNotFound) {
+			t.Fatal(err)
+		}
+		at := map[int32]int64{}
+		res.Each(func(o kadm.OffsetResponse) { at[o.Partition] = o.At })
+		return at
+	}
+	dir := filepath.Join(t.TempDir(), "grp")
+	sql := "COPY (SELECT partition, offset FROM kafka('grp') WITH (groupId='nightly', minPartitions=3)) TO '" + dir + "' (INCREMENTAL true)"
+	j := planJob(t, eng, sql)
+	for i := range j.Tasks() {
+		if _, err := eng.RunJobTask(ctx, j, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if at := groupAt(); len(at) != 0 {
+		t.Fatalf("the group was committed before the job's commit: %v", at)
+	}
+	if _, err := eng.CommitJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	if at := groupAt(); at[0] != 30 || at[1] != 12 {
+		t.Fatalf("group offsets after the commit: %v, want 0:30 1:12", at)
+	}
+	if next := planJob(t, eng, sql); len(next.Tasks()) != 0 {
+		t.Fatalf("nothing new, yet the next job has tasks %v", next.Tasks())
 	}
 }

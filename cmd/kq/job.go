@@ -90,6 +90,9 @@ func (t *taskRunCmd) run(ctx context.Context, c *cli, s *session, stdout, stderr
 	if err != nil {
 		return err
 	}
+	if len(j.Tasks()) == 0 {
+		return usageError{fmt.Errorf("job %s has no tasks: nothing new to export (kq task commit --job %s has nothing to write either)", j.ID(), t.Job)}
+	}
 	if i < 0 || i >= len(j.Tasks()) {
 		return usageError{fmt.Errorf("job %s has tasks 0..%d, not %d", j.ID(), len(j.Tasks())-1, i)}
 	}

@@ -112,6 +112,9 @@ func (c *cli) runTemporal(ctx context.Context, script string, stdout, stderr io.
 	gen := s.bar.reset()
 	res, err := ex.Wait(ctx, 500*time.Millisecond, s.bar.tracker(gen))
 	s.bar.reset()
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(stderr, "kq: no longer waiting; export %s goes on on the workers (kq status %s)\n", ex.ID, ex.ID)
+	}
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/kq-sql/kq"
 	"github.com/kq-sql/kq/internal/export"
 	"github.com/kq-sql/kq/internal/kafkatest"
+	"github.com/kq-sql/kq/internal/s3test"
+	"github.com/kq-sql/kq/internal/storage"
 )
 
 // jsonOrders produces n JSON orders per partition of a new topic whose
@@ -369,5 +371,77 @@ func TestJobGroupCommit(t *testing.T) {
 	}
 	if next := planJob(t, eng, sql); len(next.Tasks()) != 0 {
 		t.Fatalf("nothing new, yet the next job has tasks %v", next.Tasks())
+	}
+}
+
+// TestJobOnObjectStorage: a job's tasks, run at once, and its commit on
+// the S3 test server give the objects of the local export to S3, byte
+// for byte; the receipts are gone after the commit, and no upload is
+// left.
+func TestJobOnObjectStorage(t *testing.T) {
+	srv := s3test.New(t)
+	c := kafkatest.New(t)
+	jsonOrders(t, c, "orders", 400, 300)
+	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...), kq.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	bucket := srv.Bucket(t)
+	q := func(prefix string) string {
+		return "COPY (SELECT topic, partition, offset, amount, status FROM kafka('orders') WITH (valueFormat='json', minPartitions=5)) TO 's3://" + bucket + "/" + prefix + "/' (INCREMENTAL true)"
+	}
+	j := planJob(t, eng, q("job"))
+	if _, err := eng.Exec(ctx, q("local")); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(j.Tasks()))
+	for i := range j.Tasks() {
+		wg.Go(func() {
+			_, err := eng.RunJobTask(ctx, j, i)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := eng.CommitJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	read := func(prefix string) map[string][]byte {
+		d, err := storage.Open(ctx, "s3://"+bucket+"/"+prefix+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		names, err := d.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]byte{}
+		for _, n := range names {
+			if out[n], err = d.ReadFile(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
+			t.Errorf("%s: uploads left: %v, %v", prefix, ups, err)
+		}
+		return out
+	}
+	local, job := read("local"), read("job")
+	if len(local) != 6 || len(job) != len(local) {
+		t.Fatalf("local export %d objects, job %d", len(local), len(job))
+	}
+	for n, b := range local {
+		if !bytes.Equal(job[n], b) {
+			t.Errorf("%s differs (or is missing) in the job's export", n)
+		}
 	}
 }

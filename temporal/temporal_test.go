@@ -26,6 +26,8 @@ import (
 	"github.com/kq-sql/kq"
 	"github.com/kq-sql/kq/internal/bench"
 	"github.com/kq-sql/kq/internal/kafkatest"
+	"github.com/kq-sql/kq/internal/s3test"
+	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/internal/temporaltest"
 	"github.com/kq-sql/kq/temporal"
 )
@@ -370,5 +372,58 @@ func TestRefusedCredentialsFailExport(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "_kq_manifest.json")); !os.IsNotExist(err) {
 		t.Fatalf("a failed export wrote its manifest (%v)", err)
+	}
+}
+
+// TestExportToObjectStorage: worker processes writing to shared object
+// storage (the S3 test server; the workers get its endpoint and keys
+// from their environment, not from the workflow) produce the objects of
+// the local export to S3, byte for byte, and leave no upload.
+func TestExportToObjectStorage(t *testing.T) {
+	s3 := s3test.New(t) // before the workers: they inherit its environment
+	f := newFixture(t, 12000)
+	startWorkers(t, 2, f.srv, f.c.Brokers(), "s3")
+	ctx := context.Background()
+	bucket := s3.Bucket(t)
+	sql := "COPY (" + bulkSelect + ") TO 's3://" + bucket + "/%s/' (INCREMENTAL true)"
+	ex, err := temporal.Submit(ctx, f.tc, f.eng, fmt.Sprintf(sql, "temporal"), temporal.WithTaskQueue("s3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ex.Wait(ctx, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Exec(ctx, fmt.Sprintf(sql, "local")); err != nil {
+		t.Fatal(err)
+	}
+	read := func(prefix string) map[string][]byte {
+		d, err := storage.Open(ctx, "s3://"+bucket+"/"+prefix+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		names, err := d.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]byte{}
+		for _, n := range names {
+			if out[n], err = d.ReadFile(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
+			t.Errorf("%s: uploads left: %v, %v", prefix, ups, err)
+		}
+		return out
+	}
+	local, remote := read("local"), read("temporal")
+	if len(local) != 11 || len(remote) != len(local) {
+		t.Fatalf("local export %d objects, Temporal's %d", len(local), len(remote))
+	}
+	for n, b := range local {
+		if !bytes.Equal(remote[n], b) {
+			t.Errorf("%s differs (or is missing) in Temporal's export", n)
+		}
 	}
 }

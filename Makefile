@@ -15,21 +15,34 @@ DEMO_QUERY := SELECT COUNT(*) FROM kafka('orders') WITH (minPartitions=8)
 VERSITYGW := bin/versitygw
 VERSITYGW_VERSION := v1.8.0
 
-.PHONY: build test check fmt vet demo fuzz fuzz-short clean bench bench-go versitygw
+# The Temporal dev server the scale-out tests run against (the CLI's
+# `temporal server start-dev`): installed into bin/ (kept out of go.mod),
+# once. v1.9.1 cannot be built from the module proxy; v1.5.1 can.
+TEMPORAL := bin/temporal
+TEMPORAL_VERSION := v1.5.1
+
+.PHONY: build test check fmt vet demo fuzz fuzz-short clean bench bench-go versitygw temporal
 
 ## build: compile the kq binary into bin/kq
 build:
 	$(GO) build $(TAGFLAGS) -o $(BIN) ./cmd/kq
 
 ## test: what CI runs (.ci/run): gofmt, vet, then every test with the race
-## detector; the object storage tests need bin/versitygw (installed here)
-test: fmt vet $(VERSITYGW)
-	KQ_REQUIRE_VERSITYGW=1 $(GO) test $(TAGFLAGS) -race -count=1 -timeout 20m ./...
+## detector; the object storage tests need bin/versitygw and the scale-out
+## tests bin/temporal (both installed here)
+test: fmt vet $(VERSITYGW) $(TEMPORAL)
+	KQ_REQUIRE_VERSITYGW=1 KQ_REQUIRE_TEMPORAL=1 $(GO) test $(TAGFLAGS) -race -count=1 -timeout 20m ./...
 
 ## versitygw: install the S3-compatible test server into bin/ (once)
 versitygw: $(VERSITYGW)
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+## temporal: install the Temporal CLI (its dev server) into bin/ (once;
+## it compiles for several minutes)
+temporal: $(TEMPORAL)
+$(TEMPORAL):
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_VERSION)
 
 ## check: gofmt, vet, the tests with -race, and a short fuzz run
 check: test fuzz-short
@@ -50,13 +63,15 @@ demo: build
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
 ## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
-## export, text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table), and a
+## export, text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table), a
 ## streamed SELECT * as Arrow IPC on stdout and over Flight SQL (kq serve),
-## RUNS runs each (median), every count checked; CPU profiles of kq's
-## queries into bin/profiles. Not part of test. See docs/BENCHMARKS.md.
+## and with -extra the per-task export locally and on three kq workers
+## through a Temporal dev server (bin/temporal); RUNS runs each (median),
+## every count checked; CPU profiles of kq's queries into bin/profiles.
+## Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3
-bench: build
+bench: build $(TEMPORAL)
 	$(GO) build $(TAGFLAGS) -o bin/kqbench ./internal/bench/cmd/kqbench
 	$(GO) test $(TAGFLAGS) -c -o bin/bench.test ./internal/bench
 	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra

@@ -29,13 +29,14 @@ func goCmd(t *testing.T, args ...string) (string, error) {
 // imports arrow/flight to serialize schemas, and gocloud.dev's gcsblob
 // links google.golang.org/grpc; the names below are import paths or
 // their prefixes, checked to match at least one package of flightsql.
+// The Temporal SDK comes only with package kq/temporal.
 func TestLibraryDependencies(t *testing.T) {
 	out, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq")
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	banned := []string{"github.com/twmb/franz-go/pkg/kfake", "github.com/kq-sql/kq/demo", "github.com/kq-sql/kq/internal/kafkatest", "go.temporal.io/",
-		"github.com/kq-sql/kq/flightsql", "github.com/apache/arrow-go/v18/arrow/flight/flightsql"}
+		"github.com/kq-sql/kq/temporal", "github.com/kq-sql/kq/flightsql", "github.com/apache/arrow-go/v18/arrow/flight/flightsql"}
 	for _, pkg := range strings.Fields(out) {
 		for _, b := range banned {
 			if strings.HasPrefix(pkg, b) {
@@ -43,19 +44,19 @@ func TestLibraryDependencies(t *testing.T) {
 			}
 		}
 	}
-	// The Flight SQL names must name something: a typo (or a moved
+	// The front ends' names must name something: a typo (or a moved
 	// package) would make the check above pass vacuously.
-	fs, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq/flightsql")
+	fs, err := goCmd(t, "list", "-deps", "-tags", "duckdb_arrow", "github.com/kq-sql/kq/flightsql", "github.com/kq-sql/kq/temporal")
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, fs)
 	}
-	for _, b := range banned[4:] {
+	for _, b := range banned[3:] {
 		found := false
 		for _, pkg := range strings.Fields(fs) {
 			found = found || strings.HasPrefix(pkg, b)
 		}
 		if !found {
-			t.Errorf("no package of flightsql starts with %s: the check names nothing", b)
+			t.Errorf("no package of flightsql or temporal starts with %s: the check names nothing", b)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kq-sql/kq/internal/decode"
 	"github.com/kq-sql/kq/internal/fetch"
 	"github.com/kq-sql/kq/internal/plan"
+	"github.com/kq-sql/kq/internal/runner"
 	"github.com/kq-sql/kq/lang"
 )
 
@@ -91,6 +92,10 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the decoder's error.
 func (e *DecodeError) Unwrap() error { return e.err }
+
+// ErrAuthentication is what errors.Is finds in the error of a statement
+// whose cluster refused the engine's credentials (a failed SASL login).
+var ErrAuthentication = runner.ErrAuthentication
 
 // publicError gives err, whatever wraps what inside kq, the typed errors
 // of this package for errors.As; its message is unchanged. nil stays nil.

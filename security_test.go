@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -65,6 +66,9 @@ func TestSASL(t *testing.T) {
 			msg := err.Error()
 			if !strings.Contains(msg, "cannot reach Kafka at "+c.ListenAddrs()[0]) || !strings.Contains(strings.ToUpper(msg), "SASL") {
 				t.Errorf("wrong-password error does not say what failed: %v", err)
+			}
+			if !errors.Is(err, kq.ErrAuthentication) {
+				t.Errorf("wrong-password error is not kq.ErrAuthentication: %v", err)
 			}
 			if strings.Contains(msg, secret) {
 				t.Errorf("error shows the password: %v", err)

@@ -38,9 +38,21 @@ type cli struct {
 	SchemaRegistryPasswordFile string `name:"schema-registry-password-file" placeholder:"FILE" help:"Read the Schema Registry password from FILE (else from KQ_SCHEMA_REGISTRY_PASSWORD)."`
 	SchemaRegistryCA           string `name:"schema-registry-ca" env:"KQ_SCHEMA_REGISTRY_CA" placeholder:"FILE" help:"PEM file of CAs to trust for an https Schema Registry (default: the system pool)."`
 
+	Temporal         string        `env:"KQ_TEMPORAL" placeholder:"HOST:PORT" help:"Temporal frontend: run a per-task COPY's tasks on kq workers (kq worker), and kq worker, kq status."`
+	Namespace        string        `default:"default" help:"Temporal namespace."`
+	TaskQueue        string        `name:"task-queue" default:"kq" help:"Temporal task queue of the workers and exports."`
+	Detach           bool          `help:"With --temporal: print the export's workflow id and return; kq status ID follows it."`
+	HeartbeatTimeout time.Duration `name:"heartbeat-timeout" help:"With --temporal: how long a task may go without a heartbeat before it runs on another worker (default 30s)."`
+	TaskTimeout      time.Duration `name:"task-timeout" help:"With --temporal: the longest one attempt of one task may take (default 1h)."`
+	Retries          int           `help:"With --temporal: attempts of a task before the export fails (default 10)."`
+
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`
 	Serve      serveCmd      `cmd:"" help:"Serve Arrow Flight SQL (ADBC, JDBC, Go clients) on --listen."`
+	Plan       planCmd       `cmd:"" help:"Plan a per-task export into a job document for a job array (kq task run, kq task commit)."`
+	Task       taskCmd       `cmd:"" help:"Run or commit the tasks of a job document."`
+	Worker     workerCmd     `cmd:"" help:"Run a Temporal worker that runs export tasks (needs --temporal)."`
+	Status     statusCmd     `cmd:"" help:"Show the state of an export submitted with --temporal."`
 }
 
 type queryCmd struct {

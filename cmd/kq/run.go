@@ -43,7 +43,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
   kq [flags]                  REPL on a terminal
   kq --demo 'QUERY'           run against an embedded broker with demo data
   kq demo-broker --port N     run the demo broker for other clients
-  kq serve --listen ADDR      serve Arrow Flight SQL (ADBC, JDBC, Go clients)`),
+  kq serve --listen ADDR      serve Arrow Flight SQL (ADBC, JDBC, Go clients)
+  kq plan --out job.json 'COPY ...'            plan an export into a job document
+  kq task run --job job.json --index N         run its task N (or $JOB_COMPLETION_INDEX)
+  kq task commit --job job.json                write its manifest once every part is there
+  kq worker --temporal HOST:PORT               a Temporal worker that runs export tasks
+  kq --temporal HOST:PORT 'COPY ...'           run a per-task export on the workers
+  kq status --temporal HOST:PORT ID            the state of such an export`),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code }),
 	)
@@ -69,10 +75,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return report(ctx, stderr, c.DemoBroker.run(ctx, stderr))
 	}
 
-	if kctx.Command() == "serve" {
+	switch cmd := kctx.Command(); cmd {
+	case "serve":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.serve(ctx, stderr))
+	case "plan <query>", "task run", "task commit":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return report(ctx, stderr, c.runJobCommand(ctx, cmd, stdout, stderr))
+	case "worker":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return report(ctx, stderr, c.runWorker(ctx, stderr))
+	case "status <id>":
+		return report(ctx, stderr, c.runStatus(ctx, stdout, stderr))
 	}
 
 	script, interactive, err := c.input(stdin)
@@ -84,6 +101,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if c.Temporal != "" {
+		return report(ctx, stderr, c.runTemporal(ctx, script, stdout, stderr))
+	}
 	return report(ctx, stderr, c.runScript(ctx, script, stdout, stderr))
 }
 

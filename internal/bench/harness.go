@@ -52,10 +52,16 @@ type Config struct {
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
 	// Parquet part per task written by the scan's workers in parallel;
+	// kq-temporal: that export run by TemporalWorkers kq worker
+	// processes through a Temporal dev server;
 	// and the Avro measurements (raw-avro, kcat-avro, kq-avro): the same
 	// records Avro-encoded in <topic>_avro with a Schema Registry, read
 	// by the raw loop, kcat and kq's GROUP BY.
 	Extra bool
+	// TemporalCLI is the Temporal CLI whose dev server kq-temporal
+	// runs on; default: bin/temporal (temporaltest.Binary), skipped when
+	// absent.
+	TemporalCLI string
 	// Out receives the report; Log the progress lines. Default
 	// os.Stdout and os.Stderr.
 	Out, Log io.Writer
@@ -195,7 +201,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 
 	ms, err := c.measurements(ctx, *hello)
 	defer func() {
-		for _, fn := range c.cleanup {
+		// Last started, first stopped: the Temporal workers before
+		// their server.
+		for _, fn := range slices.Backward(c.cleanup) {
 			fn()
 		}
 	}()
@@ -226,7 +234,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 }
 
 func (c *Config) want(name string) bool {
-	extra := name == "kq-pertask" || strings.HasSuffix(name, "-avro") || isExtraDump(name)
+	extra := name == "kq-pertask" || name == "kq-temporal" || strings.HasSuffix(name, "-avro") || isExtraDump(name)
 	if extra && c.Extra && len(c.Only) == 0 {
 		return true
 	}
@@ -334,6 +342,15 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		})
 	}
 	ms = append(ms, c.largeResultMeasurements(addr)...)
+	if c.want("kq-temporal") {
+		m, err := c.temporalMeasurement(ctx, addr, kafka)
+		if err != nil {
+			return nil, fmt.Errorf("kq-temporal: %w", err)
+		}
+		if m != nil {
+			ms = append(ms, m)
+		}
+	}
 	ms = append(ms, c.avroMeasurements(hello)...)
 	ms = append(ms, c.dumpMeasurements(addr)...)
 	fms, err := c.flightMeasurements(ctx, addr)

@@ -23,7 +23,9 @@ type Target struct {
 // COUNT(*) at least as fast as the raw loop, the JSON GROUP BY and the
 // Parquet export at least half as fast, Flight SQL at least 0.8× the
 // same query as Arrow IPC on stdout, every kq figure at least twice
-// kcat (when kcat was measured), and every kq peak RSS under MaxRSS.
+// kcat (when kcat was measured), the Temporal export within
+// MaxTemporalOverhead of the local per-task export's time, and every kq
+// peak RSS under MaxRSS.
 // Measurements r lacks (-only) are left out.
 func (r *Report) Targets() []Target {
 	byName := map[string]*Result{}
@@ -44,6 +46,9 @@ func (r *Report) Targets() []Target {
 	if fl, ipc := byName["kq-flightsql"], byName["kq-arrow"]; fl != nil && ipc != nil && ipc.RowsPS > 0 {
 		x := fl.RowsPS / ipc.RowsPS
 		out = append(out, Target{What: "kq-flightsql ≥ 0.80× kq-arrow", Got: ratio(x), Met: x >= 0.8})
+	}
+	if t, err := temporalTarget(byName); err == nil {
+		out = append(out, t)
 	}
 	for _, res := range r.Results {
 		if strings.HasPrefix(res.Name, "kq-") && !isDump(res.Name) && res.VsKcat > 0 {

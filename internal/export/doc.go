@@ -7,4 +7,9 @@
 // deletes the parts the previous manifest listed that this run did not
 // write, never files no manifest names; Abort deletes the parts this run
 // created, so a failed run leaves the directory as it was.
+//
+// Tasks run apart from their commit (a job array, Temporal workers)
+// write a receipt of their parts under _kq_tasks/ (receipt.go); the
+// commit reads the receipts, checks the parts, records them in a
+// PartSet (Record) and commits it as above.
 package export

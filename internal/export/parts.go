@@ -23,7 +23,9 @@ import (
 // Config says how a PartSet writes.
 type Config struct {
 	// Schema is the schema of the parts' rows (without the partition
-	// columns, whose values are in the directory names).
+	// columns, whose values are in the directory names). Task needs it;
+	// a PartSet that only commits parts written elsewhere (Record) does
+	// not.
 	Schema *arrow.Schema
 	// Parquet are the options of every part's writer. Parts are written
 	// in parallel by their tasks, so each has one encoder (WithEncoders)
@@ -96,9 +98,6 @@ type PartSet struct {
 // incremental one, per cfg.Incremental). A destination that holds the
 // other kind of export is an error.
 func NewPartSet(ctx context.Context, d *storage.Dir, cfg Config) (*PartSet, error) {
-	if cfg.Schema == nil {
-		return nil, errors.New("export: no schema")
-	}
 	defaults := []parquet.Option{parquet.WithEncoders(1)}
 	if len(cfg.PartitionBy) > 0 {
 		defaults = append(defaults, parquet.WithRowGroupBytes(partitionedRowGroupBytes))
@@ -139,6 +138,9 @@ func (ps *PartSet) Dir() *storage.Dir { return ps.dir }
 // Task starts the parts of one task, the rows of r. ctx bounds the
 // uploads of its files.
 func (ps *PartSet) Task(ctx context.Context, r plan.Range) (*PartWriter, error) {
+	if ps.cfg.Schema == nil {
+		return nil, errors.New("export: no schema")
+	}
 	if strings.ContainsAny(r.Topic, "/\\") || r.Topic == "." || r.Topic == ".." {
 		return nil, fmt.Errorf("export: topic %q does not make a file name", r.Topic)
 	}
@@ -154,6 +156,17 @@ func (ps *PartSet) committed(p Part) {
 	if ps.cfg.OnPart != nil {
 		ps.cfg.OnPart(p)
 	}
+}
+
+// Record adds the range and the parts of a task that ran elsewhere (a
+// job array's or a Temporal worker's, read from its Receipt) to what
+// Commit writes. Abort does not delete them: they were not written by
+// this PartSet.
+func (ps *PartSet) Record(r plan.Range, parts []Part) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.ranges = append(ps.ranges, r)
+	ps.parts = append(ps.parts, parts...)
 }
 
 // PartWriter writes the parts of one task. Its Write, Commit and Abort

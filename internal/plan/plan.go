@@ -55,6 +55,7 @@ type planConfig struct {
 	workers int
 	rules   []Rule
 	resume  *Resume
+	fixed   *Fixed
 }
 
 // WithWorkers sets the number of workers the preferred workers are
@@ -95,7 +96,9 @@ func Plan(ctx context.Context, stmt lang.Statement, l OffsetLister, opts ...Plan
 	if cfg.resume != nil {
 		root = setResume(root, cfg.resume)
 	}
-	if root, err = Resolve(ctx, root, l, cfg.workers); err != nil {
+	if cfg.fixed != nil {
+		root = setFixed(root, cfg.fixed)
+	} else if root, err = Resolve(ctx, root, l, cfg.workers); err != nil {
 		return nil, err
 	}
 	q.Root = root

@@ -9,10 +9,22 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kq-sql/kq/internal/retry"
 )
+
+// ErrAuthentication is what errors.Is finds in the error of a cluster
+// that refused the engine's credentials (a failed SASL login): a
+// permanent failure, which a scale-out backend does not retry.
+var ErrAuthentication = errors.New("authentication failed")
+
+// authFailure marks a failed login; its message is the wrapped error's.
+type authFailure struct{ error }
+
+func (e authFailure) Is(target error) bool { return target == ErrAuthentication }
+func (e authFailure) Unwrap() error        { return e.error }
 
 // connect checks that the session's cluster answers (see reach). Once a
 // check succeeds the session does not check again. It runs when a
@@ -58,10 +70,13 @@ func reach(ctx context.Context, cl *kgo.Client, brokers []string, auth string, t
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("cannot reach Kafka at %s within %s", where, timeout)
 	}
+	if errors.Is(err, kerr.SaslAuthenticationFailed) {
+		return authFailure{fmt.Errorf("cannot reach Kafka at %s: %w", where, err)}
+	}
 	if auth != "" && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)) {
 		// Some brokers answer a failed login by closing the connection;
 		// say what was being attempted (never the password).
-		return fmt.Errorf("cannot reach Kafka at %s: the broker closed the connection during SASL authentication (%s): check the mechanism, user and password: %w", where, auth, err)
+		return authFailure{fmt.Errorf("cannot reach Kafka at %s: the broker closed the connection during SASL authentication (%s): check the mechanism, user and password: %w", where, auth, err)}
 	}
 	return fmt.Errorf("cannot reach Kafka at %s: %w", where, err)
 }

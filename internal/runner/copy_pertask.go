@@ -33,37 +33,103 @@ const cleanupTimeout = 30 * time.Second
 // groupId); a run with nothing new writes nothing.
 func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOptions) (*Result, error) {
 	started := time.Now()
-	dir, err := storage.Open(ctx, c.Path)
-	if err != nil {
-		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
-	}
-	defer dir.Close()
-	rs, err := s.resumeOf(ctx, c, opts, dir)
+	e, err := s.planPerTask(ctx, c, opts, nil)
 	if err != nil {
 		return nil, err
 	}
-	pq, err := s.plan(ctx, c.Query, plan.WithResume(rs.resume))
-	if err != nil {
-		return nil, err
-	}
-	proj, sc, err := perTaskable(c, pq, opts.perTaskBy)
-	if err != nil {
-		return nil, err
-	}
-	if opts.incremental && len(sc.Tasks) == 0 {
-		st := &stats.Stats{Tasks: []stats.TaskStats{}, Export: &stats.Export{Location: dir.String(), Files: []stats.ExportFile{}}}
+	defer e.dir.Close()
+	if opts.incremental && len(e.sc.Tasks) == 0 {
+		st := &stats.Stats{Tasks: []stats.TaskStats{}, Export: &stats.Export{Location: e.dir.String(), Files: []stats.ExportFile{}}}
 		return &Result{Statement: "COPY", Scan: st}, nil
 	}
 	// A killed run leaves multipart uploads behind (invisible, but
 	// stored): abort those older than this run.
-	if _, err := dir.AbortUploads(ctx, started); err != nil {
+	if _, err := e.dir.AbortUploads(ctx, started); err != nil {
 		return nil, err
 	}
-	comp, err := parquet.ParseCompression(opts.compression)
+	parts, sst, err := s.writeParts(ctx, e, e.rs.state, nil)
+	if err == nil {
+		err = ctx.Err()
+	}
+	var m *export.Manifest
+	if err == nil {
+		m, err = parts.Commit(ctx)
+	}
+	if err != nil && m == nil {
+		if parts != nil {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+			defer cancel()
+			parts.Abort(cctx)
+		}
+		return nil, err
+	}
+	if err == nil && e.rs.commit != nil {
+		err = e.rs.commit(ctx, m)
+	}
+	return exportResult(e.dir, m, sst), err
+}
+
+// perTaskRun is a per-task export planned: its statement and options,
+// destination (closed by the caller), resume point and scan.
+type perTaskRun struct {
+	c    *lang.Copy
+	opts copyOptions
+	dir  *storage.Dir
+	rs   *resumePoint
+	pq   *plan.Query
+	proj *plan.Project
+	sc   *plan.Scan
+}
+
+// planPerTask opens the destination of c and plans the export: from
+// where its committed runs (or consumer group) ended, or, with fixed,
+// exactly a job document's tasks (the resume point was the planner's).
+func (s *Session) planPerTask(ctx context.Context, c *lang.Copy, opts copyOptions, fixed *plan.Fixed) (*perTaskRun, error) {
+	dir, err := openDestination(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	e := &perTaskRun{c: c, opts: opts, dir: dir, rs: &resumePoint{}}
+	popt := plan.WithFixed(fixed)
+	if fixed == nil {
+		if e.rs, err = s.resumeOf(ctx, c, opts, dir); err == nil {
+			popt = plan.WithResume(e.rs.resume)
+		}
+	}
+	if err == nil {
+		e.pq, err = s.plan(ctx, c.Query, popt)
+	}
+	if err == nil {
+		e.proj, e.sc, err = perTaskable(c, e.pq, opts.perTaskBy)
+	}
+	if err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return e, nil
+}
 
+// openDestination opens the directory or object store prefix of a
+// per-task export; the caller closes it.
+func openDestination(ctx context.Context, c *lang.Copy) (*storage.Dir, error) {
+	dir, err := storage.Open(ctx, c.Path)
+	if err != nil {
+		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+	}
+	return dir, nil
+}
+
+// writeParts runs the tasks of e's scan, each writing its own Parquet
+// parts, in parallel on the scan's workers. inc is the destination's
+// committed state for an incremental export (nil: a per-task export);
+// onPart, when set, sees every part once it is committed. It returns the
+// PartSet to commit (or abort; nil when the parts were never started)
+// and the scan's statistics.
+func (s *Session) writeParts(ctx context.Context, e *perTaskRun, inc *export.State, onPart func(export.Part)) (*export.PartSet, *stats.Stats, error) {
+	comp, err := parquet.ParseCompression(e.opts.compression)
+	if err != nil {
+		return nil, nil, err
+	}
 	// The parts need the output schema, known once the scan has started
 	// (JSON fields are inferred from a sample); workers wait for it.
 	var (
@@ -71,9 +137,9 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		tr    rowTransform
 		ready = make(chan struct{})
 	)
-	cfg, err := s.scanConfig(ctx, sc.Options.Kafka)
+	cfg, err := s.scanConfig(ctx, e.sc.Options.Kafka)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg.PerTask = func(tctx context.Context, t plan.Task) (scan.TaskWriter, error) {
 		select {
@@ -87,62 +153,53 @@ func (s *Session) copyPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 		}
 		return &exportTask{ctx: tctx, w: w, tr: tr}, nil
 	}
-	st, err := scan.Start(ctx, sc, cfg)
+	st, err := scan.Start(ctx, e.sc, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer st.Release()
-	if err := checkNames(c.Query, pq, map[*plan.Scan]*scan.Stream{sc: st}); err != nil {
-		return nil, err // Release cancels the workers waiting for ready
+	if err := checkNames(e.c.Query, e.pq, map[*plan.Scan]*scan.Stream{e.sc: st}); err != nil {
+		return nil, nil, err // Release cancels the workers waiting for ready
 	}
-	if len(opts.partitionBy) == 0 && scan.Native(proj) {
-		tr, err = newProjector(proj, sc, st.Schema(), s.cfg.Allocator)
+	if len(e.opts.partitionBy) == 0 && scan.Native(e.proj) {
+		tr, err = newProjector(e.proj, e.sc, st.Schema(), s.cfg.Allocator)
 	} else {
 		db, derr := s.duck()
 		if derr != nil {
-			return nil, derr
+			return nil, nil, derr
 		}
-		tr, err = newDuckTransform(ctx, db, s.cfg.Allocator, c.Query, sc, st.Schema(), opts.partitionBy, opts.pos["PARTITION_BY"])
+		tr, err = newDuckTransform(ctx, db, s.cfg.Allocator, e.c.Query, e.sc, st.Schema(), e.opts.partitionBy, e.opts.pos["PARTITION_BY"])
 	}
 	if err == nil {
-		parts, err = export.NewPartSet(ctx, dir, export.Config{
+		parts, err = export.NewPartSet(ctx, e.dir, export.Config{
 			Schema:        tr.schema(),
-			Parquet:       opts.writerOptions(comp, s.cfg.Allocator),
-			PartitionBy:   opts.partitionBy,
-			FileSizeBytes: opts.fileSize,
-			Incremental:   rs.state,
+			Parquet:       e.opts.writerOptions(comp, s.cfg.Allocator),
+			PartitionBy:   e.opts.partitionBy,
+			FileSizeBytes: e.opts.fileSize,
+			Incremental:   inc,
 			Allocator:     s.cfg.Allocator,
+			OnPart:        onPart,
 		})
 	}
 	if err != nil {
-		return nil, err // Release cancels the workers waiting for ready
+		return nil, nil, err // Release cancels the workers waiting for ready
 	}
 	close(ready)
 	err = st.Wait()
-	if err == nil {
-		err = ctx.Err()
-	}
-	var m *export.Manifest
-	if err == nil {
-		m, err = parts.Commit(ctx)
-	}
-	if err != nil && m == nil {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		parts.Abort(cctx)
-		return nil, err
-	}
-	if err == nil && rs.commit != nil {
-		err = rs.commit(ctx, m)
-	}
 	sst := *st.Stats()
+	return parts, &sst, err
+}
+
+// exportResult is the result of an export that committed manifest m
+// into dir after a scan of statistics sst.
+func exportResult(dir *storage.Dir, m *export.Manifest, sst *stats.Stats) *Result {
 	sst.Export = exportStats(dir, m)
-	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: &sst}
+	es := &Result{Statement: "COPY", Rows: m.Rows, Scan: sst}
 	for _, p := range m.Parts {
 		es.Files = append(es.Files, dir.Location(p.File))
 	}
 	es.Files = append(es.Files, dir.Location(sst.Export.Manifest))
-	return es, err
+	return es
 }
 
 // perTaskable returns the projection and the scan of a statement a

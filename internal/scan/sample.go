@@ -28,6 +28,34 @@ func Schema(ctx context.Context, s *plan.Scan, cfg *Config) (*arrow.Schema, []fo
 	return l.Schema(), infos, nil
 }
 
+// InferFields returns the JSON fields a scan of s would infer from its
+// sample, for the value and the key (nil for a part whose fields are
+// given, not JSON, or not used). A job document stores them so that
+// every task, run anywhere, decodes with the planner's fields
+// (plan.Fixed) instead of those of a sample of its own range.
+func InferFields(ctx context.Context, s *plan.Scan, cfg *Config) (value, key []plan.Field, err error) {
+	if cfg.NewClient == nil {
+		return nil, nil, errors.New("scan: Config.NewClient is required")
+	}
+	cfg.withDefaults()
+	wantValue, wantKey := decode.Infer(s)
+	if !wantValue && !wantKey {
+		return nil, nil, nil
+	}
+	n := s.Options.JSONSampleSize
+	if n <= 0 {
+		n = plan.DefaultJSONSampleSize
+	}
+	value, key, err = sample(ctx, s, cfg, n, wantValue, wantKey)
+	if wantValue && value == nil {
+		value = []plan.Field{}
+	}
+	if wantKey && key == nil {
+		key = []plan.Field{}
+	}
+	return value, key, err
+}
+
 // layoutOf checks cfg and fills in its defaults, then decides what scan s
 // materializes (decode.ScanLayout), first inferring the JSON fields of the
 // parts that need it from a sample.

@@ -1,0 +1,37 @@
+package temporal
+
+import "time"
+
+// Names of what the workflow and its activities are registered as; a
+// worker and a submitter of another build agree on them.
+const (
+	// DefaultTaskQueue is the task queue of workers and exports unless
+	// WithTaskQueue says otherwise.
+	DefaultTaskQueue = "kq"
+
+	exportWorkflow = "kq.Export"
+	taskActivity   = "kq.RunTask"
+	commitActivity = "kq.Commit"
+	progressQuery  = "kq.progress"
+)
+
+// Error types of the non-retryable application errors a task fails with.
+const (
+	// ErrTypeDataLoss: records of the range are gone (failOnDataLoss).
+	ErrTypeDataLoss = "kq.DataLoss"
+	// ErrTypeCredentials: the cluster refused the worker's credentials.
+	ErrTypeCredentials = "kq.Credentials"
+	// ErrTypeQuery: the statement or the job document is wrong.
+	ErrTypeQuery = "kq.Query"
+	// ErrTypeMissingParts: the commit found parts missing after every
+	// task had succeeded (deleted meanwhile).
+	ErrTypeMissingParts = "kq.MissingParts"
+)
+
+// Defaults of the activity options (see WithTaskTimeout,
+// WithHeartbeatTimeout, WithRetries).
+const (
+	DefaultTaskTimeout      = time.Hour
+	DefaultHeartbeatTimeout = 30 * time.Second
+	DefaultMaxAttempts      = 10
+)

@@ -76,9 +76,10 @@ bench: build $(TEMPORAL)
 	$(GO) test $(TAGFLAGS) -c -o bin/bench.test ./internal/bench
 	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra
 
-## bench-go: the Go micro-benchmarks (planner, JSON, Avro and Protobuf decoders, Arrow builder, scan)
+## bench-go: the Go micro-benchmarks (planner, JSON, Avro and Protobuf decoders, Arrow builder, scan, Parquet file and its zstd bound)
 bench-go:
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench 'Split|Plan|DecodeJSON|Builder|Scan' -benchmem ./internal/plan ./internal/decode ./internal/bench
+	$(GO) test $(TAGFLAGS) -run '^$$' -bench '^BenchmarkFile$$' -benchmem ./internal/parquet
 	$(GO) test $(TAGFLAGS) -run '^$$' -bench '^BenchmarkDecode$$' -benchmem ./internal/decode/avro ./internal/decode/protobuf
 
 ## fuzz-short: 10 s of each fuzz target (parser; planner rules; the JSON,

@@ -5,8 +5,14 @@
 // DB.Query and DB.Exec run a statement on its own connection with every
 // Source registered as a view (duckdb-go's Arrow.RegisterView: the C
 // stream interface, zero-copy), with DisabledOptimizers set so that DuckDB
-// reads such views correctly. DB.Exec commits in one transaction or not at
-// all. A source's own error (data loss, a decode error, cancellation)
+// reads such views correctly. DB.Query streams its result: DuckDB runs
+// the query as the reader fetches chunks (a streaming result, stream.go),
+// so the first batch arrives while the sources are still read and memory
+// does not grow with the result; cancelling the context or releasing the
+// reader early interrupts DuckDB and releases the sources. DB.Exec commits
+// in one transaction or not at all. WithMemoryLimit bounds DuckDB's
+// memory; beyond it DuckDB spills into the DB's private temporary
+// directory (TempDir), which Close removes. A source's own error (data loss, a decode error, cancellation)
 // reaches the caller as itself; DuckDB's errors are *SQLError.
 //
 // The package needs the build tag duckdb_arrow; without it the build stops

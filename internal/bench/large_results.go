@@ -16,7 +16,8 @@ import (
 const OrderByMemoryLimit = "200MB"
 
 // largeResultMeasurements are the queries DuckDB runs whose results are
-// as large as the topic (SPEC §7, §10): kq-filter, a WHERE that DuckDB
+// as large as the topic (README: results stream; docs/BENCHMARKS.md's
+// targets): kq-filter, a WHERE that DuckDB
 // evaluates, its result streamed (peak RSS flat in N, under MaxRSS; time
 // to the first row), and kq-orderby, SELECT * ORDER BY offset DESC under
 // --memory-limit OrderByMemoryLimit (a sort that spills; peak RSS near

@@ -16,7 +16,8 @@ import (
 )
 
 // TemporalWorkers is how many `kq worker` processes kq-temporal runs its
-// tasks on: SPEC §10's "3 workers on one machine".
+// tasks on: the Temporal target is for three workers on one machine
+// (docs/BENCHMARKS.md).
 const TemporalWorkers = 3
 
 // MaxTemporalOverhead is kq-temporal's target: its time at most this

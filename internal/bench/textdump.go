@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The text-dump measurements (SPEC §10: a text dump of SELECT * at least
+// The text-dump measurements (docs/BENCHMARKS.md's target: a text dump of SELECT * at least
 // half as fast as the same query as Arrow IPC, and faster than kcat's
 // dump): DumpQuery written by kq to stdout as Arrow IPC (kq-dump-arrow),
 // CSV and NDJSON (kq-dump-csv, kq-dump-ndjson; with Extra also JSON and

@@ -298,20 +298,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 			what:  strings.Replace(sql, path, "/tmp/x.parquet", 1),
 			argv:  kq(sql),
 			check: countCheck,
-			after: func() error {
-				defer os.Remove(path)
-				// Read the file back, untimed: its row count
-				// must be N too.
-				out, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
-					fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s')", path)).CombinedOutput()
-				if err != nil {
-					return fmt.Errorf("reading the export back: %v: %s", err, excerpt(out))
-				}
-				if err := CheckCountCSV(out, c.N); err != nil {
-					return fmt.Errorf("the exported file: %w", err)
-				}
-				return nil
-			},
+			after: c.readBack(ctx, addr, path, "the exported file", func() { os.Remove(path) }),
 		})
 	}
 	if c.want("kq-pertask") {
@@ -327,18 +314,7 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 			what:  strings.Replace(sql, out, "/tmp/parts/", 1),
 			argv:  kq(sql),
 			check: countCheck,
-			after: func() error {
-				defer os.RemoveAll(out)
-				got, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
-					fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s*.parquet')", out)).CombinedOutput()
-				if err != nil {
-					return fmt.Errorf("reading the parts back: %v: %s", err, excerpt(got))
-				}
-				if err := CheckCountCSV(got, c.N); err != nil {
-					return fmt.Errorf("the exported parts: %w", err)
-				}
-				return nil
-			},
+			after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", func() { os.RemoveAll(out) }),
 		})
 	}
 	ms = append(ms, c.largeResultMeasurements(addr)...)
@@ -605,5 +581,23 @@ func (b *brokerProc) stop() {
 	case <-time.After(10 * time.Second):
 		b.cmd.Process.Kill()
 		<-done
+	}
+}
+
+// readBack returns a measurement's untimed after-check of a Parquet
+// export: the files matching glob, read back by kq, hold N rows; remove
+// then deletes them, whatever the outcome.
+func (c *Config) readBack(ctx context.Context, addr, glob, what string, remove func()) func() error {
+	return func() error {
+		defer remove()
+		out, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
+			fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s')", glob)).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("reading %s back: %v: %s", what, err, excerpt(out))
+		}
+		if err := CheckCountCSV(out, c.N); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
 	}
 }

@@ -71,18 +71,7 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 			}
 			return nil
 		},
-		after: func() error {
-			defer os.RemoveAll(out)
-			got, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
-				fmt.Sprintf("SELECT COUNT(*) FROM read_parquet('%s*.parquet')", out)).CombinedOutput()
-			if err != nil {
-				return fmt.Errorf("reading the parts back: %v: %s", err, excerpt(got))
-			}
-			if err := CheckCountCSV(got, c.N); err != nil {
-				return fmt.Errorf("the exported parts: %w", err)
-			}
-			return nil
-		},
+		after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", func() { os.RemoveAll(out) }),
 	}, nil
 }
 

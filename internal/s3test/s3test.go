@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kq-sql/kq/internal/toolbin"
 )
 
 // Version is the versitygw release the tests run against.
@@ -52,28 +54,7 @@ type Server struct {
 // bin/versitygw in the module's root (found from the working directory
 // upwards), else one on PATH.
 func Binary() (string, error) {
-	if p := os.Getenv("KQ_VERSITYGW"); p != "" {
-		return p, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "bin", "versitygw")
-			if _, err := os.Stat(p); err == nil {
-				return p, nil
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if p, err := exec.LookPath("versitygw"); err == nil {
+	if p, ok := toolbin.Find("KQ_VERSITYGW", "versitygw"); ok {
 		return p, nil
 	}
 	return "", fmt.Errorf("versitygw not found in bin/ or on PATH; install it with: %s", Install)

@@ -11,13 +11,15 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/kq-sql/kq/internal/toolbin"
+
+	"log/slog"
+
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"log/slog"
 )
 
 // Version is the Temporal CLI release the tests run against (v1.9.1
@@ -46,28 +48,7 @@ type Server struct {
 // bin/temporal in the module's root (found from the working directory
 // upwards), else one on PATH.
 func Binary() (string, error) {
-	if p := os.Getenv("KQ_TEMPORAL_CLI"); p != "" {
-		return p, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(dir, "bin", "temporal")
-			if _, err := os.Stat(p); err == nil {
-				return p, nil
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if p, err := exec.LookPath("temporal"); err == nil {
+	if p, ok := toolbin.Find("KQ_TEMPORAL_CLI", "temporal"); ok {
 		return p, nil
 	}
 	return "", fmt.Errorf("the Temporal CLI (dev server) is not in bin/ or on PATH; install it with: %s", Install)

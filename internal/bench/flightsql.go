@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"regexp"
 	"syscall"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"google.golang.org/grpc"
@@ -121,14 +120,7 @@ func startServe(ctx context.Context, kq, brokers string, log io.Writer) (string,
 	}
 	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		waitOrKill(cmd)
 	}
 	line, err := bufio.NewReader(stderr).ReadString('\n')
 	m := serveAddr.FindStringSubmatch(line)

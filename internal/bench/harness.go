@@ -574,12 +574,18 @@ func (b *brokerProc) cpu() time.Duration {
 
 func (b *brokerProc) stop() {
 	b.stdin.Close()
+	waitOrKill(b.cmd)
+}
+
+// waitOrKill waits for cmd, asked to stop (a signal, its stdin closed),
+// to exit, and kills it after 10 s.
+func waitOrKill(cmd *exec.Cmd) {
 	done := make(chan struct{})
-	go func() { b.cmd.Wait(); close(done) }()
+	go func() { cmd.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		b.cmd.Process.Kill()
+		cmd.Process.Kill()
 		<-done
 	}
 }

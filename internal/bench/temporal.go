@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/kq-sql/kq/internal/temporaltest"
 )
@@ -88,14 +87,7 @@ func (c *Config) startWorker(ctx context.Context, brokers, temporal string) erro
 	}
 	c.cleanup = append(c.cleanup, func() {
 		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		waitOrKill(cmd)
 	})
 	line, err := bufio.NewReader(stderr).ReadString('\n')
 	if err != nil || !strings.Contains(line, "serving task queue") {

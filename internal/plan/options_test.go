@@ -34,8 +34,6 @@ func firstSource(t *testing.T, stmt lang.Statement) *lang.KafkaSource {
 	return srcs[0]
 }
 
-func i64(n int64) *int64 { return &n }
-
 func TestParseOptionsDefaults(t *testing.T) {
 	o, err := ParseOptions(nil)
 	if err != nil {

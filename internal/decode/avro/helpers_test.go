@@ -234,8 +234,6 @@ func diff(got, want any) string {
 	return fmt.Sprintf("got  %#v\nwant %#v", got, want)
 }
 
-func goavroUnion(name string, v any) any { return goavro.Union(name, v) }
-
 // validate validates a and its children fully where arrow-go can.
 func validate(a arrow.Array) error {
 	if v, ok := a.(interface{ ValidateFull() error }); ok {

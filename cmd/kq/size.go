@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/alecthomas/kong"
+	"github.com/kq-sql/kq/internal/size"
 )
 
 // byteSize is a flag holding a number of bytes, written as DuckDB writes
@@ -15,26 +13,13 @@ import (
 // "200MB", "1.5GiB", "209715200". 0 means the default.
 type byteSize int64
 
-// sizeUnits are the units byteSize accepts, by lower-case name.
-var sizeUnits = map[string]float64{
-	"": 1, "b": 1, "bytes": 1,
-	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
-}
-
-// parseSize parses a byteSize.
+// parseSize parses a byteSize (internal/size).
 func parseSize(s string) (byteSize, error) {
-	t := strings.TrimSpace(s)
-	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-	if i < 0 {
-		i = len(t)
+	n, err := size.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size (a number of bytes, or a number and a unit: "+size.Units+"; say 200MB or 1.5GiB)", s)
 	}
-	n, err := strconv.ParseFloat(t[:i], 64)
-	unit, ok := sizeUnits[strings.ToLower(strings.TrimSpace(t[i:]))]
-	if err != nil || !ok || n*unit >= math.MaxInt64 {
-		return 0, fmt.Errorf("%q is not a size (a number of bytes, or a number and a unit: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB; say 200MB or 1.5GiB)", s)
-	}
-	return byteSize(n * unit), nil
+	return byteSize(n), nil
 }
 
 // Decode implements kong.MapperValue.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/kq-sql/kq/internal/parquet"
+	"github.com/kq-sql/kq/internal/size"
 	"github.com/kq-sql/kq/lang"
 )
 
@@ -181,25 +183,17 @@ func parseCopyOptions(c *lang.Copy) (copyOptions, error) {
 	return o, nil
 }
 
-// parseBytes reads a size: a number of bytes, optionally with a unit (KB,
-// MB, GB: powers of 1000; KiB, MiB, GiB: of 1024), as DuckDB's
+// parseBytes reads a positive size (internal/size), as DuckDB's
 // FILE_SIZE_BYTES does.
 func parseBytes(v string) (int64, error) {
-	s := strings.TrimSpace(v)
-	i := 0
-	for i < len(s) && (s[i] >= '0' && s[i] <= '9') {
-		i++
+	n, err := size.Parse(v)
+	if errors.Is(err, size.ErrUnit) {
+		return 0, fmt.Errorf("%q has an unknown unit (allowed: "+size.Units+")", v)
 	}
-	n, err := strconv.ParseInt(s[:i], 10, 64)
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("%q is not a positive size (bytes, or e.g. '128MB', '1GiB')", v)
 	}
-	units := map[string]int64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
-	m, ok := units[strings.ToLower(strings.TrimSpace(s[i:]))]
-	if !ok {
-		return 0, fmt.Errorf("%q has an unknown unit (allowed: KB, MB, GB, TB, KiB, MiB, GiB, TiB)", v)
-	}
-	return n * m, nil
+	return n, nil
 }
 
 // writerOptions returns the options of kq's own Parquet writer.

@@ -62,19 +62,26 @@ demo: build
 	./$(BIN) --demo "$(DEMO_QUERY)"
 
 ## bench: the benchmarks of docs/BENCHMARKS.md on a local broker process seeded with N records (default
-## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON GROUP BY, Parquet
-## export, text dumps (SELECT * as Arrow, CSV, NDJSON; JSON, table), a
-## streamed SELECT * as Arrow IPC on stdout and over Flight SQL (kq serve),
-## and with -extra the per-task export locally and on three kq workers
+## 2M): the raw franz-go loop, kcat, kq COUNT(*), JSON and Avro GROUP BY,
+## the Parquet export (one file and PER_TASK, locally and on the S3 test
+## server bin/versitygw), an INCREMENTAL export of a 10% delta, a filter
+## and an ORDER BY that DuckDB runs, text dumps (SELECT * as Arrow, CSV,
+## NDJSON, JSON, table), a streamed SELECT * as Arrow IPC on stdout and
+## over Flight SQL (kq serve), and the per-task export on three kq workers
 ## through a Temporal dev server (bin/temporal); RUNS runs each (median),
-## every count checked; CPU profiles of kq's queries into bin/profiles.
+## every count checked; the targets met or not; CPU profiles of kq's
+## queries into bin/profiles; the report as JSON in bin/bench-N.json.
+## BASELINE=bin/bench-2000000.json (a run of another N) adds the check
+## that every peak RSS stays flat between the two sizes:
+##   make bench && make bench N=10000000 RUNS=1 BASELINE=bin/bench-2000000.json
 ## Not part of test. See docs/BENCHMARKS.md.
 N    ?= 2000000
 RUNS ?= 3
-bench: build $(TEMPORAL)
+BASELINE ?=
+bench: build $(VERSITYGW) $(TEMPORAL)
 	$(GO) build $(TAGFLAGS) -o bin/kqbench ./internal/bench/cmd/kqbench
 	$(GO) test $(TAGFLAGS) -c -o bin/bench.test ./internal/bench
-	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench.json -extra
+	./bin/kqbench run -n $(N) -runs $(RUNS) -kq $(BIN) -testbin bin/bench.test -profile bin/profiles -json bin/bench-$(N).json -extra $(if $(BASELINE),-baseline $(BASELINE))
 
 ## bench-go: the Go micro-benchmarks (planner, JSON, Avro and Protobuf decoders, Arrow builder, scan, Parquet file and its zstd bound)
 bench-go:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -132,17 +133,24 @@ func TestTargets(t *testing.T) {
 		{Name: "raw"},
 		{Name: "kcat"},
 		{Name: "kq-count", VsRaw: 2.1, VsKcat: 4.5, MaxRSS: 113 << 20},
-		{Name: "kq-groupby", VsRaw: 0.87, VsKcat: 1.9, MaxRSS: 158 << 20},
-		{Name: "kq-parquet", VsRaw: 0.49, VsKcat: 0.92, MaxRSS: 256 << 20},
-	}}
+		{Name: "kq-groupby", VsRaw: 1.02, VsKcat: 1.9, MaxRSS: 158 << 20},
+		{Name: "kq-parquet", VsRaw: 0.74, VsKcat: 0.92, MaxRSS: 256 << 20},
+		{Name: "kq-pertask-s3", VsRaw: 0.8, MaxRSS: 200 << 20, Median: 2 * time.Second},
+		{Name: "kq-pertask", VsRaw: 0.8, MaxRSS: 200 << 20, Median: 2 * time.Second},
+		{Name: "kq-incremental", VsRaw: 0.3, MaxRSS: 150 << 20, Median: 600 * time.Millisecond},
+		{Name: "kq-delta", VsRaw: 0.4, MaxRSS: 150 << 20, Median: 450 * time.Millisecond},
+	}, Bound: &CompressionBound{Ceiling: 0.91}}
 	got := map[string]bool{}
 	for _, tg := range r.Targets() {
 		got[tg.What] = tg.Met
 	}
 	want := map[string]bool{
-		"kq-count ≥ 1.00× raw": true, "kq-groupby ≥ 0.50× raw": true, "kq-parquet ≥ 0.50× raw": false,
-		"kq-count ≥ 2.00× kcat": true, "kq-groupby ≥ 2.00× kcat": false, "kq-parquet ≥ 2.00× kcat": false,
+		"kq-count ≥ 1.00× raw": true, "kq-groupby ≥ 1.00× raw": true, "kq-groupby ≥ 2.00× kcat": false,
+		"kq-parquet ≥ 0.75× raw (zstd)": false, "kq-pertask ≥ 0.75× raw (zstd)": true, "kq-pertask-s3 ≥ 0.75× raw (zstd)": true,
+		"kq-incremental (a 10 % delta) time ≤ 1.25× kq-delta's (the same records by their offsets)": false,
+		"kq-delta peak RSS < 256 MiB": true,
 		"kq-count peak RSS < 256 MiB": true, "kq-groupby peak RSS < 256 MiB": true, "kq-parquet peak RSS < 256 MiB": false,
+		"kq-pertask peak RSS < 256 MiB": true, "kq-pertask-s3 peak RSS < 256 MiB": true, "kq-incremental peak RSS < 256 MiB": true,
 	}
 	if len(got) != len(want) {
 		t.Errorf("targets %v, want %v", got, want)
@@ -152,15 +160,56 @@ func TestTargets(t *testing.T) {
 			t.Errorf("%s: met %v (present %v), want %v", what, m, ok, met)
 		}
 	}
+	var b strings.Builder
+	r.printTargets(&b)
+	for _, line := range []string{"| kq-parquet ≥ 0.75× raw (zstd) | 0.74× (bound 0.91×) | not met |", "Compression bound (measured on kq-parquet's file): "} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("printed without %q:\n%s", line, b.String())
+		}
+	}
 	// Without kcat (not installed) its targets are left out.
 	r = &Report{Results: []Result{{Name: "raw"}, {Name: "kq-count", VsRaw: 0.9, MaxRSS: 100 << 20}}}
 	ts := r.Targets()
 	if len(ts) != 2 || ts[0].Met || !ts[1].Met {
 		t.Errorf("without kcat: %+v", ts)
 	}
-	var b strings.Builder
+	b.Reset()
 	r.printTargets(&b)
 	if !strings.Contains(b.String(), "| kq-count ≥ 1.00× raw | 0.90× | not met |") || !strings.Contains(b.String(), "1 of 2 targets met.") {
 		t.Errorf("printed:\n%s", b.String())
+	}
+}
+
+// TestFlatTargets: with a baseline report of another topic size, each kq
+// measurement in both is checked for a peak RSS that grows by at most
+// MaxRSSGrowth from the smaller topic to the larger, whichever report is
+// the baseline; measurements in one report only are left out.
+func TestFlatTargets(t *testing.T) {
+	small := &Report{Seed: SeedStats{Records: 2_000_000}, Results: []Result{
+		{Name: "raw", MaxRSS: 60 << 20},
+		{Name: "kq-filter", MaxRSS: 208 << 20},
+		{Name: "kq-parquet", MaxRSS: 200 << 20},
+		{Name: "kq-avro", MaxRSS: 190 << 20},
+	}}
+	large := &Report{Seed: SeedStats{Records: 10_000_000}, Results: []Result{
+		{Name: "raw", MaxRSS: 90 << 20},
+		{Name: "kq-filter", MaxRSS: 212 << 20},
+		{Name: "kq-parquet", MaxRSS: 240 << 20},
+	}}
+	for _, r := range []*Report{{Seed: large.Seed, Results: large.Results, Baseline: small}, {Seed: small.Seed, Results: small.Results, Baseline: large}} {
+		got := map[string]string{}
+		for _, tg := range r.flatTargets() {
+			got[tg.What] = fmt.Sprintf("%s %v", tg.Got, tg.Met)
+		}
+		want := map[string]string{
+			"kq-filter peak RSS flat from 2M to 10M records (≤ +32 MiB)":  "208 → 212 MiB true",
+			"kq-parquet peak RSS flat from 2M to 10M records (≤ +32 MiB)": "200 → 240 MiB false",
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("flat targets %v, want %v", got, want)
+		}
+	}
+	if ts := (&Report{Seed: small.Seed, Results: small.Results, Baseline: small}).flatTargets(); ts != nil {
+		t.Errorf("a baseline of the same size: %v", ts)
 	}
 }

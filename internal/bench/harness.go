@@ -58,6 +58,10 @@ type Config struct {
 	// records Avro-encoded in <topic>_avro with a Schema Registry, read
 	// by the raw loop, kcat and kq's GROUP BY.
 	Extra bool
+	// Baseline, when set, is the JSON report (-json) of an earlier run
+	// on a topic of another size: every kq measurement in both is
+	// checked for a flat peak RSS between the two (MaxRSSGrowth).
+	Baseline string
 	// TemporalCLI is the Temporal CLI whose dev server kq-temporal
 	// runs on; default: bin/temporal (temporaltest.Binary), skipped when
 	// absent.
@@ -67,6 +71,7 @@ type Config struct {
 	Out, Log io.Writer
 
 	cleanup []func()
+	bound   boundState
 }
 
 func (c *Config) defaults() error {
@@ -113,9 +118,15 @@ type measurement struct {
 	lines func(n int64, head []byte) error
 	// sink, instead of check, receives stdout as it is written (a dump
 	// is too large to hold); its Close returns the check's result.
-	sink  func() dumpSink
-	after func() error // untimed, after each run (readback checks, cleanup)
-	runs  []runResult
+	sink func() dumpSink
+	// env is added to the child's environment (the S3 test server's
+	// endpoint and keys).
+	env    []string
+	before func() error // untimed, before each run (a delta's starting state)
+	after  func() error // untimed, after each run (readback checks, cleanup)
+	// records is how many records a run handles, for its rates; 0: N.
+	records int64
+	runs    []runResult
 }
 
 // runResult is one run of a measurement.
@@ -165,6 +176,13 @@ type Report struct {
 	LoadAfter  string   `json:"loadAfter"`
 	Results    []Result `json:"results"`
 	Profiles   []string `json:"profiles,omitempty"`
+	// Bound is the Parquet export's compression bound, measured on
+	// kq-parquet's file; nil when kq-parquet did not run.
+	Bound *CompressionBound `json:"bound,omitempty"`
+	// Baseline is the report of Config.Baseline (its file in
+	// BaselineFile), whose peak RSS figures flatTargets compares.
+	Baseline     *Report `json:"-"`
+	BaselineFile string  `json:"baseline,omitempty"`
 	// Checked is Targets(), set by Run once the results are in.
 	Checked []Target `json:"targets,omitempty"`
 }
@@ -188,6 +206,13 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Start: time.Now().UTC(), Machine: ThisMachine(), LoadBefore: LoadAvg()}
+	if c.Baseline != "" {
+		b, err := ReadReport(c.Baseline)
+		if err != nil {
+			return nil, err
+		}
+		rep.Baseline, rep.BaselineFile = b, c.Baseline
+	}
 	fmt.Fprintf(c.Log, "kqbench: seeding %d records into %s (%d partitions); load %s\n", c.N, c.Topic, c.Partitions, rep.LoadBefore)
 	broker, hello, err := startBroker(ctx, c)
 	if err != nil {
@@ -222,6 +247,10 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		}
 	}
 	rep.Results = summarize(ms, hello.Seed)
+	rep.Bound = c.bound.finish(rep.Results, rep.Machine.CPUs)
+	if c.bound.err != nil {
+		fmt.Fprintf(c.Log, "kqbench: no compression bound: %v\n", c.bound.err)
+	}
 	if c.TestBin != "" && c.ProfileDir != "" {
 		if rep.Profiles, err = c.profile(ctx, hello.Addr, hello.Seed.Bytes); err != nil {
 			return rep, err
@@ -233,8 +262,13 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	return rep, nil
 }
 
+// extraMeasurements run only with Config.Extra (or -only), besides the
+// Avro measurements and the extra dumps; kq-incremental brings kq-delta,
+// its yardstick.
+var extraMeasurements = []string{"kq-pertask", "kq-temporal", "kq-parquet-s3", "kq-pertask-s3", "kq-incremental"}
+
 func (c *Config) want(name string) bool {
-	extra := name == "kq-pertask" || name == "kq-temporal" || strings.HasSuffix(name, "-avro") || isExtraDump(name)
+	extra := slices.Contains(extraMeasurements, name) || strings.HasSuffix(name, "-avro") || isExtraDump(name)
 	if extra && c.Extra && len(c.Only) == 0 {
 		return true
 	}
@@ -298,7 +332,10 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 			what:  strings.Replace(sql, path, "/tmp/x.parquet", 1),
 			argv:  kq(sql),
 			check: countCheck,
-			after: c.readBack(ctx, addr, path, "the exported file", func() { os.Remove(path) }),
+			after: c.readBack(ctx, addr, path, "the exported file", c.N, func() {
+				c.bound.measure(path)
+				os.Remove(path)
+			}),
 		})
 	}
 	if c.want("kq-pertask") {
@@ -314,8 +351,20 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 			what:  strings.Replace(sql, out, "/tmp/parts/", 1),
 			argv:  kq(sql),
 			check: countCheck,
-			after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", func() { os.RemoveAll(out) }),
+			after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", c.N, func() { os.RemoveAll(out) }),
 		})
+	}
+	s3, err := c.objectStoreMeasurements(ctx, addr, kafka)
+	if err != nil {
+		return nil, err
+	}
+	ms = append(ms, s3...)
+	if c.want("kq-incremental") {
+		im, err := c.incrementalMeasurements(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, im...)
 	}
 	ms = append(ms, c.largeResultMeasurements(addr)...)
 	if c.want("kq-temporal") {
@@ -395,11 +444,20 @@ func (c *Config) avroMeasurements(hello brokerHello) []*measurement {
 
 // runOnce runs m once as a child process and checks its output.
 func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() time.Duration) (runResult, error) {
-	r := runResult{LoadAvg: LoadAvg()}
+	r := runResult{}
+	if m.before != nil {
+		if err := m.before(); err != nil {
+			return r, err
+		}
+	}
+	r.LoadAvg = LoadAvg()
 	b0 := brokerCPU()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if len(m.env) > 0 {
+		cmd.Env = append(os.Environ(), m.env...)
+	}
 	var sink dumpSink
 	if m.sink != nil {
 		sink = m.sink()
@@ -456,8 +514,12 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		}
 		res.Median, res.CPU, res.BrokerCPU = median(walls), median(cpus), median(bcpus)
 		res.FirstOutput = firstOutput(m.runs)
-		res.RowsPS = float64(seed.Records) / res.Median.Seconds()
-		res.MBPS = float64(seed.Bytes) / 1e6 / res.Median.Seconds()
+		records, bytes := float64(seed.Records), float64(seed.Bytes)
+		if m.records > 0 {
+			records, bytes = float64(m.records), bytes*float64(m.records)/records
+		}
+		res.RowsPS = records / res.Median.Seconds()
+		res.MBPS = bytes / 1e6 / res.Median.Seconds()
 		rate[m.name] = res.RowsPS
 		out = append(out, res)
 	}
@@ -593,7 +655,7 @@ func waitOrKill(cmd *exec.Cmd) {
 // readBack returns a measurement's untimed after-check of a Parquet
 // export: the files matching glob, read back by kq, hold N rows; remove
 // then deletes them, whatever the outcome.
-func (c *Config) readBack(ctx context.Context, addr, glob, what string, remove func()) func() error {
+func (c *Config) readBack(ctx context.Context, addr, glob, what string, want int64, remove func()) func() error {
 	return func() error {
 		defer remove()
 		out, err := exec.CommandContext(ctx, c.KQ, "-b", addr, "--format", "csv",
@@ -601,7 +663,7 @@ func (c *Config) readBack(ctx context.Context, addr, glob, what string, remove f
 		if err != nil {
 			return fmt.Errorf("reading %s back: %v: %s", what, err, excerpt(out))
 		}
-		if err := CheckCountCSV(out, c.N); err != nil {
+		if err := CheckCountCSV(out, want); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		return nil

@@ -70,7 +70,7 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 			}
 			return nil
 		},
-		after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", func() { os.RemoveAll(out) }),
+		after: c.readBack(ctx, addr, out+"*.parquet", "the exported parts", c.N, func() { os.RemoveAll(out) }),
 	}, nil
 }
 

@@ -67,10 +67,11 @@ func runBench(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Kcat, "kcat", "", "kcat binary (default: kcat on PATH, skipped when absent)")
 	fs.StringVar(&c.TestBin, "testbin", "", "compiled test binary of ./bench, to profile kq's queries")
 	fs.StringVar(&c.ProfileDir, "profile", "", "directory for CPU profiles (with -testbin)")
-	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask,kq-temporal,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
-	fs.BoolVar(&c.Extra, "extra", false, "also measure kq-pertask (the Parquet export with PER_TASK true), kq-temporal (the same on 3 kq workers through Temporal), the Avro paths and the JSON and table dumps")
+	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask,kq-parquet-s3,kq-pertask-s3,kq-incremental,kq-temporal,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
+	fs.BoolVar(&c.Extra, "extra", false, "also measure kq-pertask (the Parquet export with PER_TASK true), kq-parquet-s3 and kq-pertask-s3 (both exports to the S3 test server, bin/versitygw), kq-incremental (an INCREMENTAL export of a 10% delta), kq-temporal (the same on 3 kq workers through Temporal), the Avro paths and the JSON and table dumps")
 	fs.StringVar(&c.TemporalCLI, "temporal-cli", "", "Temporal CLI for kq-temporal's dev server (default: bin/temporal; skipped when absent)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
+	fs.StringVar(&c.Baseline, "baseline", "", "JSON report (-json) of a run on a topic of another size: check that every kq peak RSS stays flat between the two")
 	rawFlags(fs, &c.Raw)
 	fs.Parse(args)
 	if *only != "" {

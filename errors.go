@@ -8,6 +8,7 @@ import (
 	"github.com/kq-sql/kq/internal/fetch"
 	"github.com/kq-sql/kq/internal/plan"
 	"github.com/kq-sql/kq/internal/runner"
+	"github.com/kq-sql/kq/internal/storage"
 	"github.com/kq-sql/kq/lang"
 )
 
@@ -96,6 +97,12 @@ func (e *DecodeError) Unwrap() error { return e.err }
 // ErrAuthentication is what errors.Is finds in the error of a statement
 // whose cluster refused the engine's credentials (a failed SASL login).
 var ErrAuthentication = runner.ErrAuthentication
+
+// ErrAccessDenied is what errors.Is finds in the error of an export whose
+// object store (S3, GCS, Azure) refused the credentials or the access:
+// a wrong or expired key, a bad signature, a missing permission (HTTP
+// 401 or 403). Running it again with the same credentials cannot succeed.
+var ErrAccessDenied = storage.ErrDenied
 
 // publicError gives err, whatever wraps what inside kq, the typed errors
 // of this package for errors.As; its message is unchanged. nil stays nil.

@@ -148,6 +148,37 @@ func TestCopyObjectStorage(t *testing.T) {
 	})
 }
 
+// TestCopyAccessDenied: an export whose object store refuses the keys
+// fails with kq.ErrAccessDenied, not a query error (the statement is
+// right; the credentials are not), naming the destination and not the
+// secret, and writes nothing: a single file, per-task parts and an
+// incremental run alike.
+func TestCopyAccessDenied(t *testing.T) {
+	const wrong = "wrong-store-secret-value"
+	srv := s3test.New(t)
+	f := orders(t)
+	eng := f.open(t)
+	ctx := context.Background()
+	bucket := srv.Bucket(t)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", wrong)
+	for _, to := range []string{"/one/orders.parquet' (FORMAT parquet)", "/parts/' (PER_TASK true)", "/nightly/' (INCREMENTAL true)"} {
+		_, err := eng.Exec(ctx, "COPY (SELECT partition, offset FROM kafka('orders')) TO 's3://"+bucket+to)
+		var qe *kq.QueryError
+		if !errors.Is(err, kq.ErrAccessDenied) || errors.As(err, &qe) || !strings.Contains(err.Error(), "s3://"+bucket+"/") || strings.Contains(err.Error(), wrong) {
+			t.Errorf("COPY ... TO %s with a wrong secret: %v, want kq.ErrAccessDenied naming the destination", to, err)
+		}
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
+	d, err := storage.Open(ctx, "s3://"+bucket+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if names, err := d.List(ctx, ""); err != nil || len(names) > 0 {
+		t.Errorf("refused exports wrote %v (%v)", names, err)
+	}
+}
+
 // TestPartitionBy: PARTITION_BY writes Hive directories of select
 // aliases (an expression among them) that DuckDB reads back, with
 // hive_partitioning, as the query's rows, partition columns included;

@@ -99,7 +99,7 @@ func permanent(err error) error {
 	switch {
 	case errors.As(err, &loss):
 		return sdktemporal.NewNonRetryableApplicationError(err.Error(), ErrTypeDataLoss, nil)
-	case errors.Is(err, kq.ErrAuthentication):
+	case errors.Is(err, kq.ErrAuthentication), errors.Is(err, kq.ErrAccessDenied):
 		return sdktemporal.NewNonRetryableApplicationError(err.Error(), ErrTypeCredentials, nil)
 	case errors.As(err, &query), errors.As(err, &topic):
 		return sdktemporal.NewNonRetryableApplicationError(err.Error(), ErrTypeQuery, nil)

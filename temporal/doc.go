@@ -10,9 +10,10 @@
 // offsets (kq.Engine.CommitJob). Activities heartbeat with the task's
 // progress; a worker killed mid-task misses its heartbeats, and the task
 // runs again elsewhere, rewriting only its own deterministic part.
-// Permanent failures (data loss under failOnDataLoss, refused
-// credentials, an error in the query) are non-retryable application
-// errors: the workflow fails with that error and writes no manifest.
+// Permanent failures (data loss under failOnDataLoss, credentials the
+// cluster or the object store refuses, an error in the query) are
+// non-retryable application errors: the workflow fails with that error
+// and writes no manifest.
 //
 // Workers bring their own connection settings: NewWorker takes the
 // worker's kq.Engine, opened with its brokers, SASL and Schema Registry

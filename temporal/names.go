@@ -19,7 +19,8 @@ const (
 const (
 	// ErrTypeDataLoss: records of the range are gone (failOnDataLoss).
 	ErrTypeDataLoss = "kq.DataLoss"
-	// ErrTypeCredentials: the cluster refused the worker's credentials.
+	// ErrTypeCredentials: the cluster refused the worker's credentials,
+	// or the object store refused its credentials or access.
 	ErrTypeCredentials = "kq.Credentials"
 	// ErrTypeQuery: the statement or the job document is wrong.
 	ErrTypeQuery = "kq.Query"

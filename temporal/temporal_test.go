@@ -427,3 +427,41 @@ func TestExportToObjectStorage(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedStoreCredentialsFailExport: workers whose object store keys
+// are wrong (the submitter's are right, so planning succeeds) fail their
+// tasks without retries, and the export fails with a credentials error
+// that does not show the key, with no manifest and no upload left.
+func TestRefusedStoreCredentialsFailExport(t *testing.T) {
+	const wrong = "wrong-store-secret-value"
+	s3 := s3test.New(t)
+	f := newFixture(t, 2000)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", wrong) // the workers' environment
+	startWorkers(t, 1, f.srv, f.c.Brokers(), "s3-creds")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey) // the submitter's
+	ctx := context.Background()
+	bucket := s3.Bucket(t)
+	ex, err := temporal.Submit(ctx, f.tc, f.eng, "COPY ("+bulkSelect+") TO 's3://"+bucket+"/out/' (PER_TASK true)", temporal.WithTaskQueue("s3-creds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ex.Wait(ctx, 0, nil)
+	var te *temporal.Error
+	if !errors.As(err, &te) || te.Type != temporal.ErrTypeCredentials || !strings.Contains(err.Error(), "s3://"+bucket+"/out/") || strings.Contains(err.Error(), wrong) {
+		t.Fatalf("export with refused store credentials: %v, want a %s error naming the destination", err, temporal.ErrTypeCredentials)
+	}
+	if n := retriedTasks(t, f.tc, ex.ID); n != 0 {
+		t.Fatalf("refused store credentials were retried %d times", n)
+	}
+	d, err := storage.Open(ctx, "s3://"+bucket+"/out/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if names, err := d.List(ctx, ""); err != nil || len(names) > 0 {
+		t.Errorf("a failed export left objects: %v, %v", names, err)
+	}
+	if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
+		t.Errorf("uploads left: %v, %v", ups, err)
+	}
+}

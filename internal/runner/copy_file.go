@@ -33,7 +33,7 @@ func (s *Session) copyFile(ctx context.Context, c *lang.Copy, opts copyOptions) 
 	if remote {
 		var err error
 		if dir, name, err = storage.OpenFile(ctx, c.Path); err != nil {
-			return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+			return nil, destinationError(c, err)
 		}
 		defer dir.Close()
 	}

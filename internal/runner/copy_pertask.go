@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/kq-sql/kq/internal/export"
@@ -114,9 +116,22 @@ func (s *Session) planPerTask(ctx context.Context, c *lang.Copy, opts copyOption
 func openDestination(ctx context.Context, c *lang.Copy) (*storage.Dir, error) {
 	dir, err := storage.Open(ctx, c.Path)
 	if err != nil {
-		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+		return nil, destinationError(c, err)
 	}
 	return dir, nil
+}
+
+// destinationError is the error of a COPY whose destination did not
+// open: a location that cannot be is an error in the statement, at the
+// COPY; others (refused credentials, the network, the store) keep their
+// cause for errors.Is and errors.As (storage.ErrDenied), and may pass
+// if tried again.
+func destinationError(c *lang.Copy, err error) error {
+	var le *storage.LocationError
+	if errors.As(err, &le) {
+		return lang.Errorf(c.Pos, "COPY: %v", err)
+	}
+	return fmt.Errorf("COPY: %w", err)
 }
 
 // writeParts runs the tasks of e's scan, each writing its own Parquet

@@ -50,7 +50,7 @@ func (s *Session) explain(ctx context.Context, ex *lang.Explain) (*plan.Query, e
 	}
 	dir, err := storage.Open(ctx, c.Path)
 	if err != nil {
-		return nil, lang.Errorf(c.Pos, "COPY: %v", err)
+		return nil, destinationError(c, err)
 	}
 	defer dir.Close()
 	rp, err := s.resumeOf(ctx, c, opts, dir)

@@ -181,7 +181,7 @@ func (d *Dir) uploads(ctx context.Context, prefix string) ([]Upload, error) {
 	for {
 		res, err := d.s3.ListMultipartUploads(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("list multipart uploads of %s: %w", d.location, err)
+			return nil, fmt.Errorf("list multipart uploads of %s: %w", d.location, classify(err))
 		}
 		for _, u := range res.Uploads {
 			up := Upload{Name: strings.TrimPrefix(aws.ToString(u.Key), d.prefix), ID: aws.ToString(u.UploadId)}
@@ -226,7 +226,7 @@ func (d *Dir) AbortUploads(ctx context.Context, before time.Time) (int, error) {
 func (d *Dir) abortUpload(ctx context.Context, key, id string) error {
 	_, err := d.s3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(d.name), Key: aws.String(key), UploadId: aws.String(id)})
 	if err != nil {
-		return fmt.Errorf("abort multipart upload of %s: %w", d.location+strings.TrimPrefix(key, d.prefix), err)
+		return fmt.Errorf("abort multipart upload of %s: %w", d.location+strings.TrimPrefix(key, d.prefix), classify(err))
 	}
 	return nil
 }

@@ -67,31 +67,33 @@ type Dir struct {
 // by the first write when missing), or s3://bucket/prefix, gs://bucket/prefix or
 // azblob://container/prefix. The bucket must exist and be reachable with
 // the cloud's default credentials; the error names the location, never
-// a credential.
+// a credential. A location that cannot be (a bad URL or name, a missing
+// bucket) is a *LocationError; refused credentials are ErrDenied; other
+// errors (the network, the store) may pass if tried again.
 func Open(ctx context.Context, location string) (*Dir, error) {
 	if !IsURL(location) {
 		if fi, err := os.Stat(location); err == nil && !fi.IsDir() {
-			return nil, fmt.Errorf("destination %s is a file, not a directory", location)
+			return nil, locationErrorf("destination %s is a file, not a directory", location)
 		}
 		return &Dir{location: location, local: location}, nil
 	}
 	u, err := url.Parse(location)
 	if err != nil {
-		return nil, fmt.Errorf("destination %s: %w", location, err)
+		return nil, locationErrorf("destination %s: %w", location, err)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if !slices.Contains(Schemes, scheme) {
-		return nil, fmt.Errorf("destination %s: unsupported scheme %s:// (use a local path or %s)", location, u.Scheme, schemeList())
+		return nil, locationErrorf("destination %s: unsupported scheme %s:// (use a local path or %s)", location, u.Scheme, schemeList())
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("destination %s: no bucket name (want %s://bucket/prefix)", location, scheme)
+		return nil, locationErrorf("destination %s: no bucket name (want %s://bucket/prefix)", location, scheme)
 	}
 	prefix := strings.TrimPrefix(u.Path, "/")
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	if err := checkName(strings.TrimSuffix(prefix, "/"), true); err != nil {
-		return nil, fmt.Errorf("destination %s: %w", location, err)
+		return nil, locationErrorf("destination %s: %w", location, err)
 	}
 	d := &Dir{name: u.Host, prefix: prefix}
 	d.location = scheme + "://" + u.Host + "/" + prefix
@@ -106,11 +108,12 @@ func Open(ctx context.Context, location string) (*Dir, error) {
 	}
 	ok, err := d.bucket.IsAccessible(ctx)
 	if err == nil && !ok {
-		err = fmt.Errorf("bucket %s does not exist", d.name)
+		d.bucket.Close()
+		return nil, locationErrorf("destination %s: bucket %s does not exist", d.location, d.name)
 	}
 	if err != nil {
 		d.bucket.Close()
-		return nil, fmt.Errorf("destination %s: %w", d.location, err)
+		return nil, fmt.Errorf("destination %s: %w", d.location, classify(err))
 	}
 	return d, nil
 }
@@ -129,11 +132,11 @@ func OpenFile(ctx context.Context, location string) (*Dir, string, error) {
 	}
 	u, err := url.Parse(location)
 	if err != nil {
-		return nil, "", fmt.Errorf("destination %s: %w", location, err)
+		return nil, "", locationErrorf("destination %s: %w", location, err)
 	}
 	dir, name := path.Split(u.Path)
 	if name == "" {
-		return nil, "", fmt.Errorf("destination %s: names a directory, not an object", location)
+		return nil, "", locationErrorf("destination %s: names a directory, not an object", location)
 	}
 	u.Path = dir
 	d, err := Open(ctx, u.String())
@@ -303,7 +306,7 @@ func (o *Object) Write(p []byte) (int, error) {
 	}
 	n, err := o.pw.Write(p)
 	if err != nil {
-		err = fmt.Errorf("write %s: %w", o.Target(), err)
+		err = fmt.Errorf("write %s: %w", o.Target(), classify(err))
 	}
 	return n, err
 }
@@ -324,7 +327,7 @@ func (o *Object) Commit() error {
 	o.cancel()
 	if err != nil {
 		o.d.abortUploadsOf(o.d.prefix + o.name)
-		return fmt.Errorf("write %s: %w", o.Target(), err)
+		return fmt.Errorf("write %s: %w", o.Target(), classify(err))
 	}
 	return nil
 }
@@ -382,7 +385,7 @@ func (d *Dir) CreateNew(ctx context.Context, name string, data []byte) error {
 		if gcerrors.Code(err) == gcerrors.FailedPrecondition || isConditionalConflict(err) {
 			return fmt.Errorf("write %s: %w", d.Location(name), fs.ErrExist)
 		}
-		return fmt.Errorf("write %s: %w", d.Location(name), err)
+		return fmt.Errorf("write %s: %w", d.Location(name), classify(err))
 	}
 	return nil
 }
@@ -401,7 +404,7 @@ func (d *Dir) ReadFile(ctx context.Context, name string) ([]byte, error) {
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			return nil, fmt.Errorf("read %s: %w", d.Location(name), fs.ErrNotExist)
 		}
-		return nil, fmt.Errorf("read %s: %w", d.Location(name), err)
+		return nil, fmt.Errorf("read %s: %w", d.Location(name), classify(err))
 	}
 	return b, nil
 }
@@ -450,7 +453,7 @@ func (d *Dir) List(ctx context.Context, sub string) ([]string, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", d.location+strings.TrimPrefix(prefix, d.prefix), err)
+			return nil, fmt.Errorf("list %s: %w", d.location+strings.TrimPrefix(prefix, d.prefix), classify(err))
 		}
 		if obj.IsDir {
 			continue
@@ -481,7 +484,7 @@ func (d *Dir) Remove(ctx context.Context, name string) error {
 	}
 	err := d.bucket.Delete(ctx, d.prefix+name)
 	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("remove %s: %w", d.Location(name), err)
+		return fmt.Errorf("remove %s: %w", d.Location(name), classify(err))
 	}
 	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +17,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"gocloud.dev/blob"
 
 	"github.com/kq-sql/kq/internal/s3test"
@@ -264,11 +269,53 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("error shows the secret: %v", err)
 		}
 	}
-	_ = srv
-	// Wrong keys: an error naming the destination, without the secret.
+	_, err := Open(ctx, "s3://kq-no-such-bucket/x/")
+	if errors.Is(err, ErrDenied) {
+		t.Errorf("a missing bucket is access denied: %v", err)
+	}
+	bucket := srv.Bucket(t)
+	// Wrong keys: an error naming the destination, without the secret,
+	// that ErrDenied matches (retrying cannot mend it).
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret-value")
-	_, err := Open(ctx, "s3://"+srv.Bucket(t)+"/x/")
+	_, err = Open(ctx, "s3://"+bucket+"/x/")
 	if err == nil || !strings.Contains(err.Error(), "destination s3://") || strings.Contains(err.Error(), "wrong-secret-value") {
 		t.Fatalf("wrong keys: %v", err)
+	}
+	if !errors.Is(err, ErrDenied) {
+		t.Errorf("wrong secret: not ErrDenied: %v", err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "kq-no-such-key")
+	if _, err = Open(ctx, "s3://"+bucket+"/x/"); !errors.Is(err, ErrDenied) {
+		t.Errorf("unknown access key: not ErrDenied: %v", err)
+	}
+}
+
+// TestClassify: S3's codes for refused credentials and access, and HTTP
+// 401 and 403, are ErrDenied, through any wrapping; other errors are not.
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		denied bool
+	}{
+		{&smithy.GenericAPIError{Code: "SignatureDoesNotMatch"}, true},
+		{&smithy.GenericAPIError{Code: "InvalidAccessKeyId"}, true},
+		{&smithy.GenericAPIError{Code: "ExpiredToken"}, true},
+		{fmt.Errorf("put: %w", &smithy.GenericAPIError{Code: "AccessDenied"}), true},
+		{&smithy.GenericAPIError{Code: "SlowDown"}, false},
+		{&smithy.GenericAPIError{Code: "NoSuchBucket"}, false},
+		{&awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 403}}, Err: errors.New("forbidden")}}, true},
+		{&awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("unavailable")}}, false},
+		{io.ErrUnexpectedEOF, false},
+	} {
+		err := classify(tc.err)
+		if got := errors.Is(err, ErrDenied); got != tc.denied {
+			t.Errorf("classify(%v): denied %v, want %v", tc.err, got, tc.denied)
+		}
+		if err.Error() != tc.err.Error() || !errors.Is(err, tc.err) {
+			t.Errorf("classify(%v) = %v: message or chain changed", tc.err, err)
+		}
+	}
+	if classify(nil) != nil {
+		t.Error("classify(nil) != nil")
 	}
 }

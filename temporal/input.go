@@ -12,6 +12,9 @@ type exportInput struct {
 	TaskTimeout      time.Duration   `json:"taskTimeout"`
 	HeartbeatTimeout time.Duration   `json:"heartbeatTimeout"`
 	MaxAttempts      int32           `json:"maxAttempts"`
+	// MaxRunning bounds the tasks scheduled at once; 0 (the workflows
+	// of submitters before it existed) schedules every task at once.
+	MaxRunning int `json:"maxRunning,omitempty"`
 }
 
 // taskInput is one task activity's input: the document of that task

@@ -15,6 +15,19 @@ const (
 	progressQuery  = "kq.progress"
 )
 
+// DefaultMaxRunningTasks is how many of an export's tasks its workflow
+// schedules at once unless WithMaxRunningTasks says otherwise.
+const DefaultMaxRunningTasks = 1000
+
+// maxPendingActivities is the Temporal server's default limit of pending
+// activities per workflow (limit.numPendingActivities.error).
+const maxPendingActivities = 2000
+
+// MaxTasks is the most tasks one export's workflow runs: each task adds
+// three to five events to its history, and Temporal fails a workflow
+// whose history reaches 51,200 events. Submit refuses larger exports.
+const MaxTasks = 10000
+
 // Error types of the non-retryable application errors a task fails with.
 const (
 	// ErrTypeDataLoss: records of the range are gone (failOnDataLoss).

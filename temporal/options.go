@@ -17,6 +17,7 @@ type config struct {
 	taskTimeout      time.Duration
 	heartbeatTimeout time.Duration
 	maxAttempts      int32
+	maxRunning       int
 }
 
 func newConfig(opts []Option) (config, error) {
@@ -26,6 +27,7 @@ func newConfig(opts []Option) (config, error) {
 		taskTimeout:      DefaultTaskTimeout,
 		heartbeatTimeout: DefaultHeartbeatTimeout,
 		maxAttempts:      DefaultMaxAttempts,
+		maxRunning:       DefaultMaxRunningTasks,
 	}
 	for _, o := range opts {
 		o(&c)
@@ -41,6 +43,8 @@ func newConfig(opts []Option) (config, error) {
 		return c, fmt.Errorf("temporal: heartbeat timeout %s, want a positive duration no longer than the task timeout %s", c.heartbeatTimeout, c.taskTimeout)
 	case c.maxAttempts < 1:
 		return c, fmt.Errorf("temporal: %d attempts, want at least 1", c.maxAttempts)
+	case c.maxRunning < 1 || c.maxRunning > maxPendingActivities:
+		return c, fmt.Errorf("temporal: %d running tasks, want 1 to %d (Temporal's default limit of pending activities per workflow)", c.maxRunning, maxPendingActivities)
 	}
 	return c, nil
 }
@@ -62,6 +66,14 @@ func WithTaskTimeout(d time.Duration) Option { return func(c *config) { c.taskTi
 // DefaultHeartbeatTimeout, 30 s): how long a killed worker delays its
 // tasks. Workers heartbeat at a third of it. Submit only.
 func WithHeartbeatTimeout(d time.Duration) Option { return func(c *config) { c.heartbeatTimeout = d } }
+
+// WithMaxRunningTasks sets how many of an export's tasks are scheduled
+// at once (default DefaultMaxRunningTasks, 1000; at most 2000, the
+// Temporal server's default limit of pending activities per workflow):
+// the next starts when one ends. The workers' concurrency bounds how
+// many actually run; this bounds the load of one export on a shared
+// fleet. Submit only.
+func WithMaxRunningTasks(n int) Option { return func(c *config) { c.maxRunning = n } }
 
 // WithRetries sets how many times a task is attempted in all before the
 // export fails (default DefaultMaxAttempts, 10), with exponential

@@ -26,8 +26,9 @@ type Export struct {
 // Submit plans the per-task export sql with eng (kq.Engine.PlanJob:
 // destination state, offsets and JSON fields read here, now) and starts
 // its workflow on c. Options: WithTaskQueue, WithTaskTimeout,
-// WithHeartbeatTimeout, WithRetries. It returns once the workflow has
-// started; Wait follows it.
+// WithHeartbeatTimeout, WithRetries, WithMaxRunningTasks. It returns
+// once the workflow has started; Wait follows it. An export of more than
+// MaxTasks tasks is refused.
 func Submit(ctx context.Context, c client.Client, eng *kq.Engine, sql string, opts ...Option) (*Export, error) {
 	j, err := eng.PlanJob(ctx, sql)
 	if err != nil {
@@ -44,6 +45,9 @@ func SubmitJob(ctx context.Context, c client.Client, j *kq.Job, opts ...Option) 
 	if err != nil {
 		return nil, err
 	}
+	if n := len(j.Tasks()); n > MaxTasks {
+		return nil, fmt.Errorf("temporal: export %s has %d tasks, more than one workflow runs (%d: its history would near Temporal's limit of events); plan fewer tasks (a lower minPartitions) or run it as a job array (kq plan, kq task run, kq task commit)", j.ID(), n, MaxTasks)
+	}
 	b, err := j.JSON()
 	if err != nil {
 		return nil, err
@@ -52,7 +56,7 @@ func SubmitJob(ctx context.Context, c client.Client, j *kq.Job, opts ...Option) 
 		ID:                       j.ID(),
 		TaskQueue:                cfg.taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, exportWorkflow, exportInput{Job: b, TaskTimeout: cfg.taskTimeout, HeartbeatTimeout: cfg.heartbeatTimeout, MaxAttempts: cfg.maxAttempts})
+	}, exportWorkflow, exportInput{Job: b, TaskTimeout: cfg.taskTimeout, HeartbeatTimeout: cfg.heartbeatTimeout, MaxAttempts: cfg.maxAttempts, MaxRunning: cfg.maxRunning})
 	if err != nil {
 		return nil, fmt.Errorf("temporal: starting the export's workflow: %w", err)
 	}

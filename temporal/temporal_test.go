@@ -465,3 +465,59 @@ func TestRefusedStoreCredentialsFailExport(t *testing.T) {
 		t.Errorf("uploads left: %v, %v", ups, err)
 	}
 }
+
+// TestMaxRunningTasks: with WithMaxRunningTasks(2) the workflow never
+// has more than two task activities scheduled and not yet closed, and the
+// export is whole; an export of more than MaxTasks tasks is refused
+// before a workflow starts.
+func TestMaxRunningTasks(t *testing.T) {
+	f := newFixture(t, 12000)
+	w, err := temporal.NewWorker(f.tc, f.eng, temporal.WithTaskQueue("window"), temporal.WithConcurrency(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.Run(ctx) }()
+	defer func() { cancel(); <-stopped }()
+
+	dir := filepath.Join(t.TempDir(), "out") + "/"
+	ex, err := temporal.Submit(ctx, f.tc, f.eng, "COPY ("+bulkSelect+") TO '"+dir+"' (PER_TASK true)", temporal.WithTaskQueue("window"), temporal.WithMaxRunningTasks(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ex.Wait(ctx, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 12000 {
+		t.Fatalf("exported %d rows, want 12000", res.Rows)
+	}
+	it := f.tc.GetWorkflowHistory(ctx, ex.ID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	open, most, scheduled := map[int64]bool{}, 0, 0
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == "kq.RunTask" {
+			open[ev.GetEventId()] = true
+			scheduled++
+			most = max(most, len(open))
+		}
+		for _, id := range []int64{ev.GetActivityTaskCompletedEventAttributes().GetScheduledEventId(), ev.GetActivityTaskFailedEventAttributes().GetScheduledEventId(), ev.GetActivityTaskTimedOutEventAttributes().GetScheduledEventId(), ev.GetActivityTaskCanceledEventAttributes().GetScheduledEventId()} {
+			delete(open, id)
+		}
+	}
+	if most != 2 || scheduled < 10 {
+		t.Errorf("%d task activities, at most %d scheduled at once; want at least 10, at most 2", scheduled, most)
+	}
+
+	big := "COPY (SELECT offset FROM kafka('bulk') WITH (minPartitions=" + fmt.Sprint(temporal.MaxTasks+1) + ")) TO '" + filepath.Join(t.TempDir(), "big") + "/' (PER_TASK true)"
+	if _, err := temporal.Submit(ctx, f.tc, f.eng, big, temporal.WithTaskQueue("window")); err == nil || !strings.Contains(err.Error(), "job array") {
+		t.Errorf("an export of more than MaxTasks tasks: %v, want it refused", err)
+	}
+	if _, err := temporal.Submit(ctx, f.tc, f.eng, "COPY ("+bulkSelect+") TO '"+dir+"' (PER_TASK true)", temporal.WithMaxRunningTasks(2001)); err == nil {
+		t.Error("WithMaxRunningTasks(2001) accepted")
+	}
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // exportFlow is the workflow of one export: every task as an activity,
-// at once (the workers' concurrency bounds how many run), then the
-// commit once every task has succeeded. The first task that fails for
+// up to in.MaxRunning scheduled at once (the next when one ends; the
+// workers' concurrency bounds how many run), then the commit once every
+// task has succeeded. The first task that fails for
 // good (its retries exhausted, or a non-retryable error) cancels the
 // others and fails the workflow with its error: no manifest is written.
 // Its progress query reports the tasks done and their rows.
@@ -42,14 +43,17 @@ func exportFlow(ctx workflow.Context, in exportInput) (*Result, error) {
 	defer cancel()
 	sel := workflow.NewSelector(ctx)
 	var failed error
-	for i := range tasks {
+	next := 0 // the next task to schedule
+	start := func() error {
+		i := next
+		next++
 		one, err := j.Only(i)
 		if err != nil {
-			return nil, sdktemporal.NewNonRetryableApplicationError(err.Error(), ErrTypeQuery, nil)
+			return sdktemporal.NewNonRetryableApplicationError(err.Error(), ErrTypeQuery, nil)
 		}
 		b, err := one.JSON()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		f := workflow.ExecuteActivity(actx, taskActivity, taskInput{Job: b, Index: i})
 		sel.AddFuture(f, func(f workflow.Future) {
@@ -64,12 +68,28 @@ func exportFlow(ctx workflow.Context, in exportInput) (*Result, error) {
 			st.Rows += r.Rows
 			st.Offsets += r.Offsets
 		})
+		return nil
+	}
+	window := len(tasks)
+	if in.MaxRunning > 0 {
+		window = min(window, in.MaxRunning)
+	}
+	for next < window {
+		if err := start(); err != nil {
+			return nil, err
+		}
 	}
 	for range tasks {
 		sel.Select(ctx)
 		if failed != nil {
 			cancel()
 			return nil, failed
+		}
+		if next < len(tasks) {
+			if err := start(); err != nil {
+				cancel()
+				return nil, err
+			}
 		}
 	}
 	st.Committing = true

@@ -45,6 +45,7 @@ type cli struct {
 	HeartbeatTimeout time.Duration `name:"heartbeat-timeout" help:"With --temporal: how long a task may go without a heartbeat before it runs on another worker (default 30s)."`
 	TaskTimeout      time.Duration `name:"task-timeout" help:"With --temporal: the longest one attempt of one task may take (default 1h)."`
 	Retries          int           `help:"With --temporal: attempts of a task before the export fails (default 10)."`
+	MaxRunningTasks  int           `name:"max-running-tasks" placeholder:"N" help:"With --temporal: the export's tasks scheduled at once, the next when one ends (default 1000, at most 2000)."`
 
 	Query      queryCmd      `cmd:"" default:"withargs" hidden:"" help:"Run a query."`
 	DemoBroker demoBrokerCmd `cmd:"" name:"demo-broker" help:"Run the demo broker for other Kafka clients (kcat, ...)."`

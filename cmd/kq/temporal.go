@@ -53,6 +53,9 @@ func (c *cli) temporalOptions() []temporal.Option {
 	if c.Retries > 0 {
 		opts = append(opts, temporal.WithRetries(c.Retries))
 	}
+	if c.MaxRunningTasks > 0 {
+		opts = append(opts, temporal.WithMaxRunningTasks(c.MaxRunningTasks))
+	}
 	return opts
 }
 

@@ -24,9 +24,12 @@ const DefaultMaxRunningTasks = 1000
 const maxPendingActivities = 2000
 
 // MaxTasks is the most tasks one export's workflow runs: each task adds
-// three to five events to its history, and Temporal fails a workflow
-// whose history reaches 51,200 events. Submit refuses larger exports.
-const MaxTasks = 10000
+// up to six events to its history (its activity's three, and the
+// workflow task that sees it end), and Temporal fails a workflow whose
+// history reaches 51,200 events; the job document of that many tasks
+// (about 70 bytes each) also stays well under Temporal's 2 MB limit of
+// a workflow's input. Submit refuses larger exports.
+const MaxTasks = 8000
 
 // Error types of the non-retryable application errors a task fails with.
 const (

@@ -46,7 +46,7 @@ func SubmitJob(ctx context.Context, c client.Client, j *kq.Job, opts ...Option) 
 		return nil, err
 	}
 	if n := len(j.Tasks()); n > MaxTasks {
-		return nil, fmt.Errorf("temporal: export %s has %d tasks, more than one workflow runs (%d: its history would near Temporal's limit of events); plan fewer tasks (a lower minPartitions) or run it as a job array (kq plan, kq task run, kq task commit)", j.ID(), n, MaxTasks)
+		return nil, fmt.Errorf("temporal: export %s has %d tasks, more than one workflow runs (%d: its history would reach Temporal's limit of events); plan fewer tasks (a lower minPartitions) or run it as a job array (kq plan, kq task run, kq task commit)", j.ID(), n, MaxTasks)
 	}
 	b, err := j.JSON()
 	if err != nil {

@@ -123,6 +123,9 @@ type measurement struct {
 	// endpoint and keys).
 	env    []string
 	before func() error // untimed, before each run (a delta's starting state)
+	// server, when set, reads the CPU time so far of another process
+	// the measurement uses (the S3 test server), noted per run.
+	server func() time.Duration
 	after  func() error // untimed, after each run (readback checks, cleanup)
 	// records is how many records a run handles, for its rates; 0: N.
 	records int64
@@ -138,6 +141,9 @@ type runResult struct {
 	// process's during the run (negative when unknown).
 	CPU       time.Duration `json:"cpuNs"`
 	BrokerCPU time.Duration `json:"brokerCpuNs"`
+	// ServerCPU is the CPU time of the measurement's server process
+	// (the S3 test server) during the run; 0 when it has none.
+	ServerCPU time.Duration `json:"serverCpuNs,omitempty"`
 	// FirstOutput is the time from the start to the first byte of
 	// output, for measurements whose output is counted (lines).
 	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
@@ -150,9 +156,11 @@ type Result struct {
 	What    string        `json:"what"`
 	Command string        `json:"command"`
 	Median  time.Duration `json:"medianNs"`
-	// CPU and BrokerCPU are the medians of the runs' CPU times.
+	// CPU, BrokerCPU and ServerCPU are the medians of the runs' CPU
+	// times.
 	CPU       time.Duration `json:"cpuNs"`
 	BrokerCPU time.Duration `json:"brokerCpuNs"`
+	ServerCPU time.Duration `json:"serverCpuNs,omitempty"`
 	MaxRSS    int64         `json:"maxRssBytes"`
 	// FirstOutput is the median time to the first byte of output of
 	// the measurements that note it (kq-filter, kq-orderby); 0 for the
@@ -452,6 +460,10 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 	}
 	r.LoadAvg = LoadAvg()
 	b0 := brokerCPU()
+	var s0 time.Duration
+	if m.server != nil {
+		s0 = m.server()
+	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -475,6 +487,11 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 		r.BrokerCPU = b1 - b0
 	} else {
 		r.BrokerCPU = -1
+	}
+	if m.server != nil {
+		if s1 := m.server(); s0 >= 0 && s1 >= 0 {
+			r.ServerCPU = s1 - s0
+		}
 	}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w: %s", m.argv[0], err, excerpt(stderr.Bytes()))
@@ -507,12 +524,12 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 	rate := map[string]float64{}
 	for _, m := range ms {
 		res := Result{Name: m.name, What: m.what, Command: shellQuote(m.argv), Runs: m.runs}
-		var walls, cpus, bcpus []time.Duration
+		var walls, cpus, bcpus, scpus []time.Duration
 		for _, r := range m.runs {
-			walls, cpus, bcpus = append(walls, r.Wall), append(cpus, r.CPU), append(bcpus, r.BrokerCPU)
+			walls, cpus, bcpus, scpus = append(walls, r.Wall), append(cpus, r.CPU), append(bcpus, r.BrokerCPU), append(scpus, r.ServerCPU)
 			res.MaxRSS = max(res.MaxRSS, r.MaxRSS)
 		}
-		res.Median, res.CPU, res.BrokerCPU = median(walls), median(cpus), median(bcpus)
+		res.Median, res.CPU, res.BrokerCPU, res.ServerCPU = median(walls), median(cpus), median(bcpus), median(scpus)
 		res.FirstOutput = firstOutput(m.runs)
 		records, bytes := float64(seed.Records), float64(seed.Bytes)
 		if m.records > 0 {
@@ -608,10 +625,13 @@ func startBroker(ctx context.Context, c Config) (*brokerProc, *brokerHello, erro
 	return b, &h, nil
 }
 
-// cpu returns the broker's user+system CPU time so far from
+// cpu returns the broker's user+system CPU time so far, or -1.
+func (b *brokerProc) cpu() time.Duration { return procCPU(b.cmd.Process.Pid) }
+
+// procCPU returns process pid's user+system CPU time so far from
 // /proc/<pid>/stat, or -1.
-func (b *brokerProc) cpu() time.Duration {
-	buf, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid))
+func procCPU(pid int) time.Duration {
+	buf, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return -1
 	}

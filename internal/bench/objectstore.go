@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/kq-sql/kq/internal/s3test"
 )
@@ -59,12 +60,13 @@ func (c *Config) objectStoreMeasurements(ctx context.Context, addr, kafka string
 		path := filepath.Join(bucket, "bulk.parquet")
 		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", kafka, loc)
 		ms = append(ms, &measurement{
-			name:  "kq-parquet-s3",
-			what:  sql + " (S3 test server)",
-			argv:  kq(sql),
-			env:   env,
-			check: countCheck,
-			after: c.readBack(ctx, addr, path, "the exported object", c.N, func() { os.Remove(path) }),
+			name:   "kq-parquet-s3",
+			what:   sql + " (S3 test server)",
+			argv:   kq(sql),
+			env:    env,
+			server: func() time.Duration { return procCPU(srv.Pid()) },
+			check:  countCheck,
+			after:  c.readBack(ctx, addr, path, "the exported object", c.N, func() { os.Remove(path) }),
 		})
 	}
 	if c.want("kq-pertask-s3") {
@@ -72,12 +74,13 @@ func (c *Config) objectStoreMeasurements(ctx context.Context, addr, kafka string
 		dir := filepath.Join(bucket, "parts")
 		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet, PER_TASK true)", kafka, loc)
 		ms = append(ms, &measurement{
-			name:  "kq-pertask-s3",
-			what:  strings.TrimSpace(sql + " (S3 test server)"),
-			argv:  kq(sql),
-			env:   env,
-			check: countCheck,
-			after: c.readBack(ctx, addr, filepath.Join(dir, "*.parquet"), "the exported parts", c.N, func() { os.RemoveAll(dir) }),
+			name:   "kq-pertask-s3",
+			what:   strings.TrimSpace(sql + " (S3 test server)"),
+			argv:   kq(sql),
+			env:    env,
+			server: func() time.Duration { return procCPU(srv.Pid()) },
+			check:  countCheck,
+			after:  c.readBack(ctx, addr, filepath.Join(dir, "*.parquet"), "the exported parts", c.N, func() { os.RemoveAll(dir) }),
 		})
 	}
 	return ms, nil

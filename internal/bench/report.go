@@ -41,6 +41,11 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintln(w, "rows/s and MB/s: N records and their key+value bytes over the median wall time of a whole process (start to exit);")
 	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of any run; first row: the median time from the start of the process to its first byte of output (kq-filter, kq-orderby);")
 	fmt.Fprintln(w, "CPU: the median user+system time of the measured process; broker CPU: the broker process's during the run.")
+	for _, res := range r.Results {
+		if res.ServerCPU > 0 {
+			fmt.Fprintf(w, "%s: the S3 test server's CPU during the run (median) %.2f s, on the same cores.\n", res.Name, res.ServerCPU.Seconds())
+		}
+	}
 	fmt.Fprintln(w, "kq-dump-*: vs kcat is against kcat-dump (kcat printing key, partition, offset, timestamp and value); their ratio to kq-dump-arrow is among the targets.")
 	fmt.Fprintln(w)
 	r.printTargets(w)

@@ -151,6 +151,9 @@ func waitHTTP(url string, exited <-chan struct{}) error {
 	return errors.New("no answer within 20 s")
 }
 
+// Pid is the server process's id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Stop stops the server and waits for it to exit.
 func (s *Server) Stop() {
 	s.cmd.Process.Kill()

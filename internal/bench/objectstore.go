@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/kq-sql/kq/internal/s3test"
@@ -50,37 +49,26 @@ func (c *Config) objectStoreMeasurements(ctx context.Context, addr, kafka string
 	for k, v := range srv.Env() {
 		env = append(env, k+"="+v)
 	}
-	kq := func(sql string) []string {
-		return []string{c.KQ, "-b", addr, "--format", "csv", "--progress", "never", sql}
-	}
-	countCheck := func(out []byte) error { return CheckCountCSV(out, c.N) }
 	var ms []*measurement
-	if c.want("kq-parquet-s3") {
-		loc := "s3://" + s3Bucket + "/bulk.parquet"
-		path := filepath.Join(bucket, "bulk.parquet")
-		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", kafka, loc)
+	for _, e := range []struct {
+		name, key, options, glob, what string
+	}{
+		{"kq-parquet-s3", "bulk.parquet", "FORMAT parquet", "bulk.parquet", "the exported object"},
+		{"kq-pertask-s3", "parts/", "FORMAT parquet, PER_TASK true", "parts/*.parquet", "the exported parts"},
+	} {
+		if !c.want(e.name) {
+			continue
+		}
+		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO 's3://%s/%s' (%s)", kafka, s3Bucket, e.key, e.options)
+		local := filepath.Join(bucket, e.key)
 		ms = append(ms, &measurement{
-			name:   "kq-parquet-s3",
+			name:   e.name,
 			what:   sql + " (S3 test server)",
-			argv:   kq(sql),
+			argv:   []string{c.KQ, "-b", addr, "--format", "csv", "--progress", "never", sql},
 			env:    env,
 			server: func() time.Duration { return procCPU(srv.Pid()) },
-			check:  countCheck,
-			after:  c.readBack(ctx, addr, path, "the exported object", c.N, func() { os.Remove(path) }),
-		})
-	}
-	if c.want("kq-pertask-s3") {
-		loc := "s3://" + s3Bucket + "/parts/"
-		dir := filepath.Join(bucket, "parts")
-		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet, PER_TASK true)", kafka, loc)
-		ms = append(ms, &measurement{
-			name:   "kq-pertask-s3",
-			what:   strings.TrimSpace(sql + " (S3 test server)"),
-			argv:   kq(sql),
-			env:    env,
-			server: func() time.Duration { return procCPU(srv.Pid()) },
-			check:  countCheck,
-			after:  c.readBack(ctx, addr, filepath.Join(dir, "*.parquet"), "the exported parts", c.N, func() { os.RemoveAll(dir) }),
+			check:  func(out []byte) error { return CheckCountCSV(out, c.N) },
+			after:  c.readBack(ctx, addr, filepath.Join(bucket, e.glob), e.what, c.N, func() { os.RemoveAll(local) }),
 		})
 	}
 	return ms, nil

@@ -80,7 +80,7 @@ func (c *Config) flightMeasurements(ctx context.Context, addr string) ([]*measur
 		})
 	}
 	if c.want("kq-flightsql") {
-		served, stop, err := startServe(ctx, c.KQ, addr, c.Log)
+		served, pid, stop, err := startServe(ctx, c.KQ, addr, c.Log)
 		if err != nil {
 			return nil, err
 		}
@@ -89,6 +89,7 @@ func (c *Config) flightMeasurements(ctx context.Context, addr string) ([]*measur
 			name: "kq-flightsql",
 			what: sql + " over Flight SQL (kq serve; the client process is timed)",
 			argv: []string{c.Self, "flight", "-addr", served, "-sql", sql},
+			kq:   func() []int { return []int{pid} },
 			check: func(out []byte) error {
 				var r FlightResult
 				if err := json.Unmarshal(out, &r); err != nil {
@@ -107,16 +108,16 @@ func (c *Config) flightMeasurements(ctx context.Context, addr string) ([]*measur
 var serveAddr = regexp.MustCompile(`grpc://(\S+)`)
 
 // startServe starts `kq serve` on a free loopback port against brokers
-// and returns its address and a func that stops it.
-func startServe(ctx context.Context, kq, brokers string, log io.Writer) (string, func(), error) {
+// and returns its address, its process id and a func that stops it.
+func startServe(ctx context.Context, kq, brokers string, log io.Writer) (string, int, func(), error) {
 	cmd := exec.CommandContext(ctx, kq, "serve", "-b", brokers, "--listen", "127.0.0.1:0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start kq serve: %w", err)
+		return "", 0, nil, fmt.Errorf("start kq serve: %w", err)
 	}
 	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -126,8 +127,8 @@ func startServe(ctx context.Context, kq, brokers string, log io.Writer) (string,
 	m := serveAddr.FindStringSubmatch(line)
 	if err != nil || m == nil {
 		stop()
-		return "", nil, fmt.Errorf("kq serve: no address in %q: %v", line, err)
+		return "", 0, nil, fmt.Errorf("kq serve: no address in %q: %v", line, err)
 	}
 	go io.Copy(log, stderr)
-	return m[1], stop, nil
+	return m[1], cmd.Process.Pid, stop, nil
 }

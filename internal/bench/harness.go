@@ -126,7 +126,11 @@ type measurement struct {
 	// server, when set, reads the CPU time so far of another process
 	// the measurement uses (the S3 test server), noted per run.
 	server func() time.Duration
-	after  func() error // untimed, after each run (readback checks, cleanup)
+	// kq, when set, lists the long-running kq processes that do the
+	// measurement's work (kq serve, kq worker): their peak RSS is reset
+	// before each run and read after it.
+	kq    func() []int
+	after func() error // untimed, after each run (readback checks, cleanup)
 	// records is how many records a run handles, for its rates; 0: N.
 	records int64
 	runs    []runResult
@@ -144,6 +148,9 @@ type runResult struct {
 	// ServerCPU is the CPU time of the measurement's server process
 	// (the S3 test server) during the run; 0 when it has none.
 	ServerCPU time.Duration `json:"serverCpuNs,omitempty"`
+	// KQRSS is the largest peak RSS of the measurement's long-running
+	// kq processes (kq serve, kq worker) during the run; 0: none.
+	KQRSS int64 `json:"kqRssBytes,omitempty"`
 	// FirstOutput is the time from the start to the first byte of
 	// output, for measurements whose output is counted (lines).
 	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
@@ -162,6 +169,11 @@ type Result struct {
 	BrokerCPU time.Duration `json:"brokerCpuNs"`
 	ServerCPU time.Duration `json:"serverCpuNs,omitempty"`
 	MaxRSS    int64         `json:"maxRssBytes"`
+	// KQRSS is the largest peak RSS of the measurement's long-running
+	// kq processes in any run (kq serve for kq-flightsql, the kq
+	// workers for kq-temporal); MaxRSS is then the client's or the
+	// submitter's.
+	KQRSS int64 `json:"kqRssBytes,omitempty"`
 	// FirstOutput is the median time to the first byte of output of
 	// the measurements that note it (kq-filter, kq-orderby); 0 for the
 	// others.
@@ -464,6 +476,15 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 	if m.server != nil {
 		s0 = m.server()
 	}
+	var pids []int
+	if m.kq != nil {
+		pids = m.kq()
+		for _, pid := range pids {
+			if err := resetPeakRSS(pid); err != nil {
+				return r, err
+			}
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, m.argv[0], m.argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -492,6 +513,13 @@ func (c *Config) runOnce(ctx context.Context, m *measurement, brokerCPU func() t
 		if s1 := m.server(); s0 >= 0 && s1 >= 0 {
 			r.ServerCPU = s1 - s0
 		}
+	}
+	for _, pid := range pids {
+		rss, err := peakRSS(pid)
+		if err != nil {
+			return r, err
+		}
+		r.KQRSS = max(r.KQRSS, rss)
 	}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w: %s", m.argv[0], err, excerpt(stderr.Bytes()))
@@ -528,6 +556,7 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		for _, r := range m.runs {
 			walls, cpus, bcpus, scpus = append(walls, r.Wall), append(cpus, r.CPU), append(bcpus, r.BrokerCPU), append(scpus, r.ServerCPU)
 			res.MaxRSS = max(res.MaxRSS, r.MaxRSS)
+			res.KQRSS = max(res.KQRSS, r.KQRSS)
 		}
 		res.Median, res.CPU, res.BrokerCPU, res.ServerCPU = median(walls), median(cpus), median(bcpus), median(scpus)
 		res.FirstOutput = firstOutput(m.runs)
@@ -627,6 +656,33 @@ func startBroker(ctx context.Context, c Config) (*brokerProc, *brokerHello, erro
 
 // cpu returns the broker's user+system CPU time so far, or -1.
 func (b *brokerProc) cpu() time.Duration { return procCPU(b.cmd.Process.Pid) }
+
+// resetPeakRSS resets the peak RSS (VmHWM) of process pid to its RSS now
+// (proc(5): clear_refs, 5).
+func resetPeakRSS(pid int) error {
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
+		return fmt.Errorf("resetting the peak RSS of process %d: %w", pid, err)
+	}
+	return nil
+}
+
+// peakRSS returns the peak RSS (VmHWM) of process pid.
+func peakRSS(pid int) (int64, error) {
+	buf, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(buf), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("process %d: VmHWM %q: %w", pid, v, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, fmt.Errorf("process %d: no VmHWM in /proc/%d/status", pid, pid)
+}
 
 // procCPU returns process pid's user+system CPU time so far from
 // /proc/<pid>/stat, or -1.

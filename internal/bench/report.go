@@ -42,6 +42,9 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of any run; first row: the median time from the start of the process to its first byte of output (kq-filter, kq-orderby);")
 	fmt.Fprintln(w, "CPU: the median user+system time of the measured process; broker CPU: the broker process's during the run.")
 	for _, res := range r.Results {
+		if res.KQRSS > 0 {
+			fmt.Fprintf(w, "%s: peak RSS of its long-running kq processes (kq serve, kq worker) %d MiB; the table's is the client's or submitter's.\n", res.Name, res.KQRSS>>20)
+		}
 		if res.ServerCPU > 0 {
 			fmt.Fprintf(w, "%s: the S3 test server's CPU during the run (median) %.2f s, on the same cores.\n", res.Name, res.ServerCPU.Seconds())
 		}

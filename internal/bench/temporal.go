@@ -48,10 +48,13 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 	}
 	c.cleanup = append(c.cleanup, srv.Stop)
 	fmt.Fprintf(c.Log, "kqbench: Temporal dev server on %s; starting %d kq workers\n", srv.Address, TemporalWorkers)
+	var workers []int
 	for range TemporalWorkers {
-		if err := c.startWorker(ctx, addr, srv.Address); err != nil {
+		pid, err := c.startWorker(ctx, addr, srv.Address)
+		if err != nil {
 			return nil, err
 		}
+		workers = append(workers, pid)
 	}
 	dir, err := os.MkdirTemp("", "kqbench-")
 	if err != nil {
@@ -64,6 +67,7 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 		name: "kq-temporal",
 		what: fmt.Sprintf("kq --temporal: %s, on %d kq worker processes", strings.Replace(sql, out, "/tmp/parts/", 1), TemporalWorkers),
 		argv: []string{c.KQ, "-b", addr, "--temporal", srv.Address, "--task-queue", temporalQueue, "--progress", "never", sql},
+		kq:   func() []int { return workers },
 		check: func(got []byte) error {
 			if want := fmt.Sprintf("rows\n%d\n", c.N); string(got) != want {
 				return fmt.Errorf("kq --temporal printed %q, want %q", excerpt(got), want)
@@ -75,15 +79,16 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 }
 
 // startWorker starts one `kq worker` process and waits until it serves
-// the queue; it is stopped (SIGTERM) with the other cleanups.
-func (c *Config) startWorker(ctx context.Context, brokers, temporal string) error {
+// the queue; it is stopped (SIGTERM) with the other cleanups. It returns
+// the worker's process id.
+func (c *Config) startWorker(ctx context.Context, brokers, temporal string) (int, error) {
 	cmd := exec.CommandContext(ctx, c.KQ, "-b", brokers, "--temporal", temporal, "--task-queue", temporalQueue, "--progress", "never", "worker")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start kq worker: %w", err)
+		return 0, fmt.Errorf("start kq worker: %w", err)
 	}
 	c.cleanup = append(c.cleanup, func() {
 		cmd.Process.Signal(os.Interrupt)
@@ -91,10 +96,10 @@ func (c *Config) startWorker(ctx context.Context, brokers, temporal string) erro
 	})
 	line, err := bufio.NewReader(stderr).ReadString('\n')
 	if err != nil || !strings.Contains(line, "serving task queue") {
-		return fmt.Errorf("kq worker: %q, %v", line, err)
+		return 0, fmt.Errorf("kq worker: %q, %v", line, err)
 	}
 	go io.Copy(c.Log, stderr)
-	return nil
+	return cmd.Process.Pid, nil
 }
 
 // temporalTarget is kq-temporal's time over kq-pertask's.

@@ -178,11 +178,14 @@ type Result struct {
 	// the measurements that note it (kq-filter, kq-orderby); 0 for the
 	// others.
 	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
-	RowsPS      float64       `json:"rowsPerSec"`
-	MBPS        float64       `json:"mbPerSec"`
-	VsRaw       float64       `json:"vsRaw,omitempty"`
-	VsKcat      float64       `json:"vsKcat,omitempty"`
-	Runs        []runResult   `json:"runs"`
+	// Records is how many records each run handled: N, or the delta
+	// of kq-incremental and kq-delta.
+	Records int64       `json:"records,omitempty"`
+	RowsPS  float64     `json:"rowsPerSec"`
+	MBPS    float64     `json:"mbPerSec"`
+	VsRaw   float64     `json:"vsRaw,omitempty"`
+	VsKcat  float64     `json:"vsKcat,omitempty"`
+	Runs    []runResult `json:"runs"`
 }
 
 // Report is everything one Run measured.
@@ -564,6 +567,7 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		if m.records > 0 {
 			records, bytes = float64(m.records), bytes*float64(m.records)/records
 		}
+		res.Records = int64(records)
 		res.RowsPS = records / res.Median.Seconds()
 		res.MBPS = bytes / 1e6 / res.Median.Seconds()
 		rate[m.name] = res.RowsPS

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kq-sql/kq/internal/parquet"
 )
 
 func TestOrderValue(t *testing.T) {
@@ -214,5 +216,23 @@ func TestFlatTargets(t *testing.T) {
 	}
 	if ts := (&Report{Seed: small.Seed, Results: small.Results, Baseline: small}).flatTargets(); ts != nil {
 		t.Errorf("a baseline of the same size: %v", ts)
+	}
+}
+
+// TestBoundFinish: the export's floor is the raw loop's CPU, the broker's
+// and zstd's over the cores, and the ceiling the raw loop's time over it;
+// no bound without a measurement or a raw loop.
+func TestBoundFinish(t *testing.T) {
+	raw := Result{Name: "raw", Median: 1200 * time.Millisecond, CPU: time.Second, BrokerCPU: 200 * time.Millisecond}
+	s := boundState{got: &parquet.Bound{PageBytes: 311e6, Compressed: 38e6, CPU: 600 * time.Millisecond}}
+	b := s.finish([]Result{raw, {Name: "kq-parquet"}}, 2)
+	if b == nil || b.Floor != 900*time.Millisecond || fmt.Sprintf("%.3f", b.Ceiling) != "1.333" {
+		t.Fatalf("bound %+v, want a floor of 0.9 s and a ceiling of 1.333", b)
+	}
+	if !strings.Contains(b.String(), "0.60 core-s over the file's 311 MB of pages (0.30 s on 2 cores)") {
+		t.Errorf("printed %q", b.String())
+	}
+	if (&boundState{}).finish([]Result{raw}, 2) != nil || s.finish([]Result{{Name: "kq-parquet"}}, 2) != nil {
+		t.Error("a bound without a measurement or without the raw loop")
 	}
 }

@@ -38,9 +38,13 @@ var deniedCodes = map[string]bool{
 	"XAdminUserNotFound": true,
 }
 
-// deniedError is a store's error that ErrDenied matches.
+// deniedError is a store's error that ErrDenied matches. Its message
+// says so first, then the store's own (its code, its request id).
 type deniedError struct{ error }
 
+func (e deniedError) Error() string {
+	return "access denied (check the credentials and their permissions on the destination): " + e.error.Error()
+}
 func (e deniedError) Is(target error) bool { return target == ErrDenied }
 func (e deniedError) Unwrap() error        { return e.error }
 

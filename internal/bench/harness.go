@@ -343,11 +343,10 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		})
 	}
 	if c.want("kq-parquet") {
-		dir, err := os.MkdirTemp("", "kqbench-")
+		dir, err := c.tempDir()
 		if err != nil {
 			return nil, err
 		}
-		c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
 		path := filepath.Join(dir, "bulk.parquet")
 		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet)", kafka, path)
 		ms = append(ms, &measurement{
@@ -362,11 +361,10 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		})
 	}
 	if c.want("kq-pertask") {
-		dir, err := os.MkdirTemp("", "kqbench-")
+		dir, err := c.tempDir()
 		if err != nil {
 			return nil, err
 		}
-		c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
 		out := filepath.Join(dir, "parts") + "/"
 		sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet, PER_TASK true)", kafka, out)
 		ms = append(ms, &measurement{
@@ -410,6 +408,17 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 		return nil, errors.New("bench: nothing to measure")
 	}
 	return ms, nil
+}
+
+// tempDir makes a directory for a measurement's output, removed with
+// the other cleanups.
+func (c *Config) tempDir() (string, error) {
+	dir, err := os.MkdirTemp("", "kqbench-")
+	if err != nil {
+		return "", err
+	}
+	c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
+	return dir, nil
 }
 
 // rawMeasurement is the raw loop over topic: `kqbench raw`, its count

@@ -29,11 +29,10 @@ const IncrementalDelta = 0.1
 // that run's manifests in an empty directory and exports the delta to
 // the partitions' ends. Counts and parts are checked.
 func (c *Config) incrementalMeasurements(ctx context.Context, addr string) ([]*measurement, error) {
-	dir, err := os.MkdirTemp("", "kqbench-")
+	dir, err := c.tempDir()
 	if err != nil {
 		return nil, err
 	}
-	c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
 	base, out, plain := filepath.Join(dir, "base")+"/", filepath.Join(dir, "out")+"/", filepath.Join(dir, "delta")+"/"
 	// Record i is at offset i/P of partition i%P.
 	ends := map[string]int64{}

@@ -30,11 +30,10 @@ func (c *Config) objectStoreMeasurements(ctx context.Context, addr, kafka string
 		fmt.Fprintf(c.Log, "kqbench: kq-parquet-s3 and kq-pertask-s3 skipped: %v\n", err)
 		return nil, nil
 	}
-	root, err := os.MkdirTemp("", "kqbench-s3-")
+	root, err := c.tempDir()
 	if err != nil {
 		return nil, err
 	}
-	c.cleanup = append(c.cleanup, func() { os.RemoveAll(root) })
 	srv, err := s3test.Start(bin, root)
 	if err != nil {
 		return nil, err

@@ -56,11 +56,10 @@ func (c *Config) temporalMeasurement(ctx context.Context, addr, kafka string) (*
 		}
 		workers = append(workers, pid)
 	}
-	dir, err := os.MkdirTemp("", "kqbench-")
+	dir, err := c.tempDir()
 	if err != nil {
 		return nil, err
 	}
-	c.cleanup = append(c.cleanup, func() { os.RemoveAll(dir) })
 	out := filepath.Join(dir, "parts") + "/"
 	sql := fmt.Sprintf("COPY (SELECT * FROM %s) TO '%s' (FORMAT parquet, PER_TASK true)", kafka, out)
 	return &measurement{

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,28 +18,16 @@ import (
 	"github.com/kq-sql/kq/internal/export"
 	"github.com/kq-sql/kq/internal/s3test"
 	"github.com/kq-sql/kq/internal/storage"
+	"github.com/kq-sql/kq/internal/storagetest"
 )
 
 // download copies every object of loc into a new local directory, for
-// DuckDB (which cannot read s3:// here) to read.
+// DuckDB (which cannot read s3:// here) to read; an upload left there
+// fails t.
 func download(t *testing.T, loc string) string {
 	t.Helper()
-	ctx := context.Background()
-	d, err := storage.Open(ctx, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	names, err := d.List(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := t.TempDir()
-	for _, n := range names {
-		b, err := d.ReadFile(ctx, n)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for n, b := range storagetest.Objects(t, loc) {
 		p := filepath.Join(out, filepath.FromSlash(n))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -169,13 +158,8 @@ func TestCopyAccessDenied(t *testing.T) {
 		}
 	}
 	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.SecretKey)
-	d, err := storage.Open(ctx, "s3://"+bucket+"/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if names, err := d.List(ctx, ""); err != nil || len(names) > 0 {
-		t.Errorf("refused exports wrote %v (%v)", names, err)
+	if objs := storagetest.Objects(t, "s3://"+bucket+"/"); len(objs) > 0 {
+		t.Errorf("refused exports wrote %v", slices.Collect(maps.Keys(objs)))
 	}
 }
 

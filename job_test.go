@@ -21,7 +21,7 @@ import (
 	"github.com/kq-sql/kq/internal/export"
 	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/s3test"
-	"github.com/kq-sql/kq/internal/storage"
+	"github.com/kq-sql/kq/internal/storagetest"
 )
 
 // jsonOrders produces n JSON orders per partition of a new topic whose
@@ -415,25 +415,7 @@ func TestJobOnObjectStorage(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := func(prefix string) map[string][]byte {
-		d, err := storage.Open(ctx, "s3://"+bucket+"/"+prefix+"/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		names, err := d.List(ctx, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string][]byte{}
-		for _, n := range names {
-			if out[n], err = d.ReadFile(ctx, n); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
-			t.Errorf("%s: uploads left: %v, %v", prefix, ups, err)
-		}
-		return out
+		return storagetest.Objects(t, "s3://"+bucket+"/"+prefix+"/")
 	}
 	local, job := read("local"), read("job")
 	if len(local) != 6 || len(job) != len(local) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,7 @@ import (
 	"github.com/kq-sql/kq/internal/bench"
 	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/s3test"
-	"github.com/kq-sql/kq/internal/storage"
+	"github.com/kq-sql/kq/internal/storagetest"
 	"github.com/kq-sql/kq/internal/temporaltest"
 	"github.com/kq-sql/kq/temporal"
 )
@@ -397,25 +398,7 @@ func TestExportToObjectStorage(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := func(prefix string) map[string][]byte {
-		d, err := storage.Open(ctx, "s3://"+bucket+"/"+prefix+"/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		names, err := d.List(ctx, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string][]byte{}
-		for _, n := range names {
-			if out[n], err = d.ReadFile(ctx, n); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
-			t.Errorf("%s: uploads left: %v, %v", prefix, ups, err)
-		}
-		return out
+		return storagetest.Objects(t, "s3://"+bucket+"/"+prefix+"/")
 	}
 	local, remote := read("local"), read("temporal")
 	if len(local) != 11 || len(remote) != len(local) {
@@ -453,16 +436,8 @@ func TestRefusedStoreCredentialsFailExport(t *testing.T) {
 	if n := retriedTasks(t, f.tc, ex.ID); n != 0 {
 		t.Fatalf("refused store credentials were retried %d times", n)
 	}
-	d, err := storage.Open(ctx, "s3://"+bucket+"/out/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if names, err := d.List(ctx, ""); err != nil || len(names) > 0 {
-		t.Errorf("a failed export left objects: %v, %v", names, err)
-	}
-	if ups, err := d.Uploads(ctx); err != nil || len(ups) > 0 {
-		t.Errorf("uploads left: %v, %v", ups, err)
+	if objs := storagetest.Objects(t, "s3://"+bucket+"/out/"); len(objs) > 0 {
+		t.Errorf("a failed export left objects: %v", slices.Collect(maps.Keys(objs)))
 	}
 }
 

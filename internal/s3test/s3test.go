@@ -66,14 +66,7 @@ func Binary() (string, error) {
 // skips t when versitygw is not installed, unless RequireEnv is 1.
 func New(t testing.TB) *Server {
 	t.Helper()
-	bin, err := Binary()
-	if err != nil {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	s, err := Start(bin, t.TempDir())
+	s, err := Start(toolbin.Need(t, RequireEnv, Binary), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,14 +58,7 @@ func Binary() (string, error) {
 // the CLI is not installed, unless RequireEnv is 1.
 func New(t testing.TB) *Server {
 	t.Helper()
-	bin, err := Binary()
-	if err != nil {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	s, err := Start(bin)
+	s, err := Start(toolbin.Need(t, RequireEnv, Binary))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 )
 
 // Find returns the path of the program name: the value of the
@@ -37,4 +38,19 @@ func Find(env, name string) (path string, ok bool) {
 		return p, true
 	}
 	return "", false
+}
+
+// Need returns the binary find finds for a test, or ends t when there
+// is none: failed when the environment variable require is 1 (as `make
+// test` and CI set it), skipped otherwise.
+func Need(t testing.TB, require string, find func() (string, error)) string {
+	t.Helper()
+	bin, err := find()
+	if err != nil {
+		if os.Getenv(require) == "1" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	return bin
 }

@@ -180,11 +180,7 @@ func TestJobMatchesLocal(t *testing.T) {
 func TestJobIncremental(t *testing.T) {
 	c := kafkatest.New(t)
 	jsonOrders(t, c, "events", 30, 20)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "nightly")
 	sql := "COPY (SELECT topic, partition, offset, value FROM kafka('events') WITH (minPartitions=3)) TO '" + dir + "' (INCREMENTAL true)"
@@ -213,7 +209,7 @@ func TestJobIncremental(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = eng.CommitJob(ctx, stale)
+	_, err := eng.CommitJob(ctx, stale)
 	if err == nil || !strings.Contains(err.Error(), "commits run 2") {
 		t.Fatalf("commit of a stale job: %v, want a refusal naming run 2", err)
 	}
@@ -231,11 +227,7 @@ func TestJobIncremental(t *testing.T) {
 func TestJobCommitRefusesMissingParts(t *testing.T) {
 	c := kafkatest.New(t)
 	jsonOrders(t, c, "orders", 50, 50)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "out")
 	j := planJob(t, eng, "COPY (SELECT offset, value FROM kafka('orders')) TO '"+dir+"' (PER_TASK true)")
@@ -245,7 +237,7 @@ func TestJobCommitRefusesMissingParts(t *testing.T) {
 	if _, err := eng.RunJobTask(ctx, j, 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err = eng.CommitJob(ctx, j)
+	_, err := eng.CommitJob(ctx, j)
 	var missing *export.MissingError
 	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "orders-1-0-50.parquet") {
 		t.Fatalf("commit without task 1: %v, want it to name orders-1-0-50.parquet", err)
@@ -336,11 +328,7 @@ func TestJobDocumentHasNoSecret(t *testing.T) {
 func TestJobGroupCommit(t *testing.T) {
 	c := kafkatest.New(t)
 	jsonOrders(t, c, "grp", 30, 12)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	groupAt := func() map[int32]int64 {
 		t.Helper()

@@ -31,11 +31,7 @@ func TestJSONValuesThatAreNotObjects(t *testing.T) {
 	if err := c.Produce(ctx, recs...); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 
 	for _, sql := range []string{
 		`SELECT n FROM kafka('mixed') WITH (valueFormat='json')`,

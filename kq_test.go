@@ -24,6 +24,17 @@ func events(perPartition ...int) []*kgo.Record {
 }
 
 // queryInt64 runs sql and returns the single BIGINT it produces.
+// openOn opens an engine on cluster c, closed when t ends.
+func openOn(t *testing.T, c *kafkatest.Cluster) *kq.Engine {
+	t.Helper()
+	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	return eng
+}
+
 func queryInt64(t *testing.T, eng *kq.Engine, sql string) int64 {
 	t.Helper()
 	rr, err := eng.Query(context.Background(), sql)

@@ -69,11 +69,7 @@ func lines(t *testing.T, q func() (*kq.Rows, error)) ([]string, *kq.Stats) {
 // in every place a parameter may stand (expressions, topic, options).
 func TestParameters(t *testing.T) {
 	c, base := paramTopic(t, 60)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	since := base.Add(30 * time.Second)
 	cases := []struct {
@@ -119,11 +115,7 @@ func TestParameters(t *testing.T) {
 // they push down.
 func TestParameterExplain(t *testing.T) {
 	c, base := paramTopic(t, 60)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	p, err := eng.Explain(context.Background(), "SELECT key FROM kafka(?) WHERE partition = ? AND offset >= ? AND timestamp >= ?", "orders", 1, 40, base)
 	if err != nil {
 		t.Fatal(err)
@@ -138,11 +130,7 @@ func TestParameterExplain(t *testing.T) {
 
 func TestParameterErrors(t *testing.T) {
 	c, _ := paramTopic(t, 3)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	cases := []struct {
 		sql  string
@@ -172,11 +160,7 @@ func TestParameterErrors(t *testing.T) {
 // run sees records produced after the first.
 func TestPrepare(t *testing.T) {
 	c, _ := paramTopic(t, 10)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	st, err := eng.Prepare(ctx, "SELECT COUNT(*) FROM kafka('orders') WHERE partition = $1")
 	if err != nil {
@@ -295,11 +279,7 @@ func TestParameterInjection(t *testing.T) {
 // bound as in a query, and the files hold the values.
 func TestParametersInCopy(t *testing.T) {
 	c, _ := paramTopic(t, 30)
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	ctx := context.Background()
 	evil := `it's '; DROP TABLE t; --`
 	dir := t.TempDir()

@@ -9,7 +9,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/kq-sql/kq"
 	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
@@ -24,11 +23,7 @@ func TestTimestampOneTypeOneRendering(t *testing.T) {
 	if err := c.Produce(ctx, &kgo.Record{Topic: "ts", Value: []byte(`{"at":"2026-01-01T10:00:40.123Z"}`), Timestamp: at}); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng := openOn(t, c)
 	const want = "2026-01-01T10:00:40.000000Z|2026-01-01T10:00:40.123000Z"
 	for _, sql := range []string{
 		// Streamed from the scan.

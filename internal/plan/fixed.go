@@ -22,12 +22,7 @@ func WithFixed(f *Fixed) PlanOption { return func(c *planConfig) { c.fixed = f }
 
 // setFixed gives every scan of root the tasks and JSON fields of f.
 func setFixed(root Node, f *Fixed) Node {
-	return Transform(root, func(n Node) Node {
-		s, ok := n.(*Scan)
-		if !ok {
-			return n
-		}
-		c := *s
+	return setScans(root, func(c *Scan) {
 		c.Tasks = append([]Task(nil), f.Tasks...)
 		if f.ValueSchema != nil && c.Options.ValueFormat == FormatJSON && c.Options.ValueSchema == nil {
 			c.Options.ValueSchema = f.ValueSchema
@@ -35,6 +30,5 @@ func setFixed(root Node, f *Fixed) Node {
 		if f.KeySchema != nil && c.Options.KeyFormat == FormatJSON && c.Options.KeySchema == nil {
 			c.Options.KeySchema = f.KeySchema
 		}
-		return &c
 	})
 }

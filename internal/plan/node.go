@@ -94,6 +94,20 @@ func Transform(n Node, fn func(Node) Node) Node {
 	return fn(n)
 }
 
+// setScans returns root with every scan replaced by a copy that set has
+// changed; root's scans are not touched.
+func setScans(root Node, set func(*Scan)) Node {
+	return Transform(root, func(n Node) Node {
+		s, ok := n.(*Scan)
+		if !ok {
+			return n
+		}
+		c := *s
+		set(&c)
+		return &c
+	})
+}
+
 // Scans returns the scans of the tree, in depth-first order.
 func Scans(n Node) []*Scan {
 	if s, ok := n.(*Scan); ok {

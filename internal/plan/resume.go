@@ -49,13 +49,5 @@ func WithResume(r *Resume) PlanOption { return func(c *planConfig) { c.resume = 
 
 // setResume gives every scan of root the resume point r.
 func setResume(root Node, r *Resume) Node {
-	return Transform(root, func(n Node) Node {
-		s, ok := n.(*Scan)
-		if !ok {
-			return n
-		}
-		c := *s
-		c.Resume = r
-		return &c
-	})
+	return setScans(root, func(c *Scan) { c.Resume = r })
 }

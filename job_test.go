@@ -51,36 +51,8 @@ func jsonOrders(t *testing.T, c *kafkatest.Cluster, topic string, perPartition .
 // (which gives the same rows per part).
 func sameExport(t *testing.T, a, b string) {
 	t.Helper()
-	names := func(dir string) []string {
-		var out []string
-		filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-			if err == nil && e.Type().IsRegular() {
-				rel, _ := filepath.Rel(dir, p)
-				out = append(out, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		return out
-	}
-	na, nb := names(a), names(b)
-	if strings.Join(na, " ") != strings.Join(nb, " ") {
-		t.Fatalf("files differ:\n local %v\n job   %v", na, nb)
-	}
-	if len(na) < 2 {
-		t.Fatalf("export holds %v", na)
-	}
-	for _, n := range na {
-		ba, err := os.ReadFile(filepath.Join(a, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bb, err := os.ReadFile(filepath.Join(b, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(ba, bb) {
-			t.Errorf("%s differs between the local export and the job", n)
-		}
+	if names := storagetest.Same(t, a, b); len(names) < 2 {
+		t.Fatalf("export holds %v", names)
 	}
 }
 
@@ -402,16 +374,7 @@ func TestJobOnObjectStorage(t *testing.T) {
 	if _, err := eng.CommitJob(ctx, j); err != nil {
 		t.Fatal(err)
 	}
-	read := func(prefix string) map[string][]byte {
-		return storagetest.Objects(t, "s3://"+bucket+"/"+prefix+"/")
-	}
-	local, job := read("local"), read("job")
-	if len(local) != 6 || len(job) != len(local) {
-		t.Fatalf("local export %d objects, job %d", len(local), len(job))
-	}
-	for n, b := range local {
-		if !bytes.Equal(job[n], b) {
-			t.Errorf("%s differs (or is missing) in the job's export", n)
-		}
+	if names := storagetest.Same(t, "s3://"+bucket+"/local/", "s3://"+bucket+"/job/"); len(names) != 6 {
+		t.Fatalf("local export and job %d objects, want 6: %v", len(names), names)
 	}
 }

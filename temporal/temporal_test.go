@@ -1,7 +1,6 @@
 package temporal_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,40 +71,15 @@ func startWorkers(t *testing.T, n int, srv *temporaltest.Server, brokers, queue 
 // the same manifest ranges — and nothing else.
 func sameExport(t *testing.T, a, b string) {
 	t.Helper()
-	names := func(dir string) []string {
-		var out []string
-		filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-			if err == nil && e.Type().IsRegular() {
-				rel, _ := filepath.Rel(dir, p)
-				out = append(out, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		return out
-	}
-	na, nb := names(a), names(b)
-	if !slices.Equal(na, nb) {
-		t.Fatalf("files differ:\n local    %v\n temporal %v", na, nb)
-	}
+	names := storagetest.Same(t, a, b)
 	manifests := 0
-	for _, n := range na {
-		ba, err := os.ReadFile(filepath.Join(a, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bb, err := os.ReadFile(filepath.Join(b, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(ba, bb) {
-			t.Errorf("%s differs between the local export and Temporal's", n)
-		}
+	for _, n := range names {
 		if strings.HasSuffix(n, ".json") {
 			manifests++
 		}
 	}
-	if manifests == 0 || len(na) < 4 {
-		t.Fatalf("export holds %v", na)
+	if manifests == 0 || len(names) < 4 {
+		t.Fatalf("export holds %v", names)
 	}
 }
 
@@ -397,17 +371,8 @@ func TestExportToObjectStorage(t *testing.T) {
 	if _, err := f.eng.Exec(ctx, fmt.Sprintf(sql, "local")); err != nil {
 		t.Fatal(err)
 	}
-	read := func(prefix string) map[string][]byte {
-		return storagetest.Objects(t, "s3://"+bucket+"/"+prefix+"/")
-	}
-	local, remote := read("local"), read("temporal")
-	if len(local) != 11 || len(remote) != len(local) {
-		t.Fatalf("local export %d objects, Temporal's %d", len(local), len(remote))
-	}
-	for n, b := range local {
-		if !bytes.Equal(remote[n], b) {
-			t.Errorf("%s differs (or is missing) in Temporal's export", n)
-		}
+	if names := storagetest.Same(t, "s3://"+bucket+"/local/", "s3://"+bucket+"/temporal/"); len(names) != 11 {
+		t.Fatalf("local export and Temporal's %d objects, want 11: %v", len(names), names)
 	}
 }
 

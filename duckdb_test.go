@@ -84,12 +84,7 @@ func orders(t *testing.T) *ordersFixture {
 // open opens an engine on the fixture cluster.
 func (f *ordersFixture) open(t *testing.T, opts ...kq.Option) *kq.Engine {
 	t.Helper()
-	eng, err := kq.Open(append([]kq.Option{kq.WithBrokers(f.cluster.ListenAddrs()...)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	return eng
+	return openOn(t, f.cluster, opts...)
 }
 
 // rows runs sql and returns its rows printed as "a|b|c" (sink's text

@@ -23,11 +23,10 @@ func events(perPartition ...int) []*kgo.Record {
 	})
 }
 
-// queryInt64 runs sql and returns the single BIGINT it produces.
-// openOn opens an engine on cluster c, closed when t ends.
-func openOn(t *testing.T, c *kafkatest.Cluster) *kq.Engine {
+// openOn opens an engine on cluster c with opts, closed when t ends.
+func openOn(t *testing.T, c *kafkatest.Cluster, opts ...kq.Option) *kq.Engine {
 	t.Helper()
-	eng, err := kq.Open(kq.WithBrokers(c.ListenAddrs()...))
+	eng, err := kq.Open(append([]kq.Option{kq.WithBrokers(c.ListenAddrs()...)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +34,7 @@ func openOn(t *testing.T, c *kafkatest.Cluster) *kq.Engine {
 	return eng
 }
 
+// queryInt64 runs sql and returns the single BIGINT it produces.
 func queryInt64(t *testing.T, eng *kq.Engine, sql string) int64 {
 	t.Helper()
 	rr, err := eng.Query(context.Background(), sql)

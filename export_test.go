@@ -149,7 +149,7 @@ func TestCopyParquet(t *testing.T) {
 	// 2048-row vector past it, whatever the threads (DuckDB's default,
 	// 122,880 rows, would leave one row group a thread).
 	t.Run("duckdb row group size", func(t *testing.T) {
-		path := filepath.Join(dir, "tenfold.parquet")
+		path := filepath.Join(t.TempDir(), "tenfold.parquet")
 		st, err := eng.Exec(context.Background(), `COPY (SELECT o.partition, o.offset * 10 + r.range AS offset FROM kafka('orders') AS o, range(10) AS r) TO '`+path+`' (FORMAT parquet, ROW_GROUP_SIZE 2048)`)
 		if err != nil {
 			t.Fatal(err)
@@ -162,7 +162,6 @@ func TestCopyParquet(t *testing.T) {
 			t.Fatalf("COPY wrote %d rows, the file holds %d in %d row groups, the largest %d; want %d rows in row groups of at most %d",
 				st.Rows, rows, groups, largest, 10*fixtureOrders, 2*2048)
 		}
-		os.Remove(path)
 	})
 	t.Run("csv and json", func(t *testing.T) {
 		for _, name := range []string{"o.csv", "o.json"} {

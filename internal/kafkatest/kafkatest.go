@@ -5,9 +5,11 @@
 package kafkatest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -172,27 +174,52 @@ func (c *Cluster) DeleteRecords(ctx context.Context, offsets kadm.Offsets) error
 // Transactions produces txns with a transactional producer of id txnID (a
 // client from NewClient): one transaction per element, committed unless
 // abort(i) says to abort the i-th. Each transaction's records go to the
-// partitions they name.
+// partitions they name. A failed transaction's error carries the
+// producer's log (franz-go's info level: producer ids, epochs, the
+// transactions' ends and any failed batch), to tell a client's failure
+// from the broker's.
 func (c *Cluster) Transactions(ctx context.Context, txnID string, txns [][]*kgo.Record, abort func(i int) bool) error {
-	cl, err := c.NewClient(kgo.TransactionalID(txnID))
+	var log syncBuffer
+	cl, err := c.NewClient(kgo.TransactionalID(txnID), kgo.WithLogger(kgo.BasicLogger(&log, kgo.LogLevelInfo, nil)))
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
+	fail := func(i int, err error) error {
+		return fmt.Errorf("kafkatest: transaction %d: %w\nproducer log:\n%s", i, err, log.String())
+	}
 	for i, recs := range txns {
 		if err := cl.BeginTransaction(); err != nil {
-			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+			return fail(i, err)
 		}
 		if err := ProduceWith(ctx, cl, recs...); err != nil {
-			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+			return fail(i, err)
 		}
 		commit := kgo.TryCommit
 		if abort != nil && abort(i) {
 			commit = kgo.TryAbort
 		}
 		if err := cl.EndTransaction(ctx, commit); err != nil {
-			return fmt.Errorf("kafkatest: transaction %d: %w", i, err)
+			return fail(i, err)
 		}
 	}
 	return nil
+}
+
+// syncBuffer is a bytes.Buffer that a client's goroutines can log into.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

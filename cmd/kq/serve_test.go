@@ -23,8 +23,8 @@ import (
 	"github.com/kq-sql/kq/internal/kafkatest"
 )
 
-// lockedBuffer is a bytes.Buffer written by the command's goroutine
-// and read by the test.
+// lockedBuffer is a bytes.Buffer written by a command's goroutines
+// (kq serve, kq worker) and read by the test.
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

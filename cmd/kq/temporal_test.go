@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +13,6 @@ import (
 	"github.com/kq-sql/kq/internal/kafkatest"
 	"github.com/kq-sql/kq/internal/temporaltest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the worker's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestTemporalCommands: kq worker serves a task queue; kq --temporal
 // runs an export on it and waits (printing its rows), --detach prints the
@@ -52,7 +32,7 @@ func TestTemporalCommands(t *testing.T) {
 	flags := []string{"-b", c.Brokers(), "--temporal", srv.Address, "--task-queue", "cli", "--progress", "never"}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var werr syncBuffer
+	var werr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append(flags, "worker", "--concurrency", "2"), strings.NewReader(""), &werr, &werr)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kq-sql/kq/demo"
+	"github.com/kq-sql/kq/internal/hugepages"
 )
 
 // Exit statuses.
@@ -80,7 +81,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.serve(ctx, stderr))
-	case "plan <query>", "task run", "task commit":
+	case "task run":
+		c.adviseHugePages()
+		fallthrough
+	case "plan <query>", "task commit":
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.runJobCommand(ctx, cmd, stdout, stderr))
@@ -104,6 +108,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if c.Temporal != "" {
 		return report(ctx, stderr, c.runTemporal(ctx, script, stdout, stderr))
 	}
+	c.adviseHugePages()
 	return report(ctx, stderr, c.runScript(ctx, script, stdout, stderr))
 }
 
@@ -168,4 +173,16 @@ func (d *demoBrokerCmd) run(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "kq: demo broker listening on %s (topics orders, payments, ledger, orders_avro, orders_proto), Schema Registry at %s; Ctrl-C stops it\n", b.Brokers(), b.RegistryURL())
 	<-ctx.Done()
 	return nil
+}
+
+// adviseHugePages backs the heap of a one-shot run (a script, a job's
+// task) with transparent huge pages, unless --no-huge-pages. Not for kq
+// serve, kq worker or the REPL: in a long-lived process the kernel may
+// gather memory the runtime gave back into huge pages again (package
+// hugepages). Best effort: a kernel that refuses the advice leaves the
+// run on 4 KiB pages, which is only slower.
+func (c *cli) adviseHugePages() {
+	if c.HugePages {
+		hugepages.Advise(hugepages.DefaultSize)
+	}
 }

@@ -47,7 +47,7 @@ type Config struct {
 	TestBin    string
 	ProfileDir string
 	// Only, when not empty, limits the measurements to these names
-	// (raw, kcat, kq-count, kq-groupby, kq-parquet, kq-filter,
+	// (raw, raw-huge, kcat, kq-count, kq-groupby, kq-parquet, kq-filter,
 	// kq-orderby, kq-arrow, kq-flightsql, and the extra kq-pertask).
 	Only []string
 	// Extra adds kq-pertask: the same export with PER_TASK true, one
@@ -180,12 +180,15 @@ type Result struct {
 	FirstOutput time.Duration `json:"firstOutputNs,omitempty"`
 	// Records is how many records each run handled: N, or the delta
 	// of kq-incremental and kq-delta.
-	Records int64       `json:"records,omitempty"`
-	RowsPS  float64     `json:"rowsPerSec"`
-	MBPS    float64     `json:"mbPerSec"`
-	VsRaw   float64     `json:"vsRaw,omitempty"`
-	VsKcat  float64     `json:"vsKcat,omitempty"`
-	Runs    []runResult `json:"runs"`
+	Records int64   `json:"records,omitempty"`
+	RowsPS  float64 `json:"rowsPerSec"`
+	MBPS    float64 `json:"mbPerSec"`
+	VsRaw   float64 `json:"vsRaw,omitempty"`
+	VsKcat  float64 `json:"vsKcat,omitempty"`
+	// VsRawHuge is the rate against raw-huge, the raw loop given the
+	// same huge page advice as the kq command (not for the Avro paths).
+	VsRawHuge float64     `json:"vsRawHuge,omitempty"`
+	Runs      []runResult `json:"runs"`
 }
 
 // Report is everything one Run measured.
@@ -314,6 +317,11 @@ func (c *Config) measurements(ctx context.Context, hello brokerHello) ([]*measur
 	var ms []*measurement
 	if c.want("raw") {
 		ms = append(ms, c.rawMeasurement("raw", "franz-go consume loop (client-side limit)", addr, c.Topic))
+	}
+	if c.want("raw-huge") {
+		m := c.rawMeasurement("raw-huge", "the same loop, its heap advised for huge pages as kq's is", addr, c.Topic)
+		m.argv = append(m.argv, "-huge-pages")
+		ms = append(ms, m)
 	}
 	if c.want("kcat") && c.Kcat != "" {
 		ms = append(ms, &measurement{
@@ -600,6 +608,9 @@ func summarize(ms []*measurement, seed SeedStats) []Result {
 		}
 		if r := rate[kcat]; r > 0 {
 			out[i].VsKcat = out[i].RowsPS / r
+		}
+		if r := rate["raw-huge"]; r > 0 && raw == "raw" {
+			out[i].VsRawHuge = out[i].RowsPS / r
 		}
 	}
 	return out

@@ -9,6 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kq-sql/kq/internal/hugepages"
 )
 
 // RawOptions tune the raw consume loop. The zero value uses the defaults
@@ -26,6 +28,10 @@ type RawOptions struct {
 	// default, and the fastest of 256 KiB, 1, 4 and 16 MiB on the bench
 	// topic: see BENCHMARKS.md).
 	FetchMaxPartitionBytes int32
+	// HugePages advises the loop's heap for transparent huge pages as
+	// the kq command advises its own (package hugepages) before it
+	// starts: raw-huge, the raw loop under kq's memory conditions.
+	HugePages bool
 }
 
 // WithDefaults returns o with every unset field at its default.
@@ -57,6 +63,11 @@ type RawResult struct {
 func RawCount(ctx context.Context, brokers []string, topic string, o RawOptions) (RawResult, error) {
 	start := time.Now()
 	o = o.WithDefaults()
+	if o.HugePages {
+		if _, err := hugepages.Advise(hugepages.DefaultSize); err != nil {
+			return RawResult{}, err
+		}
+	}
 	admCl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		return RawResult{}, err

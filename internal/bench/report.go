@@ -49,6 +49,15 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(w, "%s: the S3 test server's CPU during the run (median) %.2f s, on the same cores.\n", res.Name, res.ServerCPU.Seconds())
 		}
 	}
+	var huge []string
+	for _, res := range r.Results {
+		if res.VsRawHuge > 0 {
+			huge = append(huge, res.Name+" "+ratio(res.VsRawHuge))
+		}
+	}
+	if len(huge) > 0 {
+		fmt.Fprintf(w, "against raw-huge (the raw loop with kq's huge page advice; the targets are against raw): %s.\n", strings.Join(huge, ", "))
+	}
 	fmt.Fprintln(w, "kq-dump-*: vs kcat is against kcat-dump (kcat printing key, partition, offset, timestamp and value); their ratio to kq-dump-arrow is among the targets.")
 	fmt.Fprintln(w)
 	r.printTargets(w)

@@ -67,7 +67,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Kcat, "kcat", "", "kcat binary (default: kcat on PATH, skipped when absent)")
 	fs.StringVar(&c.TestBin, "testbin", "", "compiled test binary of ./bench, to profile kq's queries")
 	fs.StringVar(&c.ProfileDir, "profile", "", "directory for CPU profiles (with -testbin)")
-	only := fs.String("only", "", "comma-separated measurements to run (raw,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask,kq-parquet-s3,kq-pertask-s3,kq-incremental,kq-temporal,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
+	only := fs.String("only", "", "comma-separated measurements to run (raw,raw-huge,kcat,kq-count,kq-groupby,kq-parquet,kq-filter,kq-orderby,kq-arrow,kq-flightsql,kq-pertask,kq-parquet-s3,kq-pertask-s3,kq-incremental,kq-temporal,kcat-dump,kq-dump-arrow|csv|ndjson|json|table)")
 	fs.BoolVar(&c.Extra, "extra", false, "also measure kq-pertask (the Parquet export with PER_TASK true), kq-parquet-s3 and kq-pertask-s3 (both exports to the S3 test server, bin/versitygw), kq-incremental (an INCREMENTAL export of a 10% delta), kq-temporal (the same on 3 kq workers through Temporal), the Avro paths and the JSON and table dumps")
 	fs.StringVar(&c.TemporalCLI, "temporal-cli", "", "Temporal CLI for kq-temporal's dev server (default: bin/temporal; skipped when absent)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
@@ -98,6 +98,7 @@ func runBench(ctx context.Context, args []string) error {
 
 func rawFlags(fs *flag.FlagSet, o *bench.RawOptions) {
 	fs.IntVar(&o.Clients, "clients", 1, "raw loop: kgo clients sharing the partitions")
+	fs.BoolVar(&o.HugePages, "huge-pages", false, "raw loop: advise its heap for transparent huge pages as kq does (raw-huge)")
 	var maxBytes, partBytes int
 	fs.Func("fetch-max-bytes", "raw loop: kgo.FetchMaxBytes (default 64 MiB)", func(s string) error {
 		_, err := fmt.Sscan(s, &maxBytes)

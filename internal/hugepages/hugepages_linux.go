@@ -5,17 +5,23 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// modeFile holds the kernel's huge page mode: "always [madvise] never".
-const modeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+// The kernel's huge page mode ("always [madvise] never"), the size of a
+// transparent huge page, and its overcommit policy.
+const (
+	modeFile       = "/sys/kernel/mm/transparent_hugepage/enabled"
+	sizeFile       = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
+	overcommitFile = "/proc/sys/vm/overcommit_memory"
+)
 
-// hugePage is the size of an x86-64 and arm64 transparent huge page; the
-// advice covers only whole, aligned ones.
+// hugePage is the size of a transparent huge page where sizeFile does not
+// say: 2 MiB, as on x86-64 and on arm64 with 4 KiB pages.
 const hugePage = 2 << 20
 
 // advise allocates size bytes, which the runtime maps as fresh heap (a
@@ -25,17 +31,19 @@ const hugePage = 2 << 20
 // its page allocator hands out the lowest free addresses first, so the
 // heap grows into the advised range before it maps more.
 func advise(size int) (int, error) {
-	mode, err := os.ReadFile(modeFile)
-	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
-		return 0, nil // no THP in this kernel, or always or never
+	if !madviseMode() {
+		return 0, nil
 	}
-	if disabledTHP(os.Getenv("GODEBUG")) {
-		return 0, nil // the user asked the runtime for 4 KiB pages
+	page := uintptr(hugePage)
+	if b, err := os.ReadFile(sizeFile); err == nil {
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && n&(n-1) == 0 {
+			page = uintptr(n)
+		}
 	}
 	b := make([]byte, size)
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	beg := (base+hugePage-1)&^(hugePage-1) - base
-	end := (base+uintptr(size))&^(hugePage-1) - base
+	beg := (base+page-1)&^(page-1) - base
+	end := (base+uintptr(size))&^(page-1) - base
 	if beg >= end {
 		return 0, nil
 	}
@@ -45,6 +53,23 @@ func advise(size int) (int, error) {
 	runtime.KeepAlive(b)
 	runtime.GC() // free the range now, so the heap's next growth lands in it
 	return int(end - beg), nil
+}
+
+// madviseMode reports whether the heap's huge pages are left to the
+// program: the kernel's mode is madvise, GODEBUG does not turn them off,
+// and the kernel does not account overcommit strictly (it would charge
+// the whole advised mapping at once, and a refused heap mapping is fatal
+// in Go).
+func madviseMode() bool {
+	mode, err := os.ReadFile(modeFile)
+	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
+		return false // no THP in this kernel, or always or never
+	}
+	if disabledTHP(os.Getenv("GODEBUG")) {
+		return false // the user asked the runtime for 4 KiB pages
+	}
+	overcommit, err := os.ReadFile(overcommitFile)
+	return err != nil || strings.TrimSpace(string(overcommit)) != "2"
 }
 
 // disabledTHP reports whether GODEBUG sets disablethp=1 (the last setting

@@ -22,7 +22,7 @@ type cli struct {
 	MemLimit  byteSize      `name:"memory-limit" env:"KQ_MEMORY_LIMIT" placeholder:"SIZE" help:"Memory DuckDB may hold for sorts, aggregates, joins and in-memory tables (200MB, 4GiB); beyond it they spill to a private temporary directory removed at exit (default: DuckDB's, 80% of RAM)."`
 	Stats     string        `placeholder:"FORMAT" help:"Print scan statistics to stderr after each statement: text or json."`
 	Progress  string        `enum:"auto,always,never" default:"auto" help:"Progress bar on stderr: auto (on a terminal, for scans longer than a second), always, never."`
-	HugePages bool          `name:"huge-pages" env:"KQ_HUGE_PAGES" default:"true" negatable:"" help:"On Linux, back the heap of a query, an export, kq task run or kq worker with transparent huge pages where the kernel leaves them to the program (mode madvise): far fewer page faults, a quarter less CPU on a virtual machine (--no-huge-pages: 4 KiB pages)."`
+	HugePages bool          `name:"huge-pages" env:"KQ_HUGE_PAGES" default:"true" negatable:"" help:"On Linux, back the heap of a query, an export or kq task run with transparent huge pages where the kernel leaves them to the program (mode madvise): far fewer page faults, a quarter less CPU on a virtual machine (--no-huge-pages: 4 KiB pages)."`
 	Timeout   time.Duration `default:"10s" help:"Fail when the cluster does not answer within this time (connecting, authenticating), or keeps failing a fetch or offset lookup for this long; 0 waits forever."`
 
 	SASLMechanism    string `name:"sasl-mechanism" env:"KQ_SASL_MECHANISM" placeholder:"MECH" help:"SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512."`

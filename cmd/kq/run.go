@@ -89,7 +89,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer stop()
 		return report(ctx, stderr, c.runJobCommand(ctx, cmd, stdout, stderr))
 	case "worker":
-		c.adviseHugePages()
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return report(ctx, stderr, c.runWorker(ctx, stderr))
@@ -176,14 +175,13 @@ func (d *demoBrokerCmd) run(ctx context.Context, stderr io.Writer) error {
 	return nil
 }
 
-// adviseHugePages backs the heap of a process that runs scans and
-// exports (a script, a job's task, kq worker) with transparent huge
-// pages, unless --no-huge-pages. A worker exists to run export tasks: its
-// resident memory may stay nearer its peak between them, at most the
-// advised size (package hugepages). Not for kq serve or the REPL, which
-// idle between the queries of people and should give memory back. Best
-// effort: a kernel that refuses the advice leaves the run on 4 KiB pages,
-// which is only slower.
+// adviseHugePages backs the heap of a one-shot run (a script, a job's
+// task) with transparent huge pages, unless --no-huge-pages. Not for kq
+// serve, kq worker or the REPL: they outlive many scans, so their heaps
+// are grown after the first, and in a long-lived process khugepaged may
+// gather memory the runtime gave back into huge pages again (package
+// hugepages). Best effort: a kernel that refuses the advice leaves the
+// run on 4 KiB pages, which is only slower.
 func (c *cli) adviseHugePages() {
 	if c.HugePages {
 		hugepages.Advise(hugepages.DefaultSize)

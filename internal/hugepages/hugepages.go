@@ -11,12 +11,12 @@
 // Under mode always the heap has huge pages already, under never it cannot,
 // and elsewhere than Linux Advise does nothing.
 //
-// Best for processes that scan and exit. In a long-lived one, the
-// kernel's khugepaged may gather memory the Go runtime gave back into
-// huge pages again, so between peaks its resident memory stays nearer
-// the advised size than the live heap. The kq command advises for query
-// and export runs and for kq worker (which exists to run export tasks),
-// not for kq serve or the REPL.
+// Only for processes that scan and exit. A long-lived process grows its
+// heap once, and in it the kernel's khugepaged may gather memory the Go
+// runtime gave back into huge pages again, so between peaks its resident
+// memory stays nearer the advised size than the live heap. The kq
+// command advises for query and export runs (and kq task run), not for
+// kq serve, kq worker or the REPL.
 package hugepages
 
 import "sync"
